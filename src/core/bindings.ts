@@ -1,0 +1,183 @@
+// Variable bindings and two-sided unification with an occurs check.
+//
+// Bindings are a triangular substitution: a variable may be bound to a term that mentions other
+// bound variables; `resolve` applies the substitution to a fixpoint. The occurs check keeps the
+// substitution acyclic, which is what makes that fixpoint exist.
+
+import { type Atom, AtomKind, ExpressionAtom, type GroundedAtom, VariableAtom } from './atoms.js';
+
+export class Bindings {
+  private readonly map: Map<string, Atom>;
+
+  constructor(map?: Map<string, Atom>) {
+    this.map = map ?? new Map();
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  /** The direct value bound to the variable `name` (not resolved further). */
+  lookup(name: string): Atom | undefined {
+    return this.map.get(name);
+  }
+
+  /** Follows variable-to-term links until an unbound variable or a non-variable. */
+  walk(atom: Atom): Atom {
+    let a = atom;
+    while (a.kind === AtomKind.Variable) {
+      const next = this.map.get(a.name);
+      if (next === undefined) return a;
+      a = next;
+    }
+    return a;
+  }
+
+  /**
+   * Binds the unbound variable `name` to `value` unless that would create a cycle
+   * (`$x` ↦ `(f $x)`). Returns false when the occurs check fails.
+   */
+  bind(name: string, value: Atom): boolean {
+    if (this.occurs(name, value)) return false;
+    this.map.set(name, value);
+    return true;
+  }
+
+  /** Whether the variable `name` occurs in `atom` once the bindings are applied. */
+  occurs(name: string, atom: Atom): boolean {
+    const stack: Atom[] = [atom];
+    while (stack.length > 0) {
+      const a = stack.pop()!;
+      if (a.kind === AtomKind.Variable) {
+        if (a.name === name) return true;
+        const next = this.map.get(a.name);
+        if (next !== undefined) stack.push(next);
+      } else if (a.kind === AtomKind.Expression) {
+        for (const c of a.children) stack.push(c);
+      }
+    }
+    return false;
+  }
+
+  clone(): Bindings {
+    return new Bindings(new Map(this.map));
+  }
+
+  /** Both sets of bindings at once, or null when they disagree on some variable. */
+  merge(other: Bindings): Bindings | null {
+    const merged = this.clone();
+    for (const [name, value] of other.map) {
+      if (!unify(new VariableAtom(name), value, merged)) return null;
+    }
+    return merged;
+  }
+
+  /** `atom` with every bound variable replaced, to a fixpoint. */
+  resolve(atom: Atom): Atom {
+    if (this.map.size === 0) return atom;
+    return substitute(atom, (v) => this.map.get(v.name));
+  }
+
+  entries(): IterableIterator<[string, Atom]> {
+    return this.map.entries();
+  }
+
+  /** The bound variable names and their fully resolved values, in binding order. */
+  resolvedEntries(): [string, Atom][] {
+    const out: [string, Atom][] = [];
+    for (const name of this.map.keys()) out.push([name, this.resolve(new VariableAtom(name))]);
+    return out;
+  }
+}
+
+/**
+ * Rebuilds `root` with variables replaced by `lookup` (whose results are substituted again),
+ * sharing every unchanged sub-expression. Iterative, so nesting depth is unbounded.
+ */
+export function substitute(root: Atom, lookup: (v: VariableAtom) => Atom | undefined): Atom {
+  interface Frame {
+    readonly source: ExpressionAtom;
+    index: number;
+    rebuilt: Atom[] | null;
+  }
+  const frames: Frame[] = [];
+  let pending: Atom = root;
+  for (;;) {
+    let a = pending;
+    while (a.kind === AtomKind.Variable) {
+      const next = lookup(a);
+      if (next === undefined) break;
+      a = next;
+    }
+    let result: Atom;
+    if (a.kind === AtomKind.Expression && a.children.length > 0) {
+      frames.push({ source: a, index: 0, rebuilt: null });
+      pending = a.children[0]!;
+      continue;
+    }
+    result = a;
+    // Hand the finished child to its parent frames until one still has children to visit.
+    for (;;) {
+      const frame = frames[frames.length - 1];
+      if (frame === undefined) return result;
+      const children = frame.source.children;
+      if (frame.rebuilt === null && result !== children[frame.index]) {
+        frame.rebuilt = children.slice(0, frame.index);
+      }
+      if (frame.rebuilt !== null) frame.rebuilt.push(result);
+      frame.index++;
+      if (frame.index < children.length) {
+        pending = children[frame.index]!;
+        break;
+      }
+      frames.pop();
+      result = frame.rebuilt === null ? frame.source : new ExpressionAtom(frame.rebuilt);
+    }
+  }
+}
+
+/**
+ * Two-sided unification of `a` and `b`, extending `bindings` in place. On failure the bindings
+ * may hold partial work: unify a clone when the caller needs the original afterwards.
+ *
+ * When both sides are unbound variables the left one is bound to the right one; the trie matcher
+ * follows the same convention so that both produce identical bindings.
+ */
+export function unify(a: Atom, b: Atom, bindings: Bindings): boolean {
+  const stack: Atom[] = [a, b];
+  while (stack.length > 0) {
+    const y = bindings.walk(stack.pop()!);
+    const x = bindings.walk(stack.pop()!);
+    if (x === y) continue;
+    if (x.kind === AtomKind.Variable) {
+      if (y.kind === AtomKind.Variable && y.name === x.name) continue;
+      if (!bindings.bind(x.name, y)) return false;
+      continue;
+    }
+    if (y.kind === AtomKind.Variable) {
+      if (!bindings.bind(y.name, x)) return false;
+      continue;
+    }
+    if (x.kind !== y.kind) return false;
+    switch (x.kind) {
+      case AtomKind.Symbol:
+        return false;
+      case AtomKind.Grounded:
+        if (!x.equals(y as GroundedAtom)) return false;
+        break;
+      case AtomKind.Expression: {
+        const xs = x.children;
+        const ys = (y as ExpressionAtom).children;
+        if (xs.length !== ys.length) return false;
+        for (let i = xs.length - 1; i >= 0; i--) stack.push(xs[i]!, ys[i]!);
+        break;
+      }
+    }
+  }
+  return true;
+}
+
+/** `atom` with the bindings applied. */
+export function applyBindings(atom: Atom, bindings: Bindings): Atom {
+  return bindings.resolve(atom);
+}

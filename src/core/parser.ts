@@ -1,0 +1,245 @@
+// The MeTTa reader (SPEC §1). It is incremental: `next()` reads one top-level atom, so a `bind!`
+// executed between two calls changes how the rest of the text is tokenized.
+
+import { type Atom, ExpressionAtom, sym, variable } from './atoms.js';
+import { MettaSyntaxError, type SourcePosition } from './errors.js';
+import { bool, float, int, str } from './values.js';
+
+/** Words registered with `bind!`: an exact word that parses to a given atom. */
+export class TokenRegistry {
+  private readonly words = new Map<string, Atom>();
+  define(word: string, atom: Atom): void {
+    this.words.set(word, atom);
+  }
+  lookup(word: string): Atom | undefined {
+    return this.words.get(word);
+  }
+  entries(): IterableIterator<[string, Atom]> {
+    return this.words.entries();
+  }
+}
+
+export interface TopLevelItem {
+  readonly atom: Atom;
+  /** True for `!atom`: evaluate and print instead of adding to the space. */
+  readonly exec: boolean;
+  /** Where the item starts (the `!` for executed items). */
+  readonly position: SourcePosition;
+}
+
+const INTEGER = /^[-+]?\d+$/;
+const FLOAT = /^[-+]?\d+\.\d+$/;
+const FLOAT_EXP = /^[-+]?\d+(\.\d+)?[eE][-+]?\d+$/;
+
+/** The grounded atom a number-like word denotes, or null for any other word. */
+export function parseNumberWord(word: string): Atom | null {
+  if (INTEGER.test(word)) {
+    const big = BigInt(word);
+    return int(big);
+  }
+  if (FLOAT.test(word) || FLOAT_EXP.test(word)) return float(Number(word));
+  return null;
+}
+
+const OPEN = 0x28; // (
+const CLOSE = 0x29; // )
+const QUOTE = 0x22; // "
+const SEMICOLON = 0x3b; // ;
+const NEWLINE = 0x0a;
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0b || c === 0x0c || c === 0xa0 || c === 0xfeff ||
+    (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x3000 || c === 0x85;
+}
+
+export class Parser {
+  private index = 0;
+  private line = 1;
+  private column = 1;
+
+  constructor(
+    private readonly text: string,
+    private readonly file: string = '<input>',
+    private readonly tokens: TokenRegistry = new TokenRegistry(),
+  ) {}
+
+  /** Reads the next top-level atom, or returns null at the end of the text. */
+  next(): TopLevelItem | null {
+    this.skipBlanks();
+    if (this.atEnd()) return null;
+    const position = this.position();
+    if (this.peekBang()) {
+      this.advance(); // the `!`
+      this.skipBlanks();
+      if (this.atEnd()) throw new MettaSyntaxError("'!' must be followed by an atom to evaluate", position);
+      if (this.peekBang()) throw new MettaSyntaxError("'!' must be followed by an atom to evaluate, not another '!'", this.position());
+      return { atom: this.readAtom(), exec: true, position };
+    }
+    return { atom: this.readAtom(), exec: false, position };
+  }
+
+  /** Every remaining top-level item (for callers that do not need incremental tokenizing). */
+  all(): TopLevelItem[] {
+    const out: TopLevelItem[] = [];
+    for (let item = this.next(); item !== null; item = this.next()) out.push(item);
+    return out;
+  }
+
+  private atEnd(): boolean {
+    return this.index >= this.text.length;
+  }
+
+  private position(): SourcePosition {
+    return { file: this.file, line: this.line, column: this.column };
+  }
+
+  private advance(): number {
+    const c = this.text.charCodeAt(this.index++);
+    if (c === NEWLINE) {
+      this.line++;
+      this.column = 1;
+    } else if (c < 0xdc00 || c > 0xdfff) {
+      // A low surrogate belongs to the code point already counted.
+      this.column++;
+    }
+    return c;
+  }
+
+  /** A lone `!` word (not `!foo`, which is a symbol). */
+  private peekBang(): boolean {
+    if (this.text.charCodeAt(this.index) !== 0x21) return false;
+    const after = this.text.charCodeAt(this.index + 1);
+    return Number.isNaN(after) || isSpace(after) || after === OPEN || after === CLOSE || after === SEMICOLON || after === QUOTE;
+  }
+
+  private skipBlanks(): void {
+    while (!this.atEnd()) {
+      const c = this.text.charCodeAt(this.index);
+      if (isSpace(c)) this.advance();
+      else if (c === SEMICOLON) {
+        while (!this.atEnd() && this.text.charCodeAt(this.index) !== NEWLINE) this.advance();
+      } else return;
+    }
+  }
+
+  /** One atom; expressions are read with an explicit stack so nesting depth is unbounded. */
+  private readAtom(): Atom {
+    const open: { children: Atom[]; position: SourcePosition }[] = [];
+    for (;;) {
+      this.skipBlanks();
+      if (this.atEnd()) {
+        const innermost = open[open.length - 1]!;
+        throw new MettaSyntaxError("unbalanced parentheses: '(' is never closed", innermost.position);
+      }
+      const c = this.text.charCodeAt(this.index);
+      let done: Atom | null = null;
+      if (c === OPEN) {
+        open.push({ children: [], position: this.position() });
+        this.advance();
+        continue;
+      } else if (c === CLOSE) {
+        if (open.length === 0) throw new MettaSyntaxError("unbalanced parentheses: unexpected ')'", this.position());
+        this.advance();
+        done = new ExpressionAtom(open.pop()!.children);
+      } else if (c === QUOTE) {
+        done = this.readString();
+      } else {
+        done = this.readWord();
+      }
+      if (open.length === 0) return done;
+      open[open.length - 1]!.children.push(done);
+    }
+  }
+
+  private readString(): Atom {
+    const start = this.position();
+    this.advance(); // opening quote
+    let out = '';
+    for (;;) {
+      if (this.atEnd()) throw new MettaSyntaxError('unterminated string literal', start);
+      const escapeAt = this.position();
+      const c = this.advance();
+      if (c === QUOTE) return str(out);
+      if (c !== 0x5c) {
+        out += String.fromCharCode(c);
+        continue;
+      }
+      if (this.atEnd()) throw new MettaSyntaxError('unterminated string literal', start);
+      const e = String.fromCharCode(this.advance());
+      switch (e) {
+        case '"':
+        case '\\':
+        case "'":
+          out += e;
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 't':
+          out += '\t';
+          break;
+        case 'x': {
+          const hex = this.text.slice(this.index, this.index + 2);
+          if (!/^[0-9a-fA-F]{2}$/.test(hex)) throw new MettaSyntaxError('invalid escape \\x: expected two hex digits', escapeAt);
+          this.advance();
+          this.advance();
+          out += String.fromCharCode(parseInt(hex, 16));
+          break;
+        }
+        case 'u': {
+          const m = /^\{([0-9a-fA-F]{1,6})\}/.exec(this.text.slice(this.index, this.index + 9));
+          const code = m ? parseInt(m[1]!, 16) : NaN;
+          if (!m || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) {
+            throw new MettaSyntaxError('invalid escape \\u: expected \\u{HEX} with a valid code point', escapeAt);
+          }
+          for (let i = 0; i < m[0].length; i++) this.advance();
+          out += String.fromCodePoint(code);
+          break;
+        }
+        default:
+          throw new MettaSyntaxError(`unknown escape sequence \\${e}`, escapeAt);
+      }
+    }
+  }
+
+  private readWord(): Atom {
+    const start = this.position();
+    const from = this.index;
+    while (!this.atEnd()) {
+      const c = this.text.charCodeAt(this.index);
+      if (isSpace(c) || c === OPEN || c === CLOSE) break;
+      this.advance();
+    }
+    const word = this.text.slice(from, this.index);
+    if (word.startsWith('$')) {
+      const name = word.slice(1);
+      if (name.length === 0) throw new MettaSyntaxError("a variable needs a name after '$'", start);
+      if (name.includes('#')) throw new MettaSyntaxError(`'#' is reserved for fresh variables and cannot appear in a variable name: ${word}`, start);
+      return variable(name);
+    }
+    const bound = this.tokens.lookup(word);
+    if (bound !== undefined) return bound;
+    const number = parseNumberWord(word);
+    if (number !== null) return number;
+    if (word === 'True') return bool(true);
+    if (word === 'False') return bool(false);
+    return sym(word);
+  }
+}
+
+/** Parses a whole text into its top-level items. */
+export function parseProgram(text: string, file = '<input>', tokens?: TokenRegistry): TopLevelItem[] {
+  return new Parser(text, file, tokens).all();
+}
+
+/** Parses exactly one atom (for tests and the library API). */
+export function parseAtom(text: string, tokens?: TokenRegistry): Atom {
+  const items = new Parser(text, '<atom>', tokens).all();
+  if (items.length !== 1 || items[0]!.exec) {
+    throw new MettaSyntaxError(`expected exactly one atom, found ${items.length}`, { file: '<atom>', line: 1, column: 1 });
+  }
+  return items[0]!.atom;
+}

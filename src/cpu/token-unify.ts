@@ -1,0 +1,180 @@
+// Two-sided unification directly on token strings, without building atoms. Side 0 is the pattern,
+// side 1 a stored atom; each side's variables are numbered by level, so the two are renamed apart
+// for free. It follows the conventions of core `unify` exactly (left-to-right, the left variable is
+// bound when both sides are variables, occurs check), which is what makes the trie matcher's
+// bindings equal to those of a naive scan.
+
+import { type Atom, ExpressionAtom, VariableAtom } from '../core/atoms.js';
+import { freshVariable } from '../core/fresh.js';
+import { groundedTable, PAYLOAD_MASK, TAG_SHIFT, Tag, isVarToken } from '../space/encoding.js';
+import { symById } from '../core/atoms.js';
+
+const UNBOUND = -1;
+
+/** A reference to a sub-term: offset * 2 + side. */
+type Ref = number;
+
+export class TokenUnifier {
+  private side0: ArrayLike<number> = [];
+  private side1: ArrayLike<number> = [];
+  private bind0 = new Int32Array(16);
+  private bind1 = new Int32Array(16);
+  private readonly stack: number[] = [];
+  private readonly scan: number[] = [];
+
+  /** Starts a unification of `pattern` with `stored`, both whole token strings. */
+  unify(pattern: ArrayLike<number>, patternVars: number, stored: ArrayLike<number>, storedVars: number): boolean {
+    this.side0 = pattern;
+    this.side1 = stored;
+    if (this.bind0.length < patternVars) this.bind0 = new Int32Array(patternVars * 2);
+    if (this.bind1.length < storedVars) this.bind1 = new Int32Array(storedVars * 2);
+    this.bind0.fill(UNBOUND, 0, patternVars);
+    this.bind1.fill(UNBOUND, 0, storedVars);
+    return this.unifyRefs(0, 1);
+  }
+
+  private tokenAt(ref: Ref): number {
+    return (ref & 1 ? this.side1 : this.side0)[ref >>> 1]!;
+  }
+
+  private bindingOf(ref: Ref, t: number): number {
+    return (ref & 1 ? this.bind1 : this.bind0)[t & PAYLOAD_MASK]!;
+  }
+
+  private deref(ref: Ref): Ref {
+    for (;;) {
+      const t = this.tokenAt(ref);
+      if (!isVarToken(t)) return ref;
+      const next = this.bindingOf(ref, t);
+      if (next === UNBOUND) return ref;
+      ref = next;
+    }
+  }
+
+  /** Refs of the children of the expression at `ref` (whose token has arity `arity`). */
+  private childRefs(ref: Ref, arity: number, out: number[]): void {
+    const tokens = ref & 1 ? this.side1 : this.side0;
+    const side = ref & 1;
+    let offset = (ref >>> 1) + 1;
+    for (let i = 0; i < arity; i++) {
+      out.push(offset * 2 + side);
+      let pending = 1;
+      while (pending > 0) {
+        const t = tokens[offset++]!;
+        pending--;
+        if (t >>> TAG_SHIFT === Tag.Expr) pending += t & PAYLOAD_MASK;
+      }
+    }
+  }
+
+  /** Whether the variable at `varRef` occurs in the term at `term` under the current bindings. */
+  private occurs(varRef: Ref, term: Ref): boolean {
+    const side = varRef & 1;
+    const level = this.tokenAt(varRef) & PAYLOAD_MASK;
+    const scan = this.scan;
+    scan.length = 0;
+    scan.push(term);
+    while (scan.length > 0) {
+      const ref = scan.pop()!;
+      const t = this.tokenAt(ref);
+      if (isVarToken(t)) {
+        if ((ref & 1) === side && (t & PAYLOAD_MASK) === level) return true;
+        const next = this.bindingOf(ref, t);
+        if (next !== UNBOUND) scan.push(next);
+      } else if (t >>> TAG_SHIFT === Tag.Expr) {
+        this.childRefs(ref, t & PAYLOAD_MASK, scan);
+      }
+    }
+    return false;
+  }
+
+  private bind(varRef: Ref, t: number, value: Ref): void {
+    (varRef & 1 ? this.bind1 : this.bind0)[t & PAYLOAD_MASK] = value;
+  }
+
+  private unifyRefs(a: Ref, b: Ref): boolean {
+    const stack = this.stack;
+    stack.length = 0;
+    stack.push(a, b);
+    const pairs: number[] = [];
+    while (stack.length > 0) {
+      const y = this.deref(stack.pop()!);
+      const x = this.deref(stack.pop()!);
+      if (x === y) continue;
+      const tx = this.tokenAt(x);
+      const ty = this.tokenAt(y);
+      if (isVarToken(tx)) {
+        if (isVarToken(ty) && (x & 1) === (y & 1) && (tx & PAYLOAD_MASK) === (ty & PAYLOAD_MASK)) continue;
+        if (this.occurs(x, y)) return false;
+        this.bind(x, tx, y);
+        continue;
+      }
+      if (isVarToken(ty)) {
+        if (this.occurs(y, x)) return false;
+        this.bind(y, ty, x);
+        continue;
+      }
+      if (tx !== ty) return false;
+      const arity = tx >>> TAG_SHIFT === Tag.Expr ? tx & PAYLOAD_MASK : 0;
+      if (arity === 0) continue;
+      pairs.length = 0;
+      this.childRefs(x, arity, pairs);
+      this.childRefs(y, arity, pairs);
+      // Push in reverse so the first pair is unified first, as core `unify` does.
+      for (let i = arity - 1; i >= 0; i--) stack.push(pairs[i]!, pairs[arity + i]!);
+    }
+    return true;
+  }
+
+  /** Whether pattern variable `level` got bound. */
+  isPatternVarBound(level: number): boolean {
+    return this.bind0[level] !== UNBOUND;
+  }
+
+  /**
+   * The atom that pattern variable `level` (first occurring at `offset`) stands for, fully
+   * resolved. Unbound pattern variables keep their names; unbound stored variables become the
+   * fresh variables that `storedVariable` hands out (one per level, per match).
+   */
+  resolvePatternVar(
+    offset: number,
+    patternNames: readonly string[],
+    storedVariable: (level: number) => VariableAtom,
+  ): Atom {
+    const frames: { children: Atom[]; arity: number }[] = [];
+    const work: Ref[] = [offset * 2];
+    for (;;) {
+      const ref = this.deref(work.pop()!);
+      const t = this.tokenAt(ref);
+      const tag = t >>> TAG_SHIFT;
+      const payload = t & PAYLOAD_MASK;
+      let done: Atom;
+      if (tag === Tag.Expr && payload > 0) {
+        frames.push({ children: [], arity: payload });
+        const children: number[] = [];
+        this.childRefs(ref, payload, children);
+        for (let i = payload - 1; i >= 0; i--) work.push(children[i]!);
+        continue;
+      }
+      if (tag === Tag.Expr) done = new ExpressionAtom([]);
+      else if (tag === Tag.Sym) done = symById(payload);
+      else if (tag === Tag.Gnd) done = groundedTable.atom(payload);
+      else if (ref & 1) done = storedVariable(payload);
+      else done = new VariableAtom(patternNames[payload]!);
+      for (;;) {
+        const frame = frames[frames.length - 1];
+        if (frame === undefined) return done;
+        frame.children.push(done);
+        if (frame.children.length < frame.arity) break;
+        frames.pop();
+        done = new ExpressionAtom(frame.children);
+      }
+    }
+  }
+}
+
+/** Fresh variables for one match of a stored atom whose variables are named `names` by level. */
+export function freshVariablesFor(names: readonly string[]): (level: number) => VariableAtom {
+  const made: VariableAtom[] = [];
+  return (level) => (made[level] ??= freshVariable(names[level] ?? `_${level}`));
+}

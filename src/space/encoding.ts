@@ -1,0 +1,184 @@
+// The u32 token encoding shared by the space, the CPU matcher, the workers and the GPU kernels.
+//
+// An atom is written in prefix order, one u32 per node: the top 3 bits are a tag, the low 29 bits
+// a payload.
+//
+//   tag 0  NEWVAR  first occurrence of a variable; payload = its De Bruijn level (0, 1, 2, ...)
+//   tag 1  VARREF  a later occurrence; payload = the level of the variable it repeats
+//   tag 2  EXPR    an expression; payload = arity, followed by the children's encodings
+//   tag 3  SYM     a symbol; payload = interned symbol id
+//   tag 4  GND     a grounded value; payload = id in the grounded table
+//
+// Variable names are not part of the encoding, so alpha-equivalent atoms have identical token
+// strings. The variable tags are the smallest, so in a sorted child list the variable children
+// come first and a matcher finds them without a search.
+
+import {
+  type Atom,
+  AtomKind,
+  ExpressionAtom,
+  type GroundedAtom,
+  symById,
+  VariableAtom,
+} from '../core/atoms.js';
+
+export const TAG_SHIFT = 29;
+export const PAYLOAD_MASK = (1 << TAG_SHIFT) - 1;
+export const MAX_PAYLOAD = PAYLOAD_MASK;
+
+export const Tag = { NewVar: 0, VarRef: 1, Expr: 2, Sym: 3, Gnd: 4 } as const;
+export type Tag = (typeof Tag)[keyof typeof Tag];
+
+export function token(tag: Tag, payload: number): number {
+  return ((tag << TAG_SHIFT) | payload) >>> 0;
+}
+export function tagOf(t: number): number {
+  return t >>> TAG_SHIFT;
+}
+export function payloadOf(t: number): number {
+  return t & PAYLOAD_MASK;
+}
+/** NEWVAR and VARREF are both below this value. */
+export const FIRST_NON_VAR_TOKEN = token(Tag.Expr, 0);
+export function isVarToken(t: number): boolean {
+  return t < FIRST_NON_VAR_TOKEN;
+}
+
+export class EncodingLimitError extends Error {}
+
+/**
+ * Process-wide table of grounded values that appear in encoded atoms. Plain values (numbers,
+ * strings, booleans) are interned by value; stateful objects (spaces, states) by identity.
+ */
+class GroundedTable {
+  private readonly byKey = new Map<string, number>();
+  private readonly byObject = new Map<GroundedAtom, number>();
+  private readonly atoms: GroundedAtom[] = [];
+
+  idOf(atom: GroundedAtom): number {
+    const key = atom.internKey();
+    let id = key === null ? this.byObject.get(atom) : this.byKey.get(key);
+    if (id === undefined) {
+      id = this.atoms.length;
+      if (id > MAX_PAYLOAD) throw new EncodingLimitError('too many distinct grounded values for the token encoding');
+      this.atoms.push(atom);
+      if (key === null) this.byObject.set(atom, id);
+      else this.byKey.set(key, id);
+    }
+    return id;
+  }
+
+  atom(id: number): GroundedAtom {
+    const atom = this.atoms[id];
+    if (atom === undefined) throw new RangeError(`unknown grounded id ${id}`);
+    return atom;
+  }
+}
+
+export const groundedTable = new GroundedTable();
+
+/** Token string of an atom plus the names of its variables by level (empty for ground atoms). */
+export interface EncodedAtom {
+  readonly tokens: Uint32Array;
+  readonly varNames: readonly string[];
+}
+
+/** Appends the encoding of `atom` to `out` and returns the variable names by level. */
+export function encodeInto(atom: Atom, out: number[]): string[] {
+  const levels = new Map<string, number>();
+  const names: string[] = [];
+  const stack: Atom[] = [atom];
+  while (stack.length > 0) {
+    const a = stack.pop()!;
+    switch (a.kind) {
+      case AtomKind.Variable: {
+        const level = levels.get(a.name);
+        if (level === undefined) {
+          levels.set(a.name, names.length);
+          out.push(token(Tag.NewVar, names.length));
+          names.push(a.name);
+        } else {
+          out.push(token(Tag.VarRef, level));
+        }
+        break;
+      }
+      case AtomKind.Symbol:
+        if (a.id > MAX_PAYLOAD) throw new EncodingLimitError('too many distinct symbols for the token encoding');
+        out.push(token(Tag.Sym, a.id));
+        break;
+      case AtomKind.Grounded:
+        out.push(token(Tag.Gnd, groundedTable.idOf(a)));
+        break;
+      case AtomKind.Expression: {
+        const n = a.children.length;
+        if (n > MAX_PAYLOAD) throw new EncodingLimitError(`expression arity ${n} exceeds the encoding limit ${MAX_PAYLOAD}`);
+        out.push(token(Tag.Expr, n));
+        for (let i = n - 1; i >= 0; i--) stack.push(a.children[i]!);
+        break;
+      }
+    }
+  }
+  return names;
+}
+
+export function encodeAtom(atom: Atom): EncodedAtom {
+  const out: number[] = [];
+  const varNames = encodeInto(atom, out);
+  return { tokens: Uint32Array.from(out), varNames };
+}
+
+/** Offset just past the sub-term that starts at `start`. */
+export function subtermEnd(tokens: ArrayLike<number>, start: number): number {
+  let pending = 1;
+  let i = start;
+  while (pending > 0) {
+    const t = tokens[i++]!;
+    pending--;
+    if (t >>> TAG_SHIFT === Tag.Expr) pending += t & PAYLOAD_MASK;
+  }
+  return i;
+}
+
+/**
+ * Rebuilds the atom whose encoding starts at `start`. `variableFor(level)` supplies the variable
+ * of each level (the caller decides between original names and fresh ones).
+ */
+export function decodeAtom(
+  tokens: ArrayLike<number>,
+  start: number,
+  variableFor: (level: number) => VariableAtom,
+): Atom {
+  // Frames of partially built expressions: children collected so far and how many are expected.
+  const frames: { children: Atom[]; arity: number }[] = [];
+  let i = start;
+  for (;;) {
+    const t = tokens[i++]!;
+    const tag = t >>> TAG_SHIFT;
+    const payload = t & PAYLOAD_MASK;
+    let done: Atom;
+    if (tag === Tag.Expr) {
+      if (payload > 0) {
+        frames.push({ children: [], arity: payload });
+        continue;
+      }
+      done = new ExpressionAtom([]);
+    } else if (tag === Tag.Sym) done = symById(payload);
+    else if (tag === Tag.Gnd) done = groundedTable.atom(payload);
+    else if (tag === Tag.NewVar || tag === Tag.VarRef) done = variableFor(payload);
+    else throw new RangeError(`corrupt token ${t} at offset ${i - 1}`);
+    for (;;) {
+      const frame = frames[frames.length - 1];
+      if (frame === undefined) return done;
+      frame.children.push(done);
+      if (frame.children.length < frame.arity) break;
+      frames.pop();
+      done = new ExpressionAtom(frame.children);
+    }
+  }
+}
+
+/** Variables named by level, e.g. from the names recorded when the atom was encoded. */
+export function namedVariables(names: readonly string[]): (level: number) => VariableAtom {
+  const cache: VariableAtom[] = [];
+  return (level) => (cache[level] ??= new VariableAtom(names[level] ?? `_${level}`));
+}
