@@ -8,3 +8,4 @@ export * from './errors.js';
 export * from './parser.js';
 export * from './printer.js';
 export { internSymbolName, symbolName, symbolCount } from './symbols.js';
+export * from "./log.js";

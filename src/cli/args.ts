@@ -1,0 +1,89 @@
+// Command-line parsing for `metta`. Hand-written: the grammar is small and the error messages
+// should name the flag the user got wrong.
+
+import { isLogLevel, type LogLevel } from '../core/log.js';
+
+export type GpuMode = 'auto' | 'on' | 'off';
+
+export interface RunCommand {
+  readonly kind: 'run';
+  readonly file: string;
+  readonly workers: number | null;
+  readonly gpu: GpuMode;
+  readonly keepGoing: boolean;
+  readonly log: LogLevel | null;
+}
+
+export type Command = RunCommand | { readonly kind: 'help' } | { readonly kind: 'version' };
+
+export class UsageError extends Error {}
+
+export const USAGE = `Usage: metta [run] FILE [options]
+
+Runs a MeTTa program: atoms are added to the space &self, each !form is
+evaluated and its results printed as one line [r1, r2, ...].
+
+Options:
+  --workers N        size of the worker pool (reserved: evaluation is single-threaded in this release)
+  --gpu auto|on|off  use the GPU for matching (reserved: matching runs on the CPU in this release)
+  --keep-going       continue after a !form whose results contain an error
+  --log LEVEL        log to stderr: error, warn, info or debug (also METTA_LOG)
+  -h, --help         show this help
+  --version          show the version
+
+Exit codes: 0 success, 1 a !form produced an error, 2 usage or parse error.`;
+
+export function parseArgs(argv: readonly string[]): Command {
+  let file: string | null = null;
+  let workers: number | null = null;
+  let gpu: GpuMode = 'auto';
+  let keepGoing = false;
+  let logLevel: LogLevel | null = null;
+  const args = [...argv];
+  if (args[0] === 'run') args.shift();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      if (inline !== undefined) return inline;
+      const next = args[++i];
+      if (next === undefined) throw new UsageError(`${flag} needs a value`);
+      return next;
+    };
+    switch (flag) {
+      case '-h':
+      case '--help':
+        return { kind: 'help' };
+      case '--version':
+        return { kind: 'version' };
+      case '--workers': {
+        const text = value();
+        const n = Number(text);
+        if (!Number.isInteger(n) || n < 1) throw new UsageError(`--workers expects a positive integer, got '${text}'`);
+        workers = n;
+        break;
+      }
+      case '--gpu': {
+        const mode = value();
+        if (mode !== 'auto' && mode !== 'on' && mode !== 'off') throw new UsageError(`--gpu expects auto, on or off, got '${mode}'`);
+        gpu = mode;
+        break;
+      }
+      case '--keep-going':
+        keepGoing = true;
+        break;
+      case '--log': {
+        const level = value();
+        if (!isLogLevel(level)) throw new UsageError(`--log expects error, warn, info or debug, got '${level}'`);
+        logLevel = level;
+        break;
+      }
+      default:
+        if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option ${flag}`);
+        if (file !== null) throw new UsageError(`expected one program file, got '${file}' and '${arg}'`);
+        file = arg;
+    }
+  }
+  if (file === null) throw new UsageError('no program file given');
+  return { kind: 'run', file, workers, gpu, keepGoing, log: logLevel };
+}
