@@ -2,6 +2,7 @@
 // and tests can call it in-process.
 
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { isLogLevel, log, setLogLevel } from '../core/log.js';
 import { ExitCode, Program } from '../runner/index.js';
 import { type Command, parseArgs, USAGE, UsageError } from './args.js';
@@ -47,7 +48,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     return ExitCode.Usage;
   }
   log('info', `running ${command.file} (gpu=${command.gpu}, workers=${command.workers ?? 'default'})`);
-  const outcome = new Program().run(text, command.file, {
+  const program = new Program({ stdout: io.out, stderr: io.err, currentDir: dirname(resolve(command.file)) });
+  const outcome = program.run(text, command.file, {
     keepGoing: command.keepGoing,
     writeOut: (line) => io.out(line + '\n'),
     writeErr: (line) => io.err(line + '\n'),

@@ -35,6 +35,8 @@ export class ExpressionAtom {
  */
 export abstract class GroundedAtom {
   readonly kind = AtomKind.Grounded;
+  /** Cached id in the space encoding's grounded table (set by the encoder). */
+  tokenId = -1;
   /** The MeTTa type of the value (`Number`, `String`, ...), as an atom. */
   abstract typeAtom(): Atom;
   abstract print(): string;

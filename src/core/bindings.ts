@@ -6,7 +6,11 @@
 
 import { type Atom, AtomKind, ExpressionAtom, type GroundedAtom, VariableAtom } from './atoms.js';
 
+/** Bindings are mutable while a unification builds them, then used as values. */
 export class Bindings {
+  /** Shared empty bindings: never mutate it (clone first). */
+  static readonly EMPTY = new Bindings();
+
   private readonly map: Map<string, Atom>;
 
   constructor(map?: Map<string, Atom>) {
@@ -59,12 +63,25 @@ export class Bindings {
     return false;
   }
 
+  /** These bindings without the variable `name`. */
+  without(name: string): Bindings {
+    if (!this.map.has(name)) return this;
+    const copy = new Map(this.map);
+    copy.delete(name);
+    return new Bindings(copy);
+  }
+
   clone(): Bindings {
     return new Bindings(new Map(this.map));
   }
 
-  /** Both sets of bindings at once, or null when they disagree on some variable. */
+  /**
+   * Both sets of bindings at once, or null when they disagree on some variable. Treats both as
+   * values: may return either argument itself when the other is empty.
+   */
   merge(other: Bindings): Bindings | null {
+    if (other.map.size === 0) return this;
+    if (this.map.size === 0) return other;
     const merged = this.clone();
     for (const [name, value] of other.map) {
       if (!unify(new VariableAtom(name), value, merged)) return null;

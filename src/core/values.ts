@@ -2,7 +2,8 @@
 
 import { type Atom, GroundedAtom, sym } from './atoms.js';
 
-const NUMBER_TYPE = (): Atom => sym('Number');
+let numberType: Atom | null = null;
+const NUMBER_TYPE = (): Atom => (numberType ??= sym('Number'));
 
 /** An integer: a JS number while it is a safe integer, a BigInt beyond (never a silent float). */
 export class IntAtom extends GroundedAtom {

@@ -39,6 +39,7 @@ export function conjuncts(pattern: Atom): readonly Atom[] | null {
  * order of SPEC §4.
  */
 export function query(view: SpaceView, pattern: Atom): Bindings[] {
-  const parts = conjuncts(pattern) ?? [pattern];
+  const parts = conjuncts(pattern);
+  if (parts === null) return matchPattern(view, pattern).map((hit) => hit.bindings);
   return matchConjunction((p) => matchPattern(view, p), parts);
 }

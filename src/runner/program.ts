@@ -1,13 +1,15 @@
 // Runs a MeTTa program top to bottom: plain atoms are added to `&self`, `!` atoms are evaluated
-// and their results printed, one line each, in source order. Parsing is incremental, so a syntax
-// error stops the run only after everything before it has run and printed.
+// and their results printed, one line each, in source order. Parsing is incremental (a `bind!`
+// changes how the rest of the text reads), so a syntax error stops the run only after everything
+// before it has run and printed.
 
-import { formatPosition, MettaSyntaxError, type SourcePosition } from '../core/errors.js';
-import { Parser, TokenRegistry } from '../core/parser.js';
-import { formatResults } from '../core/printer.js';
+import type { Atom } from '../core/atoms.js';
+import { formatPosition, MettaSyntaxError } from '../core/errors.js';
 import { log } from '../core/log.js';
-import { evaluate, isErrorAtom, NotImplementedError } from '../eval/index.js';
-import { AtomSpace } from '../space/atom-space.js';
+import { Parser } from '../core/parser.js';
+import { formatResults } from '../core/printer.js';
+import { Environment, evaluateTopLevel, EvaluationStopped, installStdlib, isError } from '../eval/index.js';
+import type { AtomSpace } from '../space/atom-space.js';
 
 export const ExitCode = { Ok: 0, ErrorResult: 1, Usage: 2 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
@@ -26,13 +28,31 @@ export interface RunOutcome {
   readonly space: AtomSpace;
 }
 
+export interface ProgramOptions {
+  /** Folder that `import!` resolves relative names against. */
+  readonly currentDir?: string;
+  /** Where `println!` and `trace!` write. */
+  readonly stdout?: (text: string) => void;
+  readonly stderr?: (text: string) => void;
+}
+
 export class Program {
-  readonly space = new AtomSpace();
-  readonly tokens = new TokenRegistry();
+  readonly env: Environment;
+
+  constructor(options: ProgramOptions = {}) {
+    const stdout = options.stdout ?? ((t: string) => process.stdout.write(t));
+    const stderr = options.stderr ?? ((t: string) => process.stderr.write(t));
+    this.env = new Environment({ stdout, stderr }, { currentDir: options.currentDir });
+    installStdlib(this.env);
+  }
+
+  get space(): AtomSpace {
+    return this.env.self.space;
+  }
 
   /** Runs `text` (from `file`, for positions) against this program's space. */
   run(text: string, file: string, options: RunOptions): RunOutcome {
-    const parser = new Parser(text, file, this.tokens);
+    const parser = new Parser(text, file, this.env.tokens);
     let exitCode: ExitCode = ExitCode.Ok;
     for (;;) {
       let item;
@@ -40,7 +60,7 @@ export class Program {
         item = parser.next();
       } catch (e) {
         if (e instanceof MettaSyntaxError) {
-          options.writeErr(`${e.message}`);
+          options.writeErr(e.message);
           return { exitCode: ExitCode.Usage, space: this.space };
         }
         throw e;
@@ -51,27 +71,22 @@ export class Program {
         continue;
       }
       log('debug', `evaluating !${formatPosition(item.position)}`);
-      const failed = this.execute(item.atom, item.position, options);
-      if (failed) {
+      let results: Atom[];
+      try {
+        results = evaluateTopLevel(this.env, item.atom);
+      } catch (e) {
+        if (e instanceof EvaluationStopped) {
+          options.writeErr(`${formatPosition(item.position)}: evaluation stopped: ${e.reason}`);
+          return { exitCode: ExitCode.ErrorResult, space: this.space };
+        }
+        throw e;
+      }
+      options.writeOut(formatResults(results));
+      if (results.some(isError)) {
         exitCode = ExitCode.ErrorResult;
         if (!options.keepGoing) break;
       }
     }
     return { exitCode, space: this.space };
-  }
-
-  /** Evaluates one `!` form and prints its line; returns true when it failed. */
-  private execute(atom: Parameters<typeof evaluate>[0], position: SourcePosition, options: RunOptions): boolean {
-    try {
-      const results = evaluate(atom, { self: this.space });
-      options.writeOut(formatResults(results));
-      return results.some(isErrorAtom);
-    } catch (e) {
-      if (e instanceof NotImplementedError) {
-        options.writeErr(`${formatPosition(position)}: not implemented yet: ${e.message}`);
-        return true;
-      }
-      throw e;
-    }
   }
 }

@@ -56,6 +56,7 @@ class GroundedTable {
   private readonly atoms: GroundedAtom[] = [];
 
   idOf(atom: GroundedAtom): number {
+    if (atom.tokenId >= 0) return atom.tokenId;
     const key = atom.internKey();
     let id = key === null ? this.byObject.get(atom) : this.byKey.get(key);
     if (id === undefined) {
@@ -65,6 +66,7 @@ class GroundedTable {
       if (key === null) this.byObject.set(atom, id);
       else this.byKey.set(key, id);
     }
+    atom.tokenId = id;
     return id;
   }
 

@@ -54,22 +54,21 @@ describe('metta command', () => {
     expect(code).toBe(2);
   });
 
-  it('stops at a form it cannot evaluate yet (exit 1) unless --keep-going', async () => {
-    const file = programFile('(a 1)\n!(foo)\n!(match &self (a $x) $x)\n');
+  it('stops at the first error result (exit 1) unless --keep-going', async () => {
+    const file = programFile('(a 1)\n!(/ 1 0)\n!(match &self (a $x) $x)\n');
     const stopped = await runCli([file]);
     expect(stopped.code).toBe(1);
-    expect(stopped.out).toBe('');
-    expect(stopped.err).toMatch(/:2:1: not implemented yet/);
+    expect(stopped.out).toBe('[(Error (/ 1 0) DivisionByZero)]\n');
     const going = await runCli(['--keep-going', file]);
     expect(going.code).toBe(1);
-    expect(going.out).toBe('[1]\n');
+    expect(going.out).toBe('[(Error (/ 1 0) DivisionByZero)]\n[1]\n');
   });
 
-  it('treats an error result as a failure', async () => {
-    const file = programFile('!(match &self (a $x))\n!(match &self (a $x) $x)\n');
+  it('evaluates rules, arithmetic and println! in order', async () => {
+    const file = programFile('(= (double $x) (* $x 2))\n!(println! "start")\n!(double (+ 1 2))\n');
     const { code, out } = await runCli([file]);
-    expect(out).toBe('[(Error (match &self (a $x)) IncorrectNumberOfArguments)]\n');
-    expect(code).toBe(1);
+    expect(code).toBe(0);
+    expect(out).toBe('start\n[()]\n[6]\n');
   });
 
   it('rejects bad usage with exit 2 and no stack trace', async () => {

@@ -1,0 +1,248 @@
+// Control built-ins and the minimal instructions (SPEC §5): if, let, let*, case, switch,
+// superpose, collapse, unify, eval, chain, function/return, and friends.
+
+import { type Atom, AtomKind, expr, isExpression, sym, UNIT, variable, type VariableAtom } from '../../core/atoms.js';
+import { type Bindings, substitute, unify } from '../../core/bindings.js';
+import { atomEquals, variablesOf } from '../../core/equality.js';
+import { freshVariable } from '../../core/fresh.js';
+import { formatAtom } from '../../core/printer.js';
+import { BoolAtom } from '../../core/values.js';
+import { type Builtin, errorAtom, NOT_REDUCIBLE, noValues, type OpContext, type Outcome, type Result, values } from '../builtin.js';
+import { EMPTY, isError } from '../machine.js';
+import { UNDEFINED } from '../types.js';
+import { builtin, expectExpression, fail } from './define.js';
+import { BindingsAtom, SpaceAtom, spaceAtomOf } from '../objects.js';
+import type { AtomSpace } from '../../space/atom-space.js';
+
+const RETURN = sym('return');
+const NOT_REDUCIBLE_SYM = sym('NotReducible');
+
+/** Unifies `a` with `b` on top of the branch bindings; null when they do not unify. */
+export function unifyInBranch(ctx: OpContext, a: Atom, b: Atom): Bindings | null {
+  const attempt = ctx.bindings.clone();
+  return unify(a, b, attempt) ? attempt : null;
+}
+
+function withBindings(atom: Atom, bindings: Bindings): Result {
+  return { atom: bindings.resolve(atom), bindings };
+}
+
+/** Results of an evaluation as the atoms they stand for (bindings applied). */
+export function resolvedAtoms(results: readonly Result[]): Atom[] {
+  return results.map((r) => r.bindings.resolve(r.atom));
+}
+
+/** `case` and `switch`: the first case whose pattern unifies with `value`, its body instantiated. */
+function firstCase(ctx: OpContext, value: Atom, cases: readonly Atom[]): Result | null {
+  for (const c of cases) {
+    if (!isExpression(c) || c.children.length !== 2) fail(`case expects cases of the form (pattern body), got ${formatAtom(c)}`);
+    const [pattern, body] = c.children as [Atom, Atom];
+    const b = unifyInBranch(ctx, pattern, value);
+    if (b !== null) return withBindings(body, b);
+  }
+  return null;
+}
+
+export const controlBuiltins: Builtin[] = [
+  builtin('if', '(-> Bool Atom Atom $t)', ([cond, then, otherwise], ctx) => {
+    if (cond === BoolAtom.TRUE) return values(ctx, then!);
+    if (cond === BoolAtom.FALSE) return values(ctx, otherwise!);
+    return NOT_REDUCIBLE;
+  }),
+  builtin('let', '(-> Atom %Undefined% Atom %Undefined%)', ([pattern, value, body], ctx) => {
+    const b = unifyInBranch(ctx, pattern!, value!);
+    return b === null ? noValues() : { kind: 'values', results: [withBindings(body!, b)] };
+  }),
+  builtin('let*', '(-> Expression Atom %Undefined%)', ([pairs, body], ctx) => {
+    const list = expectExpression(pairs!, 'let*');
+    if (list.length === 0) return values(ctx, body!);
+    const first = list[0]!;
+    if (!isExpression(first) || first.children.length !== 2) fail(`let* expects (pattern value) pairs, got ${formatAtom(first)}`);
+    const [pattern, value] = first.children as [Atom, Atom];
+    return values(ctx, expr([sym('let'), pattern, value, expr([sym('let*'), expr(list.slice(1)), body!])]));
+  }),
+  builtin('superpose', '(-> Expression %Undefined%)', ([tuple], ctx) => values(ctx, ...expectExpression(tuple!, 'superpose'))),
+  builtin('collapse', '(-> Atom Atom)', ([atom], ctx) => ({
+    kind: 'eval',
+    atom: atom!,
+    type: UNDEFINED,
+    bindings: ctx.bindings,
+    then: (results) => values(ctx, expr(resolvedAtoms(results))),
+  })),
+  builtin('case', '(-> Atom Expression %Undefined%)', ([scrutinee, cases], ctx) => ({
+    kind: 'eval',
+    atom: scrutinee!,
+    type: UNDEFINED,
+    bindings: ctx.bindings,
+    then: (results) => {
+      const caseList = expectExpression(cases!, 'case');
+      if (results.length === 0) {
+        const hit = firstCase(ctx, EMPTY, caseList);
+        return { kind: 'values', results: hit === null ? [] : [hit] };
+      }
+      const out: Result[] = [];
+      for (const r of results) {
+        const hit = firstCase({ ...ctx, bindings: r.bindings }, r.bindings.resolve(r.atom), caseList);
+        if (hit !== null) out.push(hit);
+      }
+      return { kind: 'values', results: out };
+    },
+  })),
+  builtin('switch', '(-> %Undefined% Expression %Undefined%)', ([value, cases], ctx) => {
+    const hit = firstCase(ctx, value!, expectExpression(cases!, 'switch'));
+    return { kind: 'values', results: hit === null ? [] : [hit] };
+  }),
+  builtin('id', '(-> %Undefined% %Undefined%)', ([atom], ctx) => values(ctx, atom!)),
+  builtin('noeval', '(-> Atom Atom)', ([atom], ctx) => values(ctx, atom!)),
+  builtin('quote', '(-> Atom Atom)', () => NOT_REDUCIBLE),
+  builtin('unquote', '(-> %Undefined% %Undefined%)', ([quoted], ctx) => {
+    if (isExpression(quoted!) && quoted.children.length === 2 && quoted.children[0] === sym('quote')) return values(ctx, quoted.children[1]!);
+    return NOT_REDUCIBLE;
+  }),
+  builtin('nop', null, (_args, ctx) => values(ctx, UNIT)),
+  builtin('empty', '(-> %Undefined%)', () => noValues()),
+  builtin('if-equal', '(-> Atom Atom Atom Atom %Undefined%)', ([a, b, then, otherwise], ctx) =>
+    values(ctx, atomEquals(a!, b!) ? then! : otherwise!),
+  ),
+  builtin('if-error', '(-> Atom Atom Atom %Undefined%)', ([atom, then, otherwise], ctx) => values(ctx, isError(atom!) ? then! : otherwise!)),
+  builtin('return-on-error', '(-> Atom Atom %Undefined%)', ([atom, then], ctx) => {
+    if (atom === EMPTY) return noValues();
+    return values(ctx, isError(atom!) ? expr([RETURN, atom!]) : then!);
+  }),
+  builtin('if-decons-expr', '(-> Expression Variable Variable Atom Atom %Undefined%)', ([e, head, tail, then, otherwise], ctx) => {
+    const children = expectExpression(e!, 'if-decons-expr');
+    if (children.length === 0) return values(ctx, otherwise!);
+    const b = unifyInBranch(ctx, expr([head!, tail!]), expr([children[0]!, expr(children.slice(1))]));
+    return b === null ? values(ctx, otherwise!) : { kind: 'values', results: [withBindings(then!, b)] };
+  }),
+  builtin('atom-subst', '(-> %Undefined% Variable Atom %Undefined%)', ([value, v, template], ctx) => {
+    const name = (v as VariableAtom).name;
+    return values(ctx, substitute(template!, (x) => (x.name === name ? value! : undefined)));
+  }),
+  builtin('sealed', '(-> Expression Atom Atom)', ([ignored, atom], ctx) => {
+    const keep = new Set(variablesOf(ignored!).map((v) => v.name));
+    const fresh = new Map<string, VariableAtom>();
+    const freshNames = new Set<string>();
+    const sealed = substitute(atom!, (x) => {
+      if (keep.has(x.name) || freshNames.has(x.name)) return undefined;
+      let f = fresh.get(x.name);
+      if (f === undefined) {
+        f = freshVariable(x.name);
+        fresh.set(x.name, f);
+        freshNames.add(f.name);
+      }
+      return f;
+    });
+    return values(ctx, sealed);
+  }),
+  builtin('Error', '(-> Atom Atom ErrorType)', () => NOT_REDUCIBLE),
+  builtin('capture', '(-> Atom %Undefined%)', ([atom], ctx) => values(ctx, atom!)),
+
+  // Minimal instructions.
+  builtin('eval', '(-> Atom Atom)', ([atom], ctx) => evalOneStep(atom!, ctx)),
+  builtin('evalc', '(-> Atom Grounded Atom)', ([atom, space], ctx) => evalOneStep(atom!, { ...ctx, space: spaceOf(space!) })),
+  builtin('chain', '(-> Atom Variable Atom %Undefined%)', ([atom, v, template], ctx) => ({
+    kind: 'eval',
+    atom: atom!,
+    type: UNDEFINED,
+    bindings: ctx.bindings,
+    then: (results) => {
+      const name = (v as VariableAtom).name;
+      return {
+        kind: 'values',
+        results: results.map((r) => {
+          const value = r.bindings.resolve(r.atom);
+          return { atom: substitute(template!, (x) => (x.name === name ? value : undefined)), bindings: r.bindings };
+        }),
+      };
+    },
+  })),
+  builtin('unify', '(-> Atom Atom Atom Atom %Undefined%)', ([a, b, then, otherwise], ctx) => {
+    const u = unifyInBranch(ctx, a!, b!);
+    return u === null ? values(ctx, otherwise!) : { kind: 'values', results: [withBindings(then!, u)] };
+  }),
+  builtin('cons-atom', '(-> Atom Expression Atom)', ([head, tail], ctx) => values(ctx, expr([head!, ...expectExpression(tail!, 'cons-atom')]))),
+  builtin('decons-atom', '(-> Expression Atom)', ([e], ctx) => {
+    const children = expectExpression(e!, 'decons-atom');
+    if (children.length === 0) fail('decons-atom expects a non-empty expression');
+    return values(ctx, expr([children[0]!, expr(children.slice(1))]));
+  }),
+  builtin('function', '(-> Atom Atom)', ([body], ctx) => ({
+    kind: 'eval',
+    atom: body!,
+    type: UNDEFINED,
+    bindings: ctx.bindings,
+    then: (results) => {
+      const out: Result[] = [];
+      for (const r of results) {
+        const a = r.bindings.resolve(r.atom);
+        if (isExpression(a) && a.children.length === 2 && a.children[0] === RETURN) out.push({ atom: a.children[1]!, bindings: r.bindings });
+        else out.push({ atom: errorAtom(a, sym('NoReturn')), bindings: r.bindings });
+      }
+      return { kind: 'values', results: out };
+    },
+  })),
+  builtin('return', '(-> Atom Atom)', () => NOT_REDUCIBLE),
+  builtin('collapse-bind', '(-> Atom Atom)', ([atom], ctx) => ({
+    kind: 'eval',
+    atom: atom!,
+    type: UNDEFINED,
+    bindings: ctx.bindings,
+    then: (results) => values(ctx, expr(results.map((r) => expr([r.bindings.resolve(r.atom), new BindingsAtom(r.bindings)])))),
+  })),
+  builtin('superpose-bind', '(-> Expression %Undefined%)', ([pairs], ctx) => {
+    const out: Result[] = [];
+    for (const p of expectExpression(pairs!, 'superpose-bind')) {
+      if (!isExpression(p) || p.children.length !== 2) fail('superpose-bind expects (atom bindings) pairs');
+      const [atom, b] = p.children as [Atom, Atom];
+      const merged = b instanceof BindingsAtom ? ctx.bindings.merge(b.bindings) : ctx.bindings;
+      if (merged !== null) out.push({ atom, bindings: merged });
+    }
+    return { kind: 'values', results: out };
+  }),
+  builtin('metta', '(-> Atom Atom Grounded %Undefined%)', ([atom, type, space], ctx) => ({
+    kind: 'eval',
+    atom: atom!,
+    type: type!,
+    bindings: ctx.bindings,
+    space: spaceOf(space!),
+    then: (results) => ({ kind: 'values', results }),
+  })),
+  builtin('context-space', '(-> SpaceType)', (_args, ctx) => values(ctx, spaceAtomFor(ctx))),
+];
+
+/** One evaluation step of the minimal `eval`: a built-in call or one rule rewrite, no more. */
+function evalOneStep(atom: Atom, ctx: OpContext): Outcome {
+  if (atom.kind !== AtomKind.Expression || atom.children.length === 0) return values(ctx, NOT_REDUCIBLE_SYM);
+  const head = atom.children[0]!;
+  const b = head.kind === AtomKind.Symbol ? ctx.env.builtin(head) : undefined;
+  if (b !== undefined) {
+    const outcome = b.execute(atom.children.slice(1), { ...ctx, call: atom });
+    return outcome.kind === 'not-reducible' ? values(ctx, NOT_REDUCIBLE_SYM) : outcome;
+  }
+  const result = variable('result#');
+  return {
+    kind: 'query',
+    space: ctx.space,
+    pattern: expr([sym('='), atom, result]),
+    then: (answers) => {
+      if (answers.length === 0) return values(ctx, NOT_REDUCIBLE_SYM);
+      const out: Result[] = [];
+      for (const a of answers) {
+        const merged = ctx.bindings.merge(a.without(result.name));
+        const value = a.lookup(result.name);
+        if (merged !== null && value !== undefined) out.push({ atom: value, bindings: merged });
+      }
+      return { kind: 'values', results: out };
+    },
+  };
+}
+
+export function spaceOf(atom: Atom): AtomSpace {
+  if (atom instanceof SpaceAtom) return atom.space;
+  fail(`expected a space, got ${formatAtom(atom)}`);
+}
+
+function spaceAtomFor(ctx: OpContext): SpaceAtom {
+  return spaceAtomOf(ctx.space);
+}

@@ -1,0 +1,171 @@
+// Arithmetic, comparison, logic and math built-ins (SPEC §3 "Numbers", §5).
+//
+// Integers stay exact: JS numbers while safe, BigInt beyond, never a silent float. Mixed
+// integer/float arithmetic gives a float; `/` on two integers is integer division (truncating,
+// as the reference's Rust does); integer division by zero is DivisionByZero.
+
+import { type Atom, isGrounded } from '../../core/atoms.js';
+import { atomEquals } from '../../core/equality.js';
+import { BoolAtom, bool, float, FloatAtom, int, IntAtom } from '../../core/values.js';
+import { type Builtin, MettaError, NOT_REDUCIBLE, type OpContext, type Outcome, values } from '../builtin.js';
+import { sym } from '../../core/atoms.js';
+import { builtin } from './define.js';
+
+type Num = IntAtom | FloatAtom;
+
+function isNum(a: Atom | undefined): a is Num {
+  return a instanceof IntAtom || a instanceof FloatAtom;
+}
+
+function toFloat(n: Num): number {
+  return typeof n.value === 'bigint' ? Number(n.value) : n.value;
+}
+
+function bigOf(n: IntAtom): bigint {
+  return typeof n.value === 'bigint' ? n.value : BigInt(n.value);
+}
+
+/** Integer operation on safe numbers with a BigInt fallback when the result leaves the safe range. */
+function intOp(a: IntAtom, b: IntAtom, small: (x: number, y: number) => number, big: (x: bigint, y: bigint) => bigint): IntAtom {
+  if (typeof a.value === 'number' && typeof b.value === 'number') {
+    const r = small(a.value, b.value);
+    if (Number.isSafeInteger(r)) return int(r);
+  }
+  return int(big(bigOf(a), bigOf(b)));
+}
+
+function arith(
+  name: string,
+  onInts: (a: IntAtom, b: IntAtom) => Atom,
+  onFloats: (a: number, b: number) => number,
+): Builtin {
+  return builtin(name, '(-> Number Number Number)', ([a, b], ctx) => {
+    if (!isNum(a) || !isNum(b)) return NOT_REDUCIBLE;
+    if (a instanceof IntAtom && b instanceof IntAtom) return values(ctx, onInts(a, b));
+    return values(ctx, float(onFloats(toFloat(a), toFloat(b))));
+  });
+}
+
+function divisionByZero(): never {
+  throw new MettaError(sym('DivisionByZero'));
+}
+
+function compare(name: string, test: (order: number) => boolean): Builtin {
+  return builtin(name, '(-> Number Number Bool)', ([a, b], ctx) => {
+    if (!isNum(a) || !isNum(b)) return NOT_REDUCIBLE;
+    return values(ctx, bool(test(numericOrder(a, b))));
+  });
+}
+
+/** Sign of a − b, exact for integers of any size; NaN when a float is NaN. */
+function numericOrder(a: Num, b: Num): number {
+  if (a instanceof IntAtom && b instanceof IntAtom) {
+    if (typeof a.value === 'number' && typeof b.value === 'number') return Math.sign(a.value - b.value);
+    const x = bigOf(a);
+    const y = bigOf(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  const x = toFloat(a);
+  const y = toFloat(b);
+  return x < y ? -1 : x > y ? 1 : x === y ? 0 : NaN;
+}
+
+/** `==`: structural equality, except that numbers compare by value (`4 == 4.0`). */
+export function valuesEqual(a: Atom, b: Atom): boolean {
+  if (isNum(a) && isNum(b)) return numericOrder(a, b) === 0;
+  return atomEquals(a, b);
+}
+
+function logic(name: string, op: (a: boolean, b: boolean) => boolean): Builtin {
+  return builtin(name, '(-> Bool Bool Bool)', ([a, b], ctx) => {
+    if (!(a instanceof BoolAtom) || !(b instanceof BoolAtom)) return NOT_REDUCIBLE;
+    return values(ctx, bool(op(a.value, b.value)));
+  });
+}
+
+function floatMath(name: string, f: (x: number) => number): Builtin {
+  return builtin(name, '(-> Number Number)', ([a], ctx) => (isNum(a) ? values(ctx, float(f(toFloat(a)))) : NOT_REDUCIBLE));
+}
+
+/** Rounding functions: integers are returned as they are, floats rounded to floats. */
+function rounding(name: string, f: (x: number) => number): Builtin {
+  return builtin(name, '(-> Number Number)', ([a], ctx): Outcome => {
+    if (a instanceof IntAtom) return values(ctx, a);
+    if (a instanceof FloatAtom) return values(ctx, float(f(a.value)));
+    return NOT_REDUCIBLE;
+  });
+}
+
+function numberPredicate(name: string, f: (x: number) => boolean): Builtin {
+  return builtin(name, '(-> Number Bool)', ([a], ctx) => (isNum(a) ? values(ctx, bool(a instanceof FloatAtom && f(a.value))) : NOT_REDUCIBLE));
+}
+
+/** Rust's `f64::round`: halves away from zero (JS Math.round rounds them up). */
+function roundHalfAway(x: number): number {
+  return Math.sign(x) * Math.round(Math.abs(x));
+}
+
+export const numberBuiltins: Builtin[] = [
+  arith('+', (a, b) => intOp(a, b, (x, y) => x + y, (x, y) => x + y), (x, y) => x + y),
+  arith('-', (a, b) => intOp(a, b, (x, y) => x - y, (x, y) => x - y), (x, y) => x - y),
+  arith('*', (a, b) => intOp(a, b, (x, y) => x * y, (x, y) => x * y), (x, y) => x * y),
+  arith(
+    '/',
+    (a, b) => {
+      if (b.value === 0 || b.value === 0n) divisionByZero();
+      return intOp(a, b, (x, y) => Math.trunc(x / y), (x, y) => x / y);
+    },
+    (x, y) => x / y,
+  ),
+  arith(
+    '%',
+    (a, b) => {
+      if (b.value === 0 || b.value === 0n) divisionByZero();
+      return intOp(a, b, (x, y) => x % y, (x, y) => x % y);
+    },
+    (x, y) => x % y,
+  ),
+  compare('<', (o) => o < 0),
+  compare('>', (o) => o > 0),
+  compare('<=', (o) => o <= 0),
+  compare('>=', (o) => o >= 0),
+  builtin('==', '(-> $t $t Bool)', ([a, b], ctx) => values(ctx, bool(valuesEqual(a!, b!)))),
+  logic('and', (a, b) => a && b),
+  logic('or', (a, b) => a || b),
+  logic('xor', (a, b) => a !== b),
+  builtin('not', '(-> Bool Bool)', ([a], ctx) => (a instanceof BoolAtom ? values(ctx, bool(!a.value)) : NOT_REDUCIBLE)),
+  builtin('pow-math', '(-> Number Number Number)', ([a, b], ctx) => (isNum(a) && isNum(b) ? values(ctx, float(Math.pow(toFloat(a), toFloat(b)))) : NOT_REDUCIBLE)),
+  builtin('log-math', '(-> Number Number Number)', ([base, x], ctx) =>
+    isNum(base) && isNum(x) ? values(ctx, float(Math.log(toFloat(x)) / Math.log(toFloat(base)))) : NOT_REDUCIBLE,
+  ),
+  floatMath('sqrt-math', Math.sqrt),
+  floatMath('sin-math', Math.sin),
+  floatMath('asin-math', Math.asin),
+  floatMath('cos-math', Math.cos),
+  floatMath('acos-math', Math.acos),
+  floatMath('tan-math', Math.tan),
+  floatMath('atan-math', Math.atan),
+  builtin('abs-math', '(-> Number Number)', ([a], ctx) => {
+    if (a instanceof IntAtom) return values(ctx, typeof a.value === 'bigint' ? int(a.value < 0n ? -a.value : a.value) : int(Math.abs(a.value)));
+    if (a instanceof FloatAtom) return values(ctx, float(Math.abs(a.value)));
+    return NOT_REDUCIBLE;
+  }),
+  rounding('trunc-math', Math.trunc),
+  rounding('ceil-math', Math.ceil),
+  rounding('floor-math', Math.floor),
+  rounding('round-math', roundHalfAway),
+  numberPredicate('isnan-math', Number.isNaN),
+  numberPredicate('isinf-math', (x) => x === Infinity || x === -Infinity),
+];
+
+/** Words the reader turns into numbers (the reference registers these as tokens). */
+export const numberTokens: [string, Atom][] = [
+  ['PI', float(Math.PI)],
+  ['EXP', float(Math.E)],
+];
+
+export function isNumberAtom(a: Atom): boolean {
+  return isGrounded(a) && isNum(a);
+}
+
+export type { OpContext };

@@ -1,0 +1,87 @@
+// Everything one running program shares: its space `&self`, the token registry, the built-ins,
+// settings changed by `pragma!`, where output goes, and how space queries are answered.
+
+import type { Atom, SymbolAtom } from '../core/atoms.js';
+import type { Bindings } from '../core/bindings.js';
+import { TokenRegistry } from '../core/parser.js';
+import { query } from '../cpu/index.js';
+import type { AtomSpace } from '../space/atom-space.js';
+import type { Builtin } from './builtin.js';
+import { SpaceAtom } from './objects.js';
+import { TypeIndex } from './types.js';
+
+export interface OutputSink {
+  /** Text written by `println!` (already newline-terminated). */
+  stdout(text: string): void;
+  /** Text written by `trace!`. */
+  stderr(text: string): void;
+}
+
+export interface EvalSettings {
+  /** `pragma! max-stack-depth N`: evaluation deeper than this stops with StackOverflow. */
+  maxStackDepth: number | null;
+  /** `pragma! type-check auto`: reject ill-typed atoms when added and before evaluation. */
+  typeCheck: boolean;
+  /** Bound on interpreter steps for one `!` (`--max-steps`). */
+  maxSteps: number | null;
+  /** Wall-clock deadline for the whole run, in `performance.now()` milliseconds. */
+  deadline: number | null;
+}
+
+/** Answers space queries: the CPU matcher inline by default, the scheduler later. */
+export type QueryService = (space: AtomSpace, pattern: Atom) => Bindings[];
+
+export const cpuQueryService: QueryService = (space, pattern) => query(space.view(), pattern);
+
+export class Environment {
+  readonly self: SpaceAtom;
+  readonly tokens: TokenRegistry;
+  readonly settings: EvalSettings = { maxStackDepth: null, typeCheck: false, maxSteps: null, deadline: null };
+  /** Folder of the file being run, for `import!` and `include`. */
+  currentDir: string;
+  /** Extra folders searched by `import!`. */
+  readonly includePaths: string[] = [];
+  /** Set by a signal handler to stop evaluation at the next step. */
+  interrupted = false;
+  private readonly builtins: (Builtin | undefined)[] = [];
+  private readonly typeIndexes = new Map<AtomSpace, TypeIndex>();
+
+  constructor(
+    readonly output: OutputSink,
+    options: { space?: SpaceAtom; tokens?: TokenRegistry; currentDir?: string; queryService?: QueryService } = {},
+  ) {
+    this.self = options.space ?? new SpaceAtom();
+    this.tokens = options.tokens ?? new TokenRegistry();
+    this.currentDir = options.currentDir ?? process.cwd();
+    this.queryService = options.queryService ?? cpuQueryService;
+    this.tokens.define('&self', this.self);
+  }
+
+  queryService: QueryService;
+
+  querySync(space: AtomSpace, pattern: Atom): Bindings[] {
+    return this.queryService(space, pattern);
+  }
+
+  registerBuiltin(symbol: SymbolAtom, builtin: Builtin): void {
+    this.builtins[symbol.id] = builtin;
+  }
+
+  builtin(symbol: SymbolAtom): Builtin | undefined {
+    return this.builtins[symbol.id];
+  }
+
+  builtinType(symbol: SymbolAtom): Atom | null {
+    return this.builtins[symbol.id]?.type ?? null;
+  }
+
+  /** The type index of a space (types of `&self` for evaluation, any space for get-type-space). */
+  types(space: AtomSpace = this.self.space): TypeIndex {
+    let index = this.typeIndexes.get(space);
+    if (index === undefined) {
+      index = new TypeIndex(this, space);
+      this.typeIndexes.set(space, index);
+    }
+    return index;
+  }
+}

@@ -1,0 +1,540 @@
+// The interpreter: the `metta` algorithm of SPEC §3 as an explicit-stack machine.
+//
+// Every piece of pending work is a heap-allocated frame, so MeTTa recursion depth is bounded by
+// memory, not by the JavaScript stack. A frame's `step` does one bounded piece of work: push a
+// child, finish with its results, or ask for a space query. Queries are values: `run()` returns
+// the pending query instead of answering it, so a driver can answer the queries of many machines
+// as one batch. Frames that would only pass a child's results through replace themselves with the
+// child (tail calls), so tail recursion runs in constant frames.
+//
+// Bindings discipline: a frame started with bindings B returns results whose bindings extend B.
+// Results therefore pass upward unchanged, which is what makes tail calls possible.
+
+import { type Atom, AtomKind, expr, type ExpressionAtom, sym, variable } from '../core/atoms.js';
+import { Bindings } from '../core/bindings.js';
+import { renameApart } from '../core/fresh.js';
+import { variablesOf } from '../core/equality.js';
+import type { AtomSpace } from '../space/atom-space.js';
+import { type Builtin, errorAtom, MettaError, type Outcome, type Result, ERROR } from './builtin.js';
+import type { Environment } from './environment.js';
+import {
+  argumentFits,
+  ATOM_TYPE,
+  getTypes,
+  isFunctionType,
+  metaType,
+  splitFunctionType,
+  typeFits,
+  UNDEFINED,
+} from './types.js';
+import { int } from '../core/values.js';
+
+export const EMPTY = sym('Empty');
+const EQUALS = sym('=');
+/** The rule-result variable: `#` keeps it apart from every variable a user can write. */
+const RESULT = variable('result#');
+
+export function isError(atom: Atom): boolean {
+  return atom.kind === AtomKind.Expression && atom.children.length > 0 && atom.children[0] === ERROR;
+}
+
+/** Thrown out of `run()` when a limit stops evaluation. */
+export class EvaluationStopped extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'EvaluationStopped';
+  }
+}
+
+export interface PendingQuery {
+  readonly space: AtomSpace;
+  readonly pattern: Atom;
+}
+
+abstract class Frame {
+  parent: Frame | null = null;
+  constructor(
+    readonly depth: number,
+    /** The space whose rules and types this evaluation uses (`&self` unless `metta` names another). */
+    readonly space: AtomSpace,
+  ) {}
+  abstract step(m: Machine): void;
+  receive(_results: Result[]): void {
+    throw new Error(`${this.constructor.name} expects no results`);
+  }
+  receiveAnswers(_answers: Bindings[]): void {
+    throw new Error(`${this.constructor.name} expects no query answers`);
+  }
+}
+
+export class Machine {
+  private current: Frame | null;
+  private pending: PendingQuery | null = null;
+  private final: Result[] = [];
+  steps = 0;
+
+  constructor(
+    readonly env: Environment,
+    atom: Atom,
+    type: Atom = UNDEFINED,
+    bindings: Bindings = Bindings.EMPTY,
+    space: AtomSpace = env.self.space,
+  ) {
+    this.current = new MettaFrame(atom, type, bindings, 0, space);
+  }
+
+  get done(): boolean {
+    return this.current === null;
+  }
+
+  /** The results, once `done`. */
+  get results(): Result[] {
+    return this.final;
+  }
+
+  /** Runs until the machine needs a query answered (returned) or is done (null). */
+  run(): PendingQuery | null {
+    const settings = this.env.settings;
+    while (this.current !== null) {
+      if (this.pending !== null) return this.pending;
+      if ((++this.steps & 1023) === 0) this.checkLimits();
+      else if (settings.maxSteps !== null && this.steps > settings.maxSteps) this.checkLimits();
+      this.current.step(this);
+    }
+    return null;
+  }
+
+  /** Supplies the answer to the query `run()` returned. */
+  answer(answers: Bindings[]): void {
+    if (this.pending === null || this.current === null) throw new Error('no query is pending');
+    this.pending = null;
+    this.current.receiveAnswers(answers);
+  }
+
+  private checkLimits(): void {
+    const s = this.env.settings;
+    if (this.env.interrupted) throw new EvaluationStopped('interrupted');
+    if (s.maxSteps !== null && this.steps > s.maxSteps) throw new EvaluationStopped(`stopped after ${s.maxSteps} steps (--max-steps)`);
+    if (s.deadline !== null && performance.now() > s.deadline) throw new EvaluationStopped('time limit reached (--timeout)');
+  }
+
+  push(frame: Frame): void {
+    frame.parent = this.current;
+    this.current = frame;
+  }
+
+  /** Replaces the current frame by `frame`, which returns its results to the current's parent. */
+  tail(frame: Frame): void {
+    frame.parent = this.current!.parent;
+    this.current = frame;
+  }
+
+  finish(results: Result[]): void {
+    const done = this.current!;
+    this.current = done.parent;
+    if (this.current === null) this.final = results;
+    else this.current.receive(results);
+  }
+
+  query(space: AtomSpace, pattern: Atom): void {
+    this.pending = { space, pattern };
+  }
+
+  overflow(depth: number): boolean {
+    const max = this.env.settings.maxStackDepth;
+    return max !== null && depth > max;
+  }
+}
+
+/** Runs a machine to completion, answering its queries with the environment's query service. */
+export function evaluateNow(
+  env: Environment,
+  atom: Atom,
+  type: Atom = UNDEFINED,
+  bindings: Bindings = Bindings.EMPTY,
+  space: AtomSpace = env.self.space,
+): Result[] {
+  const m = new Machine(env, atom, type, bindings, space);
+  for (let q = m.run(); q !== null; q = m.run()) m.answer(env.querySync(q.space, q.pattern));
+  return m.results;
+}
+
+/** Keeps the non-error alternatives when there is any (SPEC §3.4). */
+function dropErrorsIfAnySucceeded(results: Result[]): Result[] {
+  let errors = 0;
+  for (const r of results) if (isError(r.atom)) errors++;
+  if (errors === 0 || errors === results.length) return results;
+  return results.filter((r) => !isError(r.atom));
+}
+
+/** metta(atom, type): SPEC §3 steps 1–3. */
+class MettaFrame extends Frame {
+  private alternatives: (Atom | null)[] = [];
+  private next = 0;
+  private collected: Result[] = [];
+
+  constructor(
+    private atom: Atom,
+    private readonly type: Atom,
+    private readonly bindings: Bindings,
+    depth: number,
+    space: AtomSpace,
+  ) {
+    super(depth, space);
+  }
+
+  step(m: Machine): void {
+    if (this.next > 0) {
+      this.startAlternative(m);
+      return;
+    }
+    const atom = this.bindings.size > 0 ? this.bindings.resolve(this.atom) : this.atom;
+    const type = this.type;
+    if (type === ATOM_TYPE || atom.kind === AtomKind.Variable || metaType(atom) === type) {
+      m.finish([{ atom, bindings: this.bindings }]);
+      return;
+    }
+    if (atom.kind !== AtomKind.Expression || atom.children.length === 0) {
+      m.finish([{ atom: typeCast(m.env, this.space, atom, type), bindings: this.bindings }]);
+      return;
+    }
+    if (atom.children[0] === ERROR) {
+      // Errors are values: never evaluated further.
+      m.finish([{ atom, bindings: this.bindings }]);
+      return;
+    }
+    if (m.overflow(this.depth)) {
+      m.finish([{ atom: errorAtom(atom, sym('StackOverflow')), bindings: this.bindings }]);
+      return;
+    }
+    const head = atom.children[0]!;
+    const index = m.env.types(this.space);
+    const headTypes = head.kind === AtomKind.Symbol ? index.declaredTypes(head) : head.kind === AtomKind.Grounded ? [head.typeAtom()] : [];
+    const fnTypes = headTypes.filter(isFunctionType);
+    if (fnTypes.length <= 1) {
+      m.tail(new ApplyFrame(atom, fnTypes[0] ?? null, type, this.bindings, this.depth, this.space));
+      return;
+    }
+    this.alternatives = fnTypes;
+    this.atom = atom;
+    this.startAlternative(m);
+  }
+
+  private startAlternative(m: Machine): void {
+    if (this.next >= this.alternatives.length) {
+      m.finish(dropErrorsIfAnySucceeded(this.collected));
+      return;
+    }
+    const fnType = this.alternatives[this.next++]!;
+    m.push(new ApplyFrame(this.atom as ExpressionAtom, fnType, this.type, this.bindings, this.depth, this.space));
+  }
+
+  override receive(results: Result[]): void {
+    for (const r of results) this.collected.push(r);
+  }
+}
+
+/** A non-expression atom checked against an expected type. */
+function typeCast(env: Environment, space: AtomSpace, atom: Atom, type: Atom): Atom {
+  if (type === UNDEFINED || type === ATOM_TYPE) return atom;
+  const index = env.types(space);
+  for (const actual of getTypes(index, atom)) {
+    if (typeFits(index, type, actual, new Bindings())) return atom;
+  }
+  return errorAtom(atom, sym('BadType'));
+}
+
+interface Combination {
+  readonly items: Atom[];
+  readonly bindings: Bindings;
+}
+
+/**
+ * One way of applying an expression: evaluate its elements left to right (type-directed when the
+ * head has a function type), forming the Cartesian product of their results with bindings
+ * threaded from each element to the next, then call each combination.
+ */
+class ApplyFrame extends Frame {
+  private prepared = false;
+  private elementTypes: Atom[] = [];
+  private returnType: Atom;
+  /** Finished combinations (or errors, in order) of the elements before `element`. */
+  private done: (Combination | Result)[] = [];
+  private pending: Combination[];
+  private element = 0;
+  private combo = 0;
+  private calling = -1;
+  private collected: Result[] = [];
+
+  constructor(
+    private readonly atom: ExpressionAtom,
+    private readonly fnType: Atom | null,
+    expected: Atom,
+    bindings: Bindings,
+    depth: number,
+    space: AtomSpace,
+  ) {
+    super(depth, space);
+    this.returnType = expected;
+    this.pending = [{ items: [], bindings }];
+  }
+
+  step(m: Machine): void {
+    if (!this.prepared) {
+      this.prepared = true;
+      if (!this.prepare(m)) return;
+    }
+    if (this.calling >= 0) {
+      this.call(m);
+      return;
+    }
+    const children = this.atom.children;
+    while (this.element < children.length) {
+      if (this.combo >= this.pending.length) {
+        this.pending = this.done as Combination[];
+        this.done = [];
+        this.element++;
+        this.combo = 0;
+        continue;
+      }
+      const c = this.pending[this.combo]!;
+      if (!('items' in c)) {
+        // An error that stopped this combination: carried through unchanged.
+        this.done.push(c);
+        this.combo++;
+        continue;
+      }
+      const raw = children[this.element]!;
+      const item = c.bindings.size > 0 ? c.bindings.resolve(raw) : raw;
+      const type = this.elementTypes[this.element]!;
+      if (item.kind !== AtomKind.Expression || item.children.length === 0 || type === ATOM_TYPE || metaType(item) === type) {
+        // Nothing to evaluate: symbols, values and variables stand for themselves here (their
+        // types were checked before evaluation started).
+        this.done.push({ items: [...c.items, item], bindings: c.bindings });
+        this.combo++;
+        continue;
+      }
+      m.push(new MettaFrame(item, type, c.bindings, this.depth + 1, this.space));
+      return;
+    }
+    this.call(m);
+  }
+
+  /** Type checks and element types; false when it already finished with an error. */
+  private prepare(m: Machine): boolean {
+    const children = this.atom.children;
+    if (this.fnType === null) {
+      this.elementTypes = new Array<Atom>(children.length).fill(UNDEFINED);
+      return true;
+    }
+    const { args, ret } = splitFunctionType((hasVariables(this.fnType) ? renameApart(this.fnType) : this.fnType) as ExpressionAtom);
+    const bindings = this.pending[0]!.bindings;
+    if (args.length !== children.length - 1) {
+      m.finish([{ atom: errorAtom(this.atom, sym('IncorrectNumberOfArguments')), bindings }]);
+      return false;
+    }
+    const index = m.env.types(this.space);
+    const typeBindings = new Bindings();
+    for (let i = 0; i < args.length; i++) {
+      const arg = children[i + 1]!;
+      if (!argumentFits(index, arg, args[i]!, typeBindings)) {
+        const actual = getTypes(index, arg)[0] ?? UNDEFINED;
+        const expected = typeBindings.resolve(args[i]!);
+        m.finish([{ atom: errorAtom(this.atom, expr([sym('BadArgType'), int(i + 1), expected, actual])), bindings }]);
+        return false;
+      }
+    }
+    this.elementTypes = [ATOM_TYPE, ...args.map((a) => typeBindings.resolve(a))];
+    this.returnType = typeBindings.resolve(ret);
+    return true;
+  }
+
+  override receive(results: Result[]): void {
+    if (this.calling >= 0) {
+      for (const r of results) this.collected.push(r);
+      return;
+    }
+    const c = this.pending[this.combo]! as Combination;
+    for (const r of results) {
+      if (r.atom === EMPTY) continue;
+      if (isError(r.atom)) this.done.push(r);
+      else this.done.push({ items: [...c.items, r.atom], bindings: r.bindings });
+    }
+    this.combo++;
+  }
+
+  private call(m: Machine): void {
+    if (this.calling < 0) {
+      this.calling = 0;
+      if (this.pending.length === 1 && 'items' in this.pending[0]!) {
+        m.tail(this.callFrame(this.pending[0] as Combination));
+        return;
+      }
+    }
+    while (this.calling < this.pending.length) {
+      const c = this.pending[this.calling++]!;
+      if (!('items' in c)) {
+        this.collected.push(c);
+        continue;
+      }
+      m.push(this.callFrame(c));
+      return;
+    }
+    m.finish(this.collected);
+  }
+
+  private callFrame(c: Combination): CallFrame {
+    const children = this.atom.children;
+    let same = c.items.length === children.length;
+    for (let i = 0; same && i < children.length; i++) same = c.items[i] === children[i];
+    let reduced: ExpressionAtom = same ? this.atom : expr(c.items);
+    if (c.bindings.size > 0) reduced = c.bindings.resolve(reduced) as ExpressionAtom;
+    return new CallFrame(reduced, this.returnType, c.bindings, this.depth, this.space);
+  }
+}
+
+
+/**
+ * The call step: run a built-in, or query the space for `(= call $X)` and fire every matching
+ * rule in definition order; then evaluate each result again (unless the return type is `Atom`).
+ */
+class CallFrame extends Frame {
+  private continuation: ((results: Result[]) => Outcome) | ((answers: Bindings[]) => Outcome) | null = null;
+  private reevaluate: Result[] = [];
+  private next = -1;
+  private collected: Result[] = [];
+  private started = false;
+
+  constructor(
+    private readonly call: ExpressionAtom,
+    private readonly returnType: Atom,
+    private readonly bindings: Bindings,
+    depth: number,
+    space: AtomSpace,
+  ) {
+    super(depth, space);
+  }
+
+  step(m: Machine): void {
+    if (!this.started) {
+      this.started = true;
+      const head = this.call.children[0]!;
+      const builtin = head.kind === AtomKind.Symbol ? m.env.builtin(head) : undefined;
+      if (builtin !== undefined) {
+        this.handle(m, this.execute(m, builtin));
+        return;
+      }
+      this.continuation = (answers: Bindings[]) => this.ruleResults(answers);
+      m.query(this.space, expr([EQUALS, this.call, RESULT]));
+      return;
+    }
+    if (this.pendingOutcome !== null) {
+      const outcome = this.pendingOutcome;
+      this.pendingOutcome = null;
+      this.handle(m, outcome);
+      return;
+    }
+    this.reevaluateNext(m);
+  }
+
+  private execute(m: Machine, builtin: Builtin): Outcome {
+    try {
+      return builtin.execute(this.call.children.slice(1), { env: m.env, call: this.call, bindings: this.bindings, space: this.space });
+    } catch (e) {
+      if (e instanceof MettaError) return this.values([errorAtom(this.call, e.payload)]);
+      if (e instanceof EvaluationStopped) throw e;
+      const message = e instanceof Error ? e.message : String(e);
+      return this.values([errorAtom(this.call, sym(message))]);
+    }
+  }
+
+  private values(atoms: Atom[]): Outcome {
+    return { kind: 'values', results: atoms.map((atom) => ({ atom, bindings: this.bindings })) };
+  }
+
+  private ruleResults(answers: Bindings[]): Outcome {
+    if (answers.length === 0) return { kind: 'not-reducible' };
+    const results: Result[] = [];
+    for (const answer of answers) {
+      const value = answer.lookup(RESULT.name);
+      if (value === undefined) continue;
+      const merged = this.bindings.merge(answer.without(RESULT.name));
+      if (merged === null) continue;
+      results.push({ atom: value, bindings: merged });
+    }
+    return { kind: 'values', results };
+  }
+
+  /** Acts on a built-in's (or the rule lookup's) outcome. */
+  private handle(m: Machine, outcome: Outcome): void {
+    switch (outcome.kind) {
+      case 'not-reducible':
+        m.finish([{ atom: this.call, bindings: this.bindings }]);
+        return;
+      case 'eval':
+        this.continuation = outcome.then;
+        m.push(new MettaFrame(outcome.atom, outcome.type, outcome.bindings, this.depth + 1, outcome.space ?? this.space));
+        return;
+      case 'query':
+        this.continuation = outcome.then;
+        m.query(outcome.space, outcome.pattern);
+        return;
+      case 'values': {
+        const results = outcome.results.filter((r) => r.atom !== EMPTY);
+        if (this.returnType === ATOM_TYPE) {
+          m.finish(results.slice());
+          return;
+        }
+        if (results.length === 1) {
+          const r = results[0]!;
+          m.tail(new MettaFrame(r.atom, this.returnType, r.bindings, this.depth + 1, this.space));
+          return;
+        }
+        this.reevaluate = results;
+        this.next = 0;
+        this.reevaluateNext(m);
+        return;
+      }
+    }
+  }
+
+  private reevaluateNext(m: Machine): void {
+    if (this.next < 0) throw new Error('CallFrame stepped while waiting');
+    if (this.next >= this.reevaluate.length) {
+      m.finish(dropErrorsIfAnySucceeded(this.collected));
+      return;
+    }
+    const r = this.reevaluate[this.next++]!;
+    m.push(new MettaFrame(r.atom, this.returnType, r.bindings, this.depth + 1, this.space));
+  }
+
+  override receive(results: Result[]): void {
+    if (this.continuation !== null) {
+      const then = this.continuation as (results: Result[]) => Outcome;
+      this.continuation = null;
+      this.pendingOutcome = then(results);
+      return;
+    }
+    for (const r of results) this.collected.push(r);
+  }
+
+  override receiveAnswers(answers: Bindings[]): void {
+    const then = this.continuation as (answers: Bindings[]) => Outcome;
+    this.continuation = null;
+    this.pendingOutcome = then(answers);
+  }
+
+  private pendingOutcome: Outcome | null = null;
+}
+
+const variableFlags = new WeakMap<Atom, boolean>();
+
+/** Whether a (type) atom mentions variables; cached, types are few and long-lived. */
+function hasVariables(atom: Atom): boolean {
+  let flag = variableFlags.get(atom);
+  if (flag === undefined) {
+    flag = variablesOf(atom).length > 0;
+    variableFlags.set(atom, flag);
+  }
+  return flag;
+}

@@ -1,0 +1,71 @@
+// Grounded atoms that stand for mutable objects: spaces and states. They compare by identity.
+
+import { type Atom, GroundedAtom, expr, sym } from '../core/atoms.js';
+import { formatAtom } from '../core/printer.js';
+import { AtomSpace } from '../space/atom-space.js';
+import type { Bindings } from '../core/bindings.js';
+
+export class SpaceAtom extends GroundedAtom {
+  /** Use `spaceAtomOf(space)` for an existing space, so that one space has one atom. */
+  constructor(readonly space: AtomSpace = new AtomSpace()) {
+    super();
+    spaceAtoms.set(space, this);
+  }
+  typeAtom(): Atom {
+    return sym('SpaceType');
+  }
+  print(): string {
+    return `GroundingSpace-${this.space.serial}`;
+  }
+  internKey(): null {
+    return null;
+  }
+}
+
+export class StateAtom extends GroundedAtom {
+  constructor(
+    public value: Atom,
+    /** The type of the value when the state was created, for `(StateMonad T)`. */
+    readonly valueType: Atom,
+  ) {
+    super();
+  }
+  typeAtom(): Atom {
+    return expr([sym('StateMonad'), this.valueType]);
+  }
+  print(): string {
+    return `(State ${formatAtom(this.value)})`;
+  }
+  internKey(): null {
+    return null;
+  }
+}
+
+const spaceAtoms = new WeakMap<AtomSpace, SpaceAtom>();
+
+/** The one grounded atom standing for `space` (created on first use). */
+export function spaceAtomOf(space: AtomSpace): SpaceAtom {
+  let atom = spaceAtoms.get(space);
+  if (atom === undefined) {
+    atom = new SpaceAtom(space);
+    spaceAtoms.set(space, atom);
+  }
+  return atom;
+}
+
+/** Bindings as a value, for `collapse-bind` / `superpose-bind`; prints like the reference. */
+export class BindingsAtom extends GroundedAtom {
+  constructor(readonly bindings: Bindings) {
+    super();
+  }
+  typeAtom(): Atom {
+    return sym('Bindings');
+  }
+  print(): string {
+    const parts = this.bindings.resolvedEntries().map(([name, value]) => `$${name} <- ${formatAtom(value)}`);
+    return parts.length === 0 ? '{ }' : `{ ${parts.join(', ')} }`;
+  }
+  internKey(): null {
+    return null;
+  }
+}

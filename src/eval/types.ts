@@ -1,0 +1,187 @@
+// Types (SPEC §3): `(: atom T)` declarations, function types `(-> A1 ... An R)`, `%Undefined%`,
+// meta-types, subtyping `(:< A B)` and parametric types with variables.
+
+import { type Atom, AtomKind, expr, isExpression, isSymbol, type SymbolAtom, sym, variable } from '../core/atoms.js';
+import { Bindings, unify } from '../core/bindings.js';
+import { renameApart } from '../core/fresh.js';
+import type { AtomSpace } from '../space/atom-space.js';
+import type { Environment } from './environment.js';
+
+export const UNDEFINED = sym('%Undefined%');
+export const ATOM_TYPE = sym('Atom');
+export const ARROW = sym('->');
+export const COLON = sym(':');
+export const SUBTYPE = sym(':<');
+export const SYMBOL_TYPE = sym('Symbol');
+export const VARIABLE_TYPE = sym('Variable');
+export const EXPRESSION_TYPE = sym('Expression');
+export const GROUNDED_TYPE = sym('Grounded');
+const TYPE_VAR = variable('t');
+
+/** The meta-type symbol of an atom. */
+export function metaType(atom: Atom): SymbolAtom {
+  switch (atom.kind) {
+    case AtomKind.Symbol:
+      return SYMBOL_TYPE;
+    case AtomKind.Variable:
+      return VARIABLE_TYPE;
+    case AtomKind.Expression:
+      return EXPRESSION_TYPE;
+    case AtomKind.Grounded:
+      return GROUNDED_TYPE;
+  }
+}
+
+export function isMetaType(t: Atom): boolean {
+  return t === SYMBOL_TYPE || t === VARIABLE_TYPE || t === EXPRESSION_TYPE || t === GROUNDED_TYPE || t === ATOM_TYPE;
+}
+
+export function isFunctionType(t: Atom): t is Atom & { children: readonly Atom[] } {
+  return isExpression(t) && t.children.length >= 1 && t.children[0] === ARROW;
+}
+
+/** Argument types and return type of a function type. */
+export function splitFunctionType(t: Atom & { children: readonly Atom[] }): { args: readonly Atom[]; ret: Atom } {
+  const c = t.children;
+  if (c.length === 1) return { args: [], ret: UNDEFINED };
+  return { args: c.slice(1, c.length - 1), ret: c[c.length - 1]! };
+}
+
+/** Types are looked up in the space; results are cached until the space changes. */
+export class TypeIndex {
+  private cache = new Map<Atom, Atom[]>();
+  private supers = new Map<Atom, Atom[]>();
+  private cachedVersion = -1;
+
+  constructor(
+    private readonly env: Environment,
+    private readonly space: AtomSpace,
+  ) {}
+
+  private refresh(): void {
+    if (this.cachedVersion === this.space.version) return;
+    this.cache = new Map();
+    this.supers = new Map();
+    this.cachedVersion = this.space.version;
+  }
+
+  /** Declared types of a symbol or expression (from `(: atom T)`), including built-in ones. */
+  declaredTypes(atom: Atom): Atom[] {
+    this.refresh();
+    const key = isSymbol(atom) ? atom : null;
+    if (key !== null) {
+      const hit = this.cache.get(key);
+      if (hit !== undefined) return hit;
+    }
+    const types: Atom[] = [];
+    const builtin = isSymbol(atom) ? this.env.builtinType(atom) : null;
+    if (builtin !== null) types.push(builtin);
+    for (const b of this.env.querySync(this.space, expr([COLON, atom, TYPE_VAR]))) {
+      const t = b.lookup(TYPE_VAR.name);
+      if (t !== undefined) types.push(b.resolve(t));
+    }
+    if (key !== null) this.cache.set(key, types);
+    return types;
+  }
+
+  /** Direct supertypes declared with `(:< t S)`. */
+  superTypes(t: Atom): Atom[] {
+    this.refresh();
+    const hit = this.supers.get(t);
+    if (hit !== undefined) return hit;
+    const out: Atom[] = [];
+    for (const b of this.env.querySync(this.space, expr([SUBTYPE, t, TYPE_VAR]))) {
+      const s = b.lookup(TYPE_VAR.name);
+      if (s !== undefined) out.push(b.resolve(s));
+    }
+    if (isSymbol(t)) this.supers.set(t, out);
+    return out;
+  }
+}
+
+const MAX_TYPE_DEPTH = 512;
+
+/**
+ * Every type of `atom` (SPEC: `get-type` returns each valid type). An empty list means the atom is
+ * ill-typed: an application whose arguments fit none of its head's function types.
+ */
+export function getTypes(index: TypeIndex, atom: Atom, depth = 0): Atom[] {
+  switch (atom.kind) {
+    case AtomKind.Variable:
+      return [UNDEFINED];
+    case AtomKind.Grounded:
+      return [atom.typeAtom()];
+    case AtomKind.Symbol: {
+      const declared = index.declaredTypes(atom);
+      return declared.length > 0 ? declared : [UNDEFINED];
+    }
+    case AtomKind.Expression: {
+      if (atom.children.length === 0 || depth > MAX_TYPE_DEPTH) return [UNDEFINED];
+      const declared = index.declaredTypes(atom);
+      const head = atom.children[0]!;
+      const headTypes = head.kind === AtomKind.Variable ? [] : getTypes(index, head, depth + 1);
+      const fnTypes = headTypes.filter(isFunctionType);
+      if (fnTypes.length === 0) return declared.length > 0 ? declared : [UNDEFINED];
+      const out = [...declared];
+      for (const fnType of fnTypes) {
+        const ret = applicationType(index, atom.children, fnType, depth);
+        if (ret !== null) out.push(ret);
+      }
+      return out;
+    }
+  }
+}
+
+/** Return type of `children` applied with `fnType`, or null when the arguments do not fit. */
+function applicationType(index: TypeIndex, children: readonly Atom[], fnType: Atom, depth: number): Atom | null {
+  const fresh = renameApart(fnType) as Atom & { children: readonly Atom[] };
+  const { args, ret } = splitFunctionType(fresh);
+  if (args.length !== children.length - 1) return null;
+  const bindings = new Bindings();
+  for (let i = 0; i < args.length; i++) {
+    if (!argumentFits(index, children[i + 1]!, args[i]!, bindings, depth)) return null;
+  }
+  return bindings.resolve(ret);
+}
+
+/** Whether `arg` can be passed where `expected` is declared, extending the type bindings. */
+export function argumentFits(index: TypeIndex, arg: Atom, expected: Atom, bindings: Bindings, depth = 0): boolean {
+  if (expected === ATOM_TYPE || expected === UNDEFINED) return true;
+  if (arg.kind === AtomKind.Variable) return true;
+  if (isMetaType(expected)) return metaType(arg) === expected;
+  for (const actual of getTypes(index, arg, depth + 1)) {
+    if (typeFits(index, expected, actual, bindings)) return true;
+  }
+  return false;
+}
+
+/** Whether a value of type `actual` may stand where `expected` is required. */
+export function typeFits(index: TypeIndex, expected: Atom, actual: Atom, bindings: Bindings): boolean {
+  if (expected === UNDEFINED || actual === UNDEFINED || expected === ATOM_TYPE || expected === actual) return true;
+  const attempt = bindings.clone();
+  if (unify(expected, actual, attempt)) {
+    adopt(bindings, attempt);
+    return true;
+  }
+  // Subtyping: walk the declared supertypes of `actual` (breadth-first, cycles cut).
+  const seen = new Set<Atom>([actual]);
+  const queue = [actual];
+  while (queue.length > 0) {
+    const t = queue.shift()!;
+    for (const s of index.superTypes(t)) {
+      if (seen.has(s)) continue;
+      seen.add(s);
+      const again = bindings.clone();
+      if (unify(expected, s, again)) {
+        adopt(bindings, again);
+        return true;
+      }
+      queue.push(s);
+    }
+  }
+  return false;
+}
+
+function adopt(target: Bindings, source: Bindings): void {
+  for (const [name, value] of source.entries()) if (target.lookup(name) === undefined) target.bind(name, value);
+}
