@@ -76,13 +76,23 @@ export class TokenUnifier {
     scan.push(term);
     while (scan.length > 0) {
       const ref = scan.pop()!;
-      const t = this.tokenAt(ref);
-      if (isVarToken(t)) {
-        if ((ref & 1) === side && (t & PAYLOAD_MASK) === level) return true;
-        const next = this.bindingOf(ref, t);
-        if (next !== UNBOUND) scan.push(next);
-      } else if (t >>> TAG_SHIFT === Tag.Expr) {
-        this.childRefs(ref, t & PAYLOAD_MASK, scan);
+      const refSide = ref & 1;
+      const tokens = refSide ? this.side1 : this.side0;
+      const binds = refSide ? this.bind1 : this.bind0;
+      // Scan the sub-term linearly: `pending` counts the sub-terms still to read.
+      let offset = ref >>> 1;
+      let pending = 1;
+      while (pending > 0) {
+        const t = tokens[offset++]!;
+        pending--;
+        if (isVarToken(t)) {
+          const l = t & PAYLOAD_MASK;
+          if (refSide === side && l === level) return true;
+          const next = binds[l]!;
+          if (next !== UNBOUND) scan.push(next);
+        } else if (t >>> TAG_SHIFT === Tag.Expr) {
+          pending += t & PAYLOAD_MASK;
+        }
       }
     }
     return false;
@@ -141,27 +151,42 @@ export class TokenUnifier {
     patternNames: readonly string[],
     storedVariable: (level: number) => VariableAtom,
   ): Atom {
+    // Decodes token by token; a bound variable jumps to its binding and returns when that
+    // sub-term is complete (a jump remembers how many expressions were open when it was taken).
     const frames: { children: Atom[]; arity: number }[] = [];
-    const work: Ref[] = [offset * 2];
+    const returns: number[] = [];
+    let side = 0;
+    let offset_ = offset;
     for (;;) {
-      const ref = this.deref(work.pop()!);
-      const t = this.tokenAt(ref);
+      const tokens = side ? this.side1 : this.side0;
+      const t = tokens[offset_++]!;
       const tag = t >>> TAG_SHIFT;
       const payload = t & PAYLOAD_MASK;
       let done: Atom;
-      if (tag === Tag.Expr && payload > 0) {
-        frames.push({ children: [], arity: payload });
-        const children: number[] = [];
-        this.childRefs(ref, payload, children);
-        for (let i = payload - 1; i >= 0; i--) work.push(children[i]!);
-        continue;
-      }
-      if (tag === Tag.Expr) done = new ExpressionAtom([]);
-      else if (tag === Tag.Sym) done = symById(payload);
-      else if (tag === Tag.Gnd) done = groundedTable.atom(payload);
-      else if (ref & 1) done = storedVariable(payload);
-      else done = new VariableAtom(patternNames[payload]!);
+      if (tag === Tag.NewVar || tag === Tag.VarRef) {
+        const bound = (side ? this.bind1 : this.bind0)[payload]!;
+        if (bound !== UNBOUND) {
+          returns.push(side, offset_, frames.length);
+          side = bound & 1;
+          offset_ = bound >>> 1;
+          continue;
+        }
+        done = side ? storedVariable(payload) : new VariableAtom(patternNames[payload]!);
+      } else if (tag === Tag.Expr) {
+        if (payload > 0) {
+          frames.push({ children: [], arity: payload });
+          continue;
+        }
+        done = new ExpressionAtom([]);
+      } else if (tag === Tag.Sym) done = symById(payload);
+      else done = groundedTable.atom(payload);
       for (;;) {
+        // A jumped-to sub-term is complete when its atom finishes at the depth of the jump.
+        while (returns.length > 0 && returns[returns.length - 1] === frames.length) {
+          returns.pop();
+          offset_ = returns.pop()!;
+          side = returns.pop()!;
+        }
         const frame = frames[frames.length - 1];
         if (frame === undefined) return done;
         frame.children.push(done);

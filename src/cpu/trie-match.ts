@@ -7,7 +7,7 @@
 
 import type { Atom } from '../core/atoms.js';
 import { Bindings } from '../core/bindings.js';
-import { type EncodedAtom, encodeAtom, isVarToken, PAYLOAD_MASK, subtermEnd, Tag, TAG_SHIFT } from '../space/encoding.js';
+import { type EncodedAtom, encodeAtom, isVarToken, PAYLOAD_MASK, Tag, TAG_SHIFT } from '../space/encoding.js';
 import type { SpaceView } from '../space/atom-space.js';
 import { freshVariablesFor, TokenUnifier } from './token-unify.js';
 
@@ -31,14 +31,29 @@ export class CompiledPattern {
     const encoded: EncodedAtom = encodeAtom(atom);
     this.tokens = encoded.tokens;
     this.varNames = encoded.varNames;
-    this.ends = new Uint32Array(this.tokens.length);
+    this.ends = subtermEnds(this.tokens);
     this.firstOffset = new Uint32Array(this.varNames.length);
     for (let i = 0; i < this.tokens.length; i++) {
-      this.ends[i] = subtermEnd(this.tokens, i);
       const t = this.tokens[i]!;
       if (t >>> TAG_SHIFT === Tag.NewVar) this.firstOffset[t & PAYLOAD_MASK] = i;
     }
   }
+}
+
+/** ends[i] = offset just past the sub-term starting at i, for every i, in one backward pass. */
+function subtermEnds(tokens: Uint32Array): Uint32Array {
+  const ends = new Uint32Array(tokens.length);
+  // Scanning backwards, a stack holds the start offsets of complete sub-terms to the right.
+  const starts: number[] = [];
+  for (let i = tokens.length - 1; i >= 0; i--) {
+    const t = tokens[i]!;
+    const arity = t >>> TAG_SHIFT === Tag.Expr ? t & PAYLOAD_MASK : 0;
+    let end = i + 1;
+    for (let k = 0; k < arity; k++) end = ends[starts.pop()!]!;
+    ends[i] = end;
+    starts.push(i);
+  }
+  return ends;
 }
 
 function countVars(tokens: ArrayLike<number>, length: number): number {
@@ -50,6 +65,7 @@ function countVars(tokens: ArrayLike<number>, length: number): number {
 /** Reusable matcher state (walk stack, path buffer, unifier). Not re-entrant. */
 export class TrieMatcher {
   private stack = new Int32Array(256);
+  private sp = 0;
   private path = new Uint32Array(64);
   private readonly unifier = new TokenUnifier();
 
@@ -74,24 +90,14 @@ export class TrieMatcher {
     const plen = P.length;
     // Stack entries: pattern offset, node, depth, stored sub-terms still open for a pattern
     // variable being spanned (0 when not spanning).
-    let sp = 0;
-    const push = (p: number, node: number, depth: number, skip: number): void => {
-      if (sp + 4 > this.stack.length) {
-        const grown = new Int32Array(this.stack.length * 2);
-        grown.set(this.stack);
-        this.stack = grown;
-      }
-      this.stack[sp++] = p;
-      this.stack[sp++] = node;
-      this.stack[sp++] = depth;
-      this.stack[sp++] = skip;
-    };
-    push(0, 0, 0, 0);
-    while (sp > 0) {
-      const skip = this.stack[--sp]!;
-      const depth = this.stack[--sp]!;
-      const node = this.stack[--sp]!;
-      const p = this.stack[--sp]!;
+    this.sp = 0;
+    this.push(0, 0, 0, 0);
+    while (this.sp > 0) {
+      const stack = this.stack;
+      const skip = stack[--this.sp]!;
+      const depth = stack[--this.sp]!;
+      const node = stack[--this.sp]!;
+      const p = stack[--this.sp]!;
       if (depth > 0) {
         if (depth > this.path.length) {
           const grown = new Uint32Array(this.path.length * 2);
@@ -112,8 +118,8 @@ export class TrieMatcher {
         for (let c = last - 1; c >= first; c--) {
           const t = tok[c]!;
           const left = open - 1 + (t >>> TAG_SHIFT === Tag.Expr ? t & PAYLOAD_MASK : 0);
-          if (left === 0) push(p + 1, c, depth + 1, 0);
-          else push(p, c, depth + 1, left);
+          if (left === 0) this.push(p + 1, c, depth + 1, 0);
+          else this.push(p, c, depth + 1, left);
         }
         continue;
       }
@@ -126,10 +132,23 @@ export class TrieMatcher {
         if (tok[mid]! < want) lo = mid + 1;
         else hi = mid;
       }
-      if (lo < last && tok[lo] === want) push(p + 1, lo, depth + 1, 0);
+      if (lo < last && tok[lo] === want) this.push(p + 1, lo, depth + 1, 0);
       // Stored variables (sorted first) span the whole pattern sub-term at p.
-      for (let c = first; c < last && isVarToken(tok[c]!); c++) push(ends[p]!, c, depth + 1, 0);
+      for (let c = first; c < last && isVarToken(tok[c]!); c++) this.push(ends[p]!, c, depth + 1, 0);
     }
+  }
+
+  private push(p: number, node: number, depth: number, skip: number): void {
+    if (this.sp + 4 > this.stack.length) {
+      const grown = new Int32Array(this.stack.length * 2);
+      grown.set(this.stack);
+      this.stack = grown;
+    }
+    const stack = this.stack;
+    stack[this.sp++] = p;
+    stack[this.sp++] = node;
+    stack[this.sp++] = depth;
+    stack[this.sp++] = skip;
   }
 
   /**

@@ -12,8 +12,6 @@
 
 import { type Atom, AtomKind, expr, type ExpressionAtom, sym, variable } from '../core/atoms.js';
 import { Bindings } from '../core/bindings.js';
-import { renameApart } from '../core/fresh.js';
-import { variablesOf } from '../core/equality.js';
 import type { AtomSpace } from '../space/atom-space.js';
 import { type Builtin, errorAtom, MettaError, type Outcome, type Result, ERROR } from './builtin.js';
 import type { Environment } from './environment.js';
@@ -26,6 +24,7 @@ import {
   splitFunctionType,
   typeFits,
   UNDEFINED,
+  EXPRESSION_TYPE,
 } from './types.js';
 import { int } from '../core/values.js';
 
@@ -236,12 +235,42 @@ class MettaFrame extends Frame {
 
 /** A non-expression atom checked against an expected type. */
 function typeCast(env: Environment, space: AtomSpace, atom: Atom, type: Atom): Atom {
-  if (type === UNDEFINED || type === ATOM_TYPE) return atom;
+  if (type === UNDEFINED || type === ATOM_TYPE || metaType(atom) === type) return atom;
   const index = env.types(space);
   for (const actual of getTypes(index, atom)) {
     if (typeFits(index, type, actual, new Bindings())) return atom;
   }
   return errorAtom(atom, sym('BadType'));
+}
+
+const splitCache = new WeakMap<ExpressionAtom, { args: readonly Atom[]; ret: Atom }>();
+const elementTypesCache = new WeakMap<ExpressionAtom, Atom[]>();
+
+function splitFunctionTypeCached(fnType: ExpressionAtom): { args: readonly Atom[]; ret: Atom } {
+  let split = splitCache.get(fnType);
+  if (split === undefined) {
+    split = splitFunctionType(fnType);
+    splitCache.set(fnType, split);
+  }
+  return split;
+}
+
+/** Element types of an application (the head is not evaluated); shared, never mutated. */
+function elementTypesCached(fnType: ExpressionAtom, args: readonly Atom[]): Atom[] {
+  let types = elementTypesCache.get(fnType);
+  if (types === undefined) {
+    types = [ATOM_TYPE, ...args];
+    elementTypesCache.set(fnType, types);
+  }
+  return types;
+}
+
+function nothingToEvaluate(children: readonly Atom[], types: readonly Atom[]): boolean {
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i]!;
+    if (c.kind === AtomKind.Expression && c.children.length > 0 && types[i] !== ATOM_TYPE && types[i] !== EXPRESSION_TYPE) return false;
+  }
+  return true;
 }
 
 interface Combination {
@@ -289,6 +318,12 @@ class ApplyFrame extends Frame {
       return;
     }
     const children = this.atom.children;
+    if (this.element === 0 && this.combo === 0 && nothingToEvaluate(children, this.elementTypes)) {
+      // Common fast path: every element stands for itself, so the call is the atom itself.
+      const c = this.pending[0] as Combination;
+      m.tail(new CallFrame(this.atom, this.returnType, c.bindings, this.depth, this.space));
+      return;
+    }
     while (this.element < children.length) {
       if (this.combo >= this.pending.length) {
         this.pending = this.done as Combination[];
@@ -327,7 +362,8 @@ class ApplyFrame extends Frame {
       this.elementTypes = new Array<Atom>(children.length).fill(UNDEFINED);
       return true;
     }
-    const { args, ret } = splitFunctionType((hasVariables(this.fnType) ? renameApart(this.fnType) : this.fnType) as ExpressionAtom);
+    // No renaming apart: these type variables live only in this application's type bindings.
+    const { args, ret } = splitFunctionTypeCached(this.fnType as ExpressionAtom);
     const bindings = this.pending[0]!.bindings;
     if (args.length !== children.length - 1) {
       m.finish([{ atom: errorAtom(this.atom, sym('IncorrectNumberOfArguments')), bindings }]);
@@ -344,8 +380,13 @@ class ApplyFrame extends Frame {
         return false;
       }
     }
-    this.elementTypes = [ATOM_TYPE, ...args.map((a) => typeBindings.resolve(a))];
-    this.returnType = typeBindings.resolve(ret);
+    if (typeBindings.size === 0) {
+      this.elementTypes = elementTypesCached(this.fnType as ExpressionAtom, args);
+      this.returnType = ret;
+    } else {
+      this.elementTypes = [ATOM_TYPE, ...args.map((a) => typeBindings.resolve(a))];
+      this.returnType = typeBindings.resolve(ret);
+    }
     return true;
   }
 
@@ -487,6 +528,10 @@ class CallFrame extends Frame {
         }
         if (results.length === 1) {
           const r = results[0]!;
+          if (r.atom.kind !== AtomKind.Expression && r.atom.kind !== AtomKind.Variable) {
+            m.finish([{ atom: typeCast(m.env, this.space, r.atom, this.returnType), bindings: r.bindings }]);
+            return;
+          }
           m.tail(new MettaFrame(r.atom, this.returnType, r.bindings, this.depth + 1, this.space));
           return;
         }
@@ -525,16 +570,4 @@ class CallFrame extends Frame {
   }
 
   private pendingOutcome: Outcome | null = null;
-}
-
-const variableFlags = new WeakMap<Atom, boolean>();
-
-/** Whether a (type) atom mentions variables; cached, types are few and long-lived. */
-function hasVariables(atom: Atom): boolean {
-  let flag = variableFlags.get(atom);
-  if (flag === undefined) {
-    flag = variablesOf(atom).length > 0;
-    variableFlags.set(atom, flag);
-  }
-  return flag;
 }

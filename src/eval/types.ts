@@ -4,6 +4,7 @@
 import { type Atom, AtomKind, expr, isExpression, isSymbol, type SymbolAtom, sym, variable } from '../core/atoms.js';
 import { Bindings, unify } from '../core/bindings.js';
 import { renameApart } from '../core/fresh.js';
+import { variablesOf } from '../core/equality.js';
 import type { AtomSpace } from '../space/atom-space.js';
 import type { Environment } from './environment.js';
 
@@ -52,6 +53,8 @@ export class TypeIndex {
   private cache = new Map<Atom, Atom[]>();
   private supers = new Map<Atom, Atom[]>();
   private cachedVersion = -1;
+  /** Whether any `(: subject T)` has an expression subject (else expressions need no lookup). */
+  private expressionDeclarations: boolean | null = null;
 
   constructor(
     private readonly env: Environment,
@@ -62,7 +65,18 @@ export class TypeIndex {
     if (this.cachedVersion === this.space.version) return;
     this.cache = new Map();
     this.supers = new Map();
+    this.expressionDeclarations = null;
     this.cachedVersion = this.space.version;
+  }
+
+  private hasExpressionDeclarations(): boolean {
+    if (this.expressionDeclarations === null) {
+      const subject = variable('subject#');
+      this.expressionDeclarations = this.env
+        .querySync(this.space, expr([COLON, subject, TYPE_VAR]))
+        .some((b) => isExpression(b.resolve(subject)));
+    }
+    return this.expressionDeclarations;
   }
 
   /** Declared types of a symbol or expression (from `(: atom T)`), including built-in ones. */
@@ -72,6 +86,8 @@ export class TypeIndex {
     if (key !== null) {
       const hit = this.cache.get(key);
       if (hit !== undefined) return hit;
+    } else if (isExpression(atom) && !this.hasExpressionDeclarations()) {
+      return [];
     }
     const types: Atom[] = [];
     const builtin = isSymbol(atom) ? this.env.builtinType(atom) : null;
@@ -134,7 +150,7 @@ export function getTypes(index: TypeIndex, atom: Atom, depth = 0): Atom[] {
 
 /** Return type of `children` applied with `fnType`, or null when the arguments do not fit. */
 function applicationType(index: TypeIndex, children: readonly Atom[], fnType: Atom, depth: number): Atom | null {
-  const fresh = renameApart(fnType) as Atom & { children: readonly Atom[] };
+  const fresh = (hasVariables(fnType) ? renameApart(fnType) : fnType) as Atom & { children: readonly Atom[] };
   const { args, ret } = splitFunctionType(fresh);
   if (args.length !== children.length - 1) return null;
   const bindings = new Bindings();
@@ -180,6 +196,18 @@ export function typeFits(index: TypeIndex, expected: Atom, actual: Atom, binding
     }
   }
   return false;
+}
+
+const variableFlags = new WeakMap<Atom, boolean>();
+
+/** Whether a type mentions variables (then it is renamed apart per use); cached per atom. */
+export function hasVariables(atom: Atom): boolean {
+  let flag = variableFlags.get(atom);
+  if (flag === undefined) {
+    flag = variablesOf(atom).length > 0;
+    variableFlags.set(atom, flag);
+  }
+  return flag;
 }
 
 function adopt(target: Bindings, source: Bindings): void {

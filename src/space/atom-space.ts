@@ -29,6 +29,7 @@ export interface SpaceSnapshot extends SpaceView {
 const RECENT_LIMIT = 4096;
 
 let spaceCounter = 0;
+const NO_RECENT: readonly number[] = Object.freeze([]);
 
 export class AtomSpace {
   readonly store = new AtomStore();
@@ -100,7 +101,7 @@ export class AtomSpace {
   /** The current contents for matching; may rebuild the trie when many writes piled up. */
   view(): SpaceView {
     if (this.recent.length > RECENT_LIMIT || this.deadInTrie > RECENT_LIMIT + (this.trie.atomCount >>> 1)) this.freeze();
-    return { trie: this.trie, recent: this.recent.slice(), store: this.store };
+    return { trie: this.trie, recent: this.recent.length === 0 ? NO_RECENT : this.recent.slice(), store: this.store };
   }
 
   /** A fully indexed snapshot, rebuilt only when the space changed since the last one. */
