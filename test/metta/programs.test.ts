@@ -6,22 +6,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { Program } from '../../src/runner/index.js';
+import { runProgramFile } from '../helpers/run-program.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const programs = readdirSync(here).filter((f) => f.endsWith('.metta')).sort();
-
-export function runProgramFile(file: string): { out: string; err: string; exitCode: number } {
-  let out = '';
-  let err = '';
-  const program = new Program({ stdout: (t) => (out += t), stderr: (t) => (err += t), currentDir: dirname(file) });
-  const { exitCode } = program.run(readFileSync(file, 'utf8'), file, {
-    keepGoing: true,
-    writeOut: (line) => (out += line + '\n'),
-    writeErr: (line) => (err += line + '\n'),
-  });
-  return { out, err, exitCode };
-}
 
 describe('MeTTa programs with expected output', () => {
   it('has programs to run', () => {
