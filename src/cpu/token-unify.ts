@@ -58,6 +58,8 @@ export class TokenUnifier {
     let offset = (ref >>> 1) + 1;
     for (let i = 0; i < arity; i++) {
       out.push(offset * 2 + side);
+      // The last child's end is not needed: skipping it would make nested tails (lists) quadratic.
+      if (i === arity - 1) break;
       let pending = 1;
       while (pending > 0) {
         const t = tokens[offset++]!;
@@ -150,6 +152,7 @@ export class TokenUnifier {
     offset: number,
     patternNames: readonly string[],
     storedVariable: (level: number) => VariableAtom,
+    patternGroundAtoms?: readonly (Atom | undefined)[],
   ): Atom {
     // Decodes token by token; a bound variable jumps to its binding and returns when that
     // sub-term is complete (a jump remembers how many expressions were open when it was taken).
@@ -166,12 +169,18 @@ export class TokenUnifier {
       if (tag === Tag.NewVar || tag === Tag.VarRef) {
         const bound = (side ? this.bind1 : this.bind0)[payload]!;
         if (bound !== UNBOUND) {
-          returns.push(side, offset_, frames.length);
-          side = bound & 1;
-          offset_ = bound >>> 1;
-          continue;
+          const reuse = bound & 1 ? undefined : patternGroundAtoms?.[bound >>> 1];
+          if (reuse !== undefined) {
+            done = reuse;
+          } else {
+            returns.push(side, offset_, frames.length);
+            side = bound & 1;
+            offset_ = bound >>> 1;
+            continue;
+          }
+        } else {
+          done = side ? storedVariable(payload) : new VariableAtom(patternNames[payload]!);
         }
-        done = side ? storedVariable(payload) : new VariableAtom(patternNames[payload]!);
       } else if (tag === Tag.Expr) {
         if (payload > 0) {
           frames.push({ children: [], arity: payload });
