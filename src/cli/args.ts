@@ -12,6 +12,10 @@ export interface RunCommand {
   readonly gpu: GpuMode;
   readonly keepGoing: boolean;
   readonly log: LogLevel | null;
+  /** `--max-steps N`: interpreter steps allowed for each !form. */
+  readonly maxSteps: number | null;
+  /** `--timeout S`: seconds allowed for the whole run. */
+  readonly timeout: number | null;
 }
 
 export type Command = RunCommand | { readonly kind: 'help' } | { readonly kind: 'version' };
@@ -28,10 +32,16 @@ Options:
   --gpu auto|on|off  use the GPU for matching (reserved: matching runs on the CPU in this release)
   --keep-going       continue after a !form whose results contain an error
   --log LEVEL        log to stderr: error, warn, info or debug (also METTA_LOG)
+  --max-steps N      stop a !form after N interpreter steps
+  --timeout S        stop the run after S seconds (decimals allowed)
   -h, --help         show this help
   --version          show the version
 
-Exit codes: 0 success, 1 a !form produced an error, 2 usage or parse error.`;
+When a limit stops a !form, what ran before stays printed and the reason goes to stderr.
+Ctrl-C stops the running !form the same way.
+
+Exit codes: 0 success, 1 a !form produced an error or a limit stopped the run,
+2 usage or parse error, 130 interrupted (Ctrl-C).`;
 
 export function parseArgs(argv: readonly string[]): Command {
   let file: string | null = null;
@@ -39,6 +49,8 @@ export function parseArgs(argv: readonly string[]): Command {
   let gpu: GpuMode = 'auto';
   let keepGoing = false;
   let logLevel: LogLevel | null = null;
+  let maxSteps: number | null = null;
+  let timeout: number | null = null;
   const args = [...argv];
   if (args[0] === 'run') args.shift();
   for (let i = 0; i < args.length; i++) {
@@ -78,6 +90,22 @@ export function parseArgs(argv: readonly string[]): Command {
         logLevel = level;
         break;
       }
+      case '--max-steps': {
+        const text = value();
+        const n = Number(text);
+        if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`--max-steps expects a positive integer, got '${text}'`);
+        maxSteps = n;
+        break;
+      }
+      case '--timeout': {
+        const text = value();
+        const s = Number(text);
+        if (!/^\d+(\.\d+)?$|^\.\d+$/.test(text) || !(s > 0) || !Number.isFinite(s)) {
+          throw new UsageError(`--timeout expects a positive number of seconds, got '${text}'`);
+        }
+        timeout = s;
+        break;
+      }
       default:
         if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option ${flag}`);
         if (file !== null) throw new UsageError(`expected one program file, got '${file}' and '${arg}'`);
@@ -85,5 +113,5 @@ export function parseArgs(argv: readonly string[]): Command {
     }
   }
   if (file === null) throw new UsageError('no program file given');
-  return { kind: 'run', file, workers, gpu, keepGoing, log: logLevel };
+  return { kind: 'run', file, workers, gpu, keepGoing, log: logLevel, maxSteps, timeout };
 }

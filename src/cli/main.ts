@@ -1,11 +1,15 @@
 // The `metta` command. Returns an exit code instead of exiting, so that pending output is flushed
 // and tests can call it in-process.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { isLogLevel, log, setLogLevel } from '../core/log.js';
-import { ExitCode, Program } from '../runner/index.js';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { isLogLevel } from '../core/log.js';
+import { ExitCode } from '../runner/exit-code.js';
 import { type Command, parseArgs, USAGE, UsageError } from './args.js';
+import type { RunJob } from './job.js';
+import type { WorkerInput, WorkerResult } from './worker.js';
 
 export interface CliIo {
   readonly out: (text: string) => void;
@@ -37,7 +41,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     return ExitCode.Ok;
   }
   const envLevel = process.env['METTA_LOG'];
-  setLogLevel(command.log ?? (envLevel !== undefined && isLogLevel(envLevel) ? envLevel : 'off'));
+  const logLevel = command.log ?? (envLevel !== undefined && isLogLevel(envLevel) ? envLevel : 'off');
 
   let text: string;
   try {
@@ -47,14 +51,76 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     io.err(`metta: cannot read ${command.file}: ${reason}\n`);
     return ExitCode.Usage;
   }
-  log('info', `running ${command.file} (gpu=${command.gpu}, workers=${command.workers ?? 'default'})`);
-  const program = new Program({ stdout: io.out, stderr: io.err, currentDir: dirname(resolve(command.file)) });
-  const outcome = program.run(text, command.file, {
+  const job: RunJob = {
+    file: command.file,
+    text,
+    currentDir: dirname(resolve(command.file)),
     keepGoing: command.keepGoing,
-    writeOut: (line) => io.out(line + '\n'),
-    writeErr: (line) => io.err(line + '\n'),
+    maxSteps: command.maxSteps,
+    timeout: command.timeout,
+    log: logLevel,
+    gpu: command.gpu,
+    workers: command.workers,
+  };
+  if (io === processIo) {
+    const code = await runInWorker(job);
+    if (code !== null) return code;
+  }
+  const { runJob } = await import('./job.js');
+  return runJob(job, io.out, io.err);
+}
+
+/** How long an interrupted or timed-out run may take to stop by itself before it is abandoned. */
+const GRACE_MS = 2000;
+
+/**
+ * Runs the job on a worker thread so that this thread stays free to receive Ctrl-C: the first
+ * SIGINT sets the shared flag the interpreter checks every 1024 steps (and between top-level
+ * atoms), so the running `!` stops, what finished is already printed, and the exit code is 130.
+ * A run that does not stop within GRACE_MS (stuck in one long space query), or a second Ctrl-C,
+ * terminates the worker; `--timeout` gets the same backstop. Returns null when the compiled worker
+ * is not there (running from the TypeScript sources), so the caller runs the job in-process.
+ */
+async function runInWorker(job: RunJob): Promise<number | null> {
+  const url = new URL('./worker.js', import.meta.url);
+  if (!existsSync(fileURLToPath(url))) return null;
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(url, { workerData: { job, flag } satisfies WorkerInput });
+  return new Promise((resolveExit) => {
+    let exitCode: number | null = null;
+    let abandoned: string | null = null;
+    let interrupts = 0;
+    const timers: NodeJS.Timeout[] = [];
+    const abandon = (reason: string, code: number): void => {
+      if (abandoned !== null) return;
+      abandoned = reason;
+      exitCode = code;
+      void worker.terminate();
+    };
+    const onSigint = (): void => {
+      interrupts++;
+      Atomics.store(flag, 0, 1);
+      if (interrupts === 1) timers.push(setTimeout(() => abandon('interrupted', ExitCode.Interrupted), GRACE_MS));
+      else abandon('interrupted', ExitCode.Interrupted);
+    };
+    process.on('SIGINT', onSigint);
+    if (job.timeout !== null) {
+      timers.push(setTimeout(() => abandon('time limit reached (--timeout)', ExitCode.ErrorResult), job.timeout * 1000 + GRACE_MS));
+    }
+    worker.on('message', (m: WorkerResult) => {
+      exitCode = m.exitCode;
+    });
+    worker.on('error', (e) => {
+      process.stderr.write(`metta: internal error: ${e.stack ?? e.message}\n`);
+      exitCode ??= ExitCode.ErrorResult;
+    });
+    worker.on('exit', () => {
+      process.off('SIGINT', onSigint);
+      for (const t of timers) clearTimeout(t);
+      if (abandoned !== null) process.stderr.write(`metta: evaluation stopped: ${abandoned} (the running !form did not stop in time and was abandoned)\n`);
+      resolveExit(exitCode ?? ExitCode.ErrorResult);
+    });
   });
-  return outcome.exitCode;
 }
 
 async function packageVersion(): Promise<string> {

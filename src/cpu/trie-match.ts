@@ -26,16 +26,30 @@ export class CompiledPattern {
   readonly ends: Uint32Array;
   /** Offset of the first occurrence of each variable level. */
   readonly firstOffset: Uint32Array;
+  /**
+   * The pattern's own sub-atoms that are ground, by start offset: a binding to one of them is
+   * returned as the very atom the caller passed in, not a decoded copy (large data passed to a
+   * rule costs nothing to bind).
+   */
+  readonly groundAtoms: (Atom | undefined)[];
 
   constructor(readonly atom: Atom) {
-    const encoded: EncodedAtom = encodeAtom(atom);
+    const atoms: Atom[] = [];
+    const encoded: EncodedAtom = encodeAtom(atom, atoms);
     this.tokens = encoded.tokens;
     this.varNames = encoded.varNames;
     this.ends = subtermEnds(this.tokens);
     this.firstOffset = new Uint32Array(this.varNames.length);
+    this.groundAtoms = new Array<Atom | undefined>(this.tokens.length);
+    // Backward pass: a sub-term is ground when no variable token lies inside it.
+    const varsBefore = new Uint32Array(this.tokens.length + 1);
     for (let i = 0; i < this.tokens.length; i++) {
       const t = this.tokens[i]!;
+      varsBefore[i + 1] = varsBefore[i]! + (isVarToken(t) ? 1 : 0);
       if (t >>> TAG_SHIFT === Tag.NewVar) this.firstOffset[t & PAYLOAD_MASK] = i;
+    }
+    for (let i = 0; i < this.tokens.length; i++) {
+      if (varsBefore[this.ends[i]!] === varsBefore[i]) this.groundAtoms[i] = atoms[i];
     }
   }
 }
@@ -184,7 +198,7 @@ export class TrieMatcher {
       const map = new Map<string, Atom>();
       for (let level = 0; level < names.length; level++) {
         if (!this.unifier.isPatternVarBound(level)) continue;
-        map.set(names[level]!, this.unifier.resolvePatternVar(pattern.firstOffset[level]!, names, fresh));
+        map.set(names[level]!, this.unifier.resolvePatternVar(pattern.firstOffset[level]!, names, fresh, pattern.groundAtoms));
       }
       hits.push({ atomId: id, bindings: new Bindings(map) });
     }

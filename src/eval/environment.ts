@@ -41,8 +41,26 @@ export class Environment {
   currentDir: string;
   /** Extra folders searched by `import!`. */
   readonly includePaths: string[] = [];
-  /** Set by a signal handler to stop evaluation at the next step. */
-  interrupted = false;
+  private interruptedHere = false;
+  private interruptFlag: Int32Array | null = null;
+
+  /**
+   * Stops evaluation at the machine's next limit check. Set by a signal handler, or — when the
+   * program runs on a worker thread — by the main thread through `shareInterruptFlag`.
+   */
+  get interrupted(): boolean {
+    return this.interruptedHere || (this.interruptFlag !== null && Atomics.load(this.interruptFlag, 0) !== 0);
+  }
+
+  set interrupted(value: boolean) {
+    this.interruptedHere = value;
+    if (this.interruptFlag !== null) Atomics.store(this.interruptFlag, 0, value ? 1 : 0);
+  }
+
+  /** Makes `interrupted` also read cell 0 of `flag` (backed by a SharedArrayBuffer another thread writes). */
+  shareInterruptFlag(flag: Int32Array): void {
+    this.interruptFlag = flag;
+  }
   private readonly builtins: (Builtin | undefined)[] = [];
   private readonly typeIndexes = new Map<AtomSpace, TypeIndex>();
 

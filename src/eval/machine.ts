@@ -13,6 +13,7 @@
 import { type Atom, AtomKind, expr, type ExpressionAtom, sym, variable } from '../core/atoms.js';
 import { Bindings } from '../core/bindings.js';
 import type { AtomSpace } from '../space/atom-space.js';
+import { mayHaveRules } from '../cpu/index.js';
 import { type Builtin, errorAtom, MettaError, type Outcome, type Result, ERROR } from './builtin.js';
 import type { Environment } from './environment.js';
 import {
@@ -197,6 +198,10 @@ class MettaFrame extends Frame {
       m.finish([{ atom: typeCast(m.env, this.space, atom, type), bindings: this.bindings }]);
       return;
     }
+    if (type === UNDEFINED && isKnownNormalForm(atom, this.space)) {
+      m.finish([{ atom, bindings: this.bindings }]);
+      return;
+    }
     if (atom.children[0] === ERROR) {
       // Errors are values: never evaluated further.
       m.finish([{ atom, bindings: this.bindings }]);
@@ -265,6 +270,51 @@ function elementTypesCached(fnType: ExpressionAtom, args: readonly Atom[]): Atom
   return types;
 }
 
+/**
+ * Ground expressions known to evaluate to themselves, with the space version that was current.
+ * Data structures (a long `(Cons ...)` list passed from call to call) are then not re-evaluated
+ * element by element every time they are passed on.
+ */
+const normalForms = new WeakMap<Atom, { space: AtomSpace; version: number }>();
+
+function rememberNormalForm(atom: Atom, space: AtomSpace): void {
+  normalForms.set(atom, { space, version: space.version });
+}
+
+function isKnownNormalForm(atom: Atom, space: AtomSpace): boolean {
+  const known = normalForms.get(atom);
+  return known !== undefined && known.space === space && known.version === space.version;
+}
+
+const groundness = new WeakMap<Atom, boolean>();
+
+/** Whether an atom has no variables; cached per expression so repeated checks cost O(arity). */
+function isGround(atom: Atom): boolean {
+  if (atom.kind === AtomKind.Variable) return false;
+  if (atom.kind !== AtomKind.Expression) return true;
+  const cached = groundness.get(atom);
+  if (cached !== undefined) return cached;
+  // Post-order over uncached sub-expressions, iteratively.
+  const stack: { e: ExpressionAtom; i: number }[] = [{ e: atom, i: 0 }];
+  let result = true;
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.i < top.e.children.length) {
+      const c = top.e.children[top.i++]!;
+      if (c.kind === AtomKind.Variable) groundness.set(top.e, false);
+      else if (c.kind === AtomKind.Expression && !groundness.has(c)) stack.push({ e: c, i: 0 });
+      else if (c.kind === AtomKind.Expression && groundness.get(c) === false) groundness.set(top.e, false);
+      continue;
+    }
+    stack.pop();
+    if (!groundness.has(top.e)) groundness.set(top.e, true);
+    result = groundness.get(top.e)!;
+    const parent = stack[stack.length - 1];
+    if (parent !== undefined && !result) groundness.set(parent.e, false);
+  }
+  return result;
+}
+
 function nothingToEvaluate(children: readonly Atom[], types: readonly Atom[]): boolean {
   for (let i = 0; i < children.length; i++) {
     const c = children[i]!;
@@ -321,7 +371,7 @@ class ApplyFrame extends Frame {
     if (this.element === 0 && this.combo === 0 && nothingToEvaluate(children, this.elementTypes)) {
       // Common fast path: every element stands for itself, so the call is the atom itself.
       const c = this.pending[0] as Combination;
-      m.tail(new CallFrame(this.atom, this.returnType, c.bindings, this.depth, this.space));
+      m.tail(new CallFrame(this.atom, this.returnType, c.bindings, this.depth, this.space, true));
       return;
     }
     while (this.element < children.length) {
@@ -430,7 +480,7 @@ class ApplyFrame extends Frame {
     for (let i = 0; same && i < children.length; i++) same = c.items[i] === children[i];
     let reduced: ExpressionAtom = same ? this.atom : expr(c.items);
     if (c.bindings.size > 0) reduced = c.bindings.resolve(reduced) as ExpressionAtom;
-    return new CallFrame(reduced, this.returnType, c.bindings, this.depth, this.space);
+    return new CallFrame(reduced, this.returnType, c.bindings, this.depth, this.space, same && reduced === this.atom);
   }
 }
 
@@ -452,6 +502,8 @@ class CallFrame extends Frame {
     private readonly bindings: Bindings,
     depth: number,
     space: AtomSpace,
+    /** The call is the expression as it was given: every element evaluated to itself. */
+    private readonly unchanged = false,
   ) {
     super(depth, space);
   }
@@ -463,6 +515,10 @@ class CallFrame extends Frame {
       const builtin = head.kind === AtomKind.Symbol ? m.env.builtin(head) : undefined;
       if (builtin !== undefined) {
         this.handle(m, this.execute(m, builtin));
+        return;
+      }
+      if (!mayHaveRules(this.space.view(), head, this.call.children.length)) {
+        this.notReducible(m);
         return;
       }
       this.continuation = (answers: Bindings[]) => this.ruleResults(answers);
@@ -510,7 +566,7 @@ class CallFrame extends Frame {
   private handle(m: Machine, outcome: Outcome): void {
     switch (outcome.kind) {
       case 'not-reducible':
-        m.finish([{ atom: this.call, bindings: this.bindings }]);
+        this.notReducible(m);
         return;
       case 'eval':
         this.continuation = outcome.then;
@@ -541,6 +597,12 @@ class CallFrame extends Frame {
         return;
       }
     }
+  }
+
+  /** No rule and no built-in applies: the call is its own result, and a normal form. */
+  private notReducible(m: Machine): void {
+    if (this.unchanged && this.call.children.length > 0 && isGround(this.call)) rememberNormalForm(this.call, this.space);
+    m.finish([{ atom: this.call, bindings: this.bindings }]);
   }
 
   private reevaluateNext(m: Machine): void {

@@ -164,7 +164,9 @@ function applicationType(index: TypeIndex, children: readonly Atom[], fnType: At
 export function argumentFits(index: TypeIndex, arg: Atom, expected: Atom, bindings: Bindings, depth = 0): boolean {
   if (expected === ATOM_TYPE || expected === UNDEFINED) return true;
   if (arg.kind === AtomKind.Variable) return true;
-  if (isMetaType(expected)) return metaType(arg) === expected;
+  // A meta-type matches by shape; failing that, the ordinary type check still applies, so an
+  // untyped symbol (%Undefined%) passes where `Expression` is declared, as in the reference.
+  if (isMetaType(expected) && metaType(arg) === expected) return true;
   for (const actual of getTypes(index, arg, depth + 1)) {
     if (typeFits(index, expected, actual, bindings)) return true;
   }

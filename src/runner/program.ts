@@ -9,10 +9,11 @@ import { log } from '../core/log.js';
 import { Parser } from '../core/parser.js';
 import { formatResults } from '../core/printer.js';
 import { Environment, evaluateTopLevel, EvaluationStopped, installStdlib, isError } from '../eval/index.js';
+import { typeCheckFailure } from '../eval/builtins/pragma.js';
 import type { AtomSpace } from '../space/atom-space.js';
+import { ExitCode } from './exit-code.js';
 
-export const ExitCode = { Ok: 0, ErrorResult: 1, Usage: 2 } as const;
-export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+export { ExitCode };
 
 export interface RunOptions {
   /** Continue after a `!` whose results contain an error (the exit code still reports it). */
@@ -34,6 +35,14 @@ export interface ProgramOptions {
   /** Where `println!` and `trace!` write. */
   readonly stdout?: (text: string) => void;
   readonly stderr?: (text: string) => void;
+  /** Extra folders `import!` searches after the importing file's folder. */
+  readonly includePaths?: readonly string[];
+  /** Bound on interpreter steps for each `!` (`--max-steps`). */
+  readonly maxSteps?: number | null;
+  /** Wall-clock limit for the whole run in seconds, counted from construction (`--timeout`). */
+  readonly timeoutSeconds?: number | null;
+  /** A SharedArrayBuffer-backed flag another thread sets to interrupt evaluation (Ctrl-C). */
+  readonly interruptFlag?: Int32Array;
 }
 
 export class Program {
@@ -44,6 +53,18 @@ export class Program {
     const stderr = options.stderr ?? ((t: string) => process.stderr.write(t));
     this.env = new Environment({ stdout, stderr }, { currentDir: options.currentDir });
     installStdlib(this.env);
+    if (options.includePaths !== undefined) this.env.includePaths.push(...options.includePaths);
+    if (options.maxSteps != null) this.env.settings.maxSteps = options.maxSteps;
+    if (options.timeoutSeconds != null) this.env.settings.deadline = performance.now() + options.timeoutSeconds * 1000;
+    if (options.interruptFlag !== undefined) this.env.shareInterruptFlag(options.interruptFlag);
+  }
+
+  /** Why evaluation must not go on (interrupt, time limit), checked between top-level atoms. */
+  private stopReason(): string | null {
+    if (this.env.interrupted) return 'interrupted';
+    const deadline = this.env.settings.deadline;
+    if (deadline !== null && performance.now() > deadline) return 'time limit reached (--timeout)';
+    return null;
   }
 
   get space(): AtomSpace {
@@ -66,6 +87,19 @@ export class Program {
         throw e;
       }
       if (item === null) break;
+      const stop = this.stopReason();
+      if (stop !== null) {
+        options.writeErr(`${formatPosition(item.position)}: evaluation stopped: ${stop}`);
+        return { exitCode: this.env.interrupted ? ExitCode.Interrupted : ExitCode.ErrorResult, space: this.space };
+      }
+      // `pragma! type-check auto`: an ill-typed atom is neither added nor evaluated.
+      const badType = typeCheckFailure(this.env, this.space, item.atom);
+      if (badType !== null) {
+        options.writeOut(formatResults([badType]));
+        exitCode = ExitCode.ErrorResult;
+        if (!options.keepGoing) break;
+        continue;
+      }
       if (!item.exec) {
         this.space.add(item.atom);
         continue;
@@ -77,7 +111,7 @@ export class Program {
       } catch (e) {
         if (e instanceof EvaluationStopped) {
           options.writeErr(`${formatPosition(item.position)}: evaluation stopped: ${e.reason}`);
-          return { exitCode: ExitCode.ErrorResult, space: this.space };
+          return { exitCode: this.env.interrupted ? ExitCode.Interrupted : ExitCode.ErrorResult, space: this.space };
         }
         throw e;
       }

@@ -40,6 +40,9 @@ export class AtomSpace {
   private deadInTrie = 0;
   private writes = 0;
   private frozenAt = 0;
+  /** The last view handed out and the write count it reflects (views are immutable). */
+  private lastView: SpaceView | null = null;
+  private viewAt = -1;
 
   get size(): number {
     return this.store.size;
@@ -100,8 +103,11 @@ export class AtomSpace {
 
   /** The current contents for matching; may rebuild the trie when many writes piled up. */
   view(): SpaceView {
+    if (this.viewAt === this.writes && this.lastView !== null) return this.lastView;
     if (this.recent.length > RECENT_LIMIT || this.deadInTrie > RECENT_LIMIT + (this.trie.atomCount >>> 1)) this.freeze();
-    return { trie: this.trie, recent: this.recent.length === 0 ? NO_RECENT : this.recent.slice(), store: this.store };
+    this.lastView = { trie: this.trie, recent: this.recent.length === 0 ? NO_RECENT : this.recent.slice(), store: this.store };
+    this.viewAt = this.writes;
+    return this.lastView;
   }
 
   /** A fully indexed snapshot, rebuilt only when the space changed since the last one. */

@@ -85,13 +85,17 @@ export interface EncodedAtom {
   readonly varNames: readonly string[];
 }
 
-/** Appends the encoding of `atom` to `out` and returns the variable names by level. */
-export function encodeInto(atom: Atom, out: number[]): string[] {
+/**
+ * Appends the encoding of `atom` to `out` and returns the variable names by level. When `atoms` is
+ * given, atoms[i] receives the sub-atom whose encoding starts at out[i].
+ */
+export function encodeInto(atom: Atom, out: number[], atoms?: Atom[]): string[] {
   const levels = new Map<string, number>();
   const names: string[] = [];
   const stack: Atom[] = [atom];
   while (stack.length > 0) {
     const a = stack.pop()!;
+    if (atoms !== undefined) atoms[out.length] = a;
     switch (a.kind) {
       case AtomKind.Variable: {
         const level = levels.get(a.name);
@@ -123,9 +127,9 @@ export function encodeInto(atom: Atom, out: number[]): string[] {
   return names;
 }
 
-export function encodeAtom(atom: Atom): EncodedAtom {
+export function encodeAtom(atom: Atom, atoms?: Atom[]): EncodedAtom {
   const out: number[] = [];
-  const varNames = encodeInto(atom, out);
+  const varNames = encodeInto(atom, out, atoms);
   return { tokens: Uint32Array.from(out), varNames };
 }
 

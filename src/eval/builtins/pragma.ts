@@ -1,0 +1,85 @@
+// `pragma!` (SPEC §5) and the type check it can switch on (SPEC §3: `!(pragma! type-check auto)`
+// rejects ill-typed atoms when they are added and checks each `!` before evaluating it).
+//
+// Recognised settings: `type-check auto` (anything else turns the check off) and
+// `max-stack-depth N` (0 means unlimited, as in the reference). Every other setting is stored and
+// otherwise ignored; `pragmaValue` reads it back.
+
+import { type Atom, AtomKind, isSymbol, sym, UNIT } from '../../core/atoms.js';
+import { formatAtom } from '../../core/printer.js';
+import { IntAtom } from '../../core/values.js';
+import type { AtomSpace } from '../../space/atom-space.js';
+import { type Builtin, errorAtom, values } from '../builtin.js';
+import type { Environment } from '../environment.js';
+import { ATOM_TYPE, getTypes, isFunctionType } from '../types.js';
+import { builtin, fail } from './define.js';
+
+const BAD_TYPE = sym('BadType');
+const AUTO = sym('auto');
+
+const pragmaTables = new WeakMap<Environment, Map<string, Atom>>();
+
+/** The value last given to `(pragma! name value)`, if any. */
+export function pragmaValue(env: Environment, name: string): Atom | undefined {
+  return pragmaTables.get(env)?.get(name);
+}
+
+function setPragma(env: Environment, name: string, value: Atom): void {
+  let table = pragmaTables.get(env);
+  if (table === undefined) {
+    table = new Map();
+    pragmaTables.set(env, table);
+  }
+  table.set(name, value);
+}
+
+export const pragmaBuiltins: Builtin[] = [
+  builtin('pragma!', '(-> Atom Atom (->))', ([key, value], ctx) => {
+    if (!isSymbol(key!)) fail(`pragma! expects a setting name, got ${formatAtom(key!)}`);
+    const settings = ctx.env.settings;
+    switch (key.name) {
+      case 'type-check':
+        settings.typeCheck = value === AUTO;
+        break;
+      case 'max-stack-depth': {
+        const n = value instanceof IntAtom ? value.value : null;
+        if (n === null || n < 0) fail(`pragma! max-stack-depth expects a non-negative integer, got ${formatAtom(value!)}`);
+        settings.maxStackDepth = n === 0 || n === 0n ? null : Number(n);
+        break;
+      }
+    }
+    setPragma(ctx.env, key.name, value!);
+    return values(ctx, UNIT);
+  }),
+];
+
+/**
+ * Whether `atom` is well typed in `space`: it has at least one type (what `get-type` returns), and
+ * so does every sub-expression that evaluation would reach — every element below a head without a
+ * function type (the reference's tuple types need each element typed, so `(= (f) (+ 1 "a"))` is
+ * rejected), and every argument of a typed head except those declared `Atom`.
+ */
+export function isWellTyped(env: Environment, space: AtomSpace, atom: Atom): boolean {
+  const index = env.types(space);
+  const stack: Atom[] = [atom];
+  while (stack.length > 0) {
+    const a = stack.pop()!;
+    if (a.kind !== AtomKind.Expression || a.children.length === 0) continue;
+    if (getTypes(index, a).length === 0) return false;
+    const head = a.children[0]!;
+    const fnTypes = head.kind === AtomKind.Variable ? [] : getTypes(index, head).filter(isFunctionType);
+    for (let i = 0; i < a.children.length; i++) {
+      const child = a.children[i]!;
+      if (child.kind !== AtomKind.Expression) continue;
+      if (fnTypes.length > 0 && (i === 0 || fnTypes.every((t) => t.children[i] === ATOM_TYPE))) continue;
+      stack.push(child);
+    }
+  }
+  return true;
+}
+
+/** `(Error <atom> BadType)` when type checking is on and `atom` is ill-typed; null otherwise. */
+export function typeCheckFailure(env: Environment, space: AtomSpace, atom: Atom): Atom | null {
+  if (!env.settings.typeCheck || isWellTyped(env, space, atom)) return null;
+  return errorAtom(atom, BAD_TYPE);
+}
