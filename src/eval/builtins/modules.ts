@@ -51,6 +51,8 @@ const OPTIONAL_MODULES: ReadonlyMap<string, (env: Environment) => OptionalModule
 interface ModuleState {
   /** Optional modules already installed, with the (empty) space `mod-space!` gives for them. */
   readonly optional: Map<string, SpaceAtom>;
+  /** The tokens each optional module defined when installed (its own objects, e.g. the default `&rng`). */
+  readonly optionalTokens: Map<string, readonly (readonly [string, Atom])[]>;
   /** File modules loaded into a space of their own, by absolute path. */
   readonly spaces: Map<string, SpaceAtom>;
   /** The file modules already loaded into each space. */
@@ -62,7 +64,7 @@ const states = new WeakMap<Environment, ModuleState>();
 function stateOf(env: Environment): ModuleState {
   let state = states.get(env);
   if (state === undefined) {
-    state = { optional: new Map(), spaces: new Map(), loadedInto: new WeakMap() };
+    state = { optional: new Map(), optionalTokens: new Map(), spaces: new Map(), loadedInto: new WeakMap() };
     states.set(env, state);
   }
   return state;
@@ -105,7 +107,7 @@ function notFound(name: string): never {
 }
 
 /** Installs an optional module's built-ins and tokens (once); returns its space. */
-function installOptional(env: Environment, name: string): SpaceAtom | null {
+function installOptional(env: Environment, name: string, space?: SpaceAtom): SpaceAtom | null {
   const state = stateOf(env);
   const installed = state.optional.get(name);
   if (installed !== undefined) return installed;
@@ -114,9 +116,56 @@ function installOptional(env: Environment, name: string): SpaceAtom | null {
   const mod = make(env);
   registerAll(env, mod.builtins);
   for (const [word, atom] of mod.tokens ?? []) env.tokens.define(word, atom);
-  const space = new SpaceAtom();
-  state.optional.set(name, space);
-  return space;
+  const modSpace = space ?? new SpaceAtom();
+  state.optional.set(name, modSpace);
+  state.optionalTokens.set(name, mod.tokens ?? []);
+  return modSpace;
+}
+
+/** What `import!` has done in an environment, for saving a runner state (src/runner/serialize.ts). */
+export interface ModuleRecord {
+  /** Optional modules in installation order: name, the space `mod-space!` gives, the tokens it defined. */
+  readonly optional: readonly { readonly name: string; readonly space: SpaceAtom; readonly tokens: readonly (readonly [string, Atom])[] }[];
+  /** File modules loaded into a space of their own: absolute path and that space. */
+  readonly files: readonly { readonly path: string; readonly space: SpaceAtom }[];
+}
+
+export function moduleRecord(env: Environment): ModuleRecord {
+  const state = stateOf(env);
+  return {
+    optional: [...state.optional].map(([name, space]) => ({ name, space, tokens: state.optionalTokens.get(name) ?? [] })),
+    files: [...state.spaces].map(([path, space]) => ({ path, space })),
+  };
+}
+
+/** The file modules (absolute paths) already loaded into `space`, in loading order. */
+export function modulesLoadedInto(env: Environment, space: AtomSpace): string[] {
+  return [...(stateOf(env).loadedInto.get(space) ?? [])];
+}
+
+/**
+ * Restoring a saved state: installs optional module `name` (built-ins and tokens) with `space` as
+ * its module space; returns the tokens the module defined, or null for an unknown module.
+ */
+export function restoreOptionalModule(env: Environment, name: string, space: SpaceAtom): readonly (readonly [string, Atom])[] | null {
+  if (installOptional(env, name, space) === null) return null;
+  return stateOf(env).optionalTokens.get(name) ?? [];
+}
+
+/** Restoring a saved state: records that the file module at `path` has `space` as its own space. */
+export function restoreFileModule(env: Environment, path: string, space: SpaceAtom): void {
+  stateOf(env).spaces.set(path, space);
+}
+
+/** Restoring a saved state: records that the file modules `paths` were loaded into `space`. */
+export function restoreLoadedInto(env: Environment, space: AtomSpace, paths: readonly string[]): void {
+  const loaded = stateOf(env).loadedInto;
+  let set = loaded.get(space);
+  if (set === undefined) {
+    set = new Set();
+    loaded.set(space, set);
+  }
+  for (const path of paths) set.add(path);
 }
 
 /** A path as shown in messages: relative to the working folder when inside it. */

@@ -24,6 +24,16 @@ export function pragmaValue(env: Environment, name: string): Atom | undefined {
   return pragmaTables.get(env)?.get(name);
 }
 
+/** Every `(pragma! name value)` setting in the order first given, for saving a runner state. */
+export function pragmaEntries(env: Environment): [string, Atom][] {
+  return [...(pragmaTables.get(env) ?? [])];
+}
+
+/** Records a setting without acting on it (restoring a saved state; `env.settings` is restored separately). */
+export function restorePragma(env: Environment, name: string, value: Atom): void {
+  setPragma(env, name, value);
+}
+
 function setPragma(env: Environment, name: string, value: Atom): void {
   let table = pragmaTables.get(env);
   if (table === undefined) {

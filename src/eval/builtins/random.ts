@@ -65,6 +65,19 @@ export class Prng {
     if ((this.s[0] | this.s[1] | this.s[2] | this.s[3]) === 0) this.s[0] = 1;
   }
 
+  /** The full state (four xoshiro words, then the last seed's low and high halves), for saving a runner state. */
+  exportState(): number[] {
+    return [...this.s, this.seedLo, this.seedHi];
+  }
+
+  /** Restores a state taken by `exportState`. */
+  importState(words: readonly number[]): void {
+    if (words.length !== 6) throw new RangeError(`a generator state has 6 words, got ${words.length}`);
+    for (let i = 0; i < 4; i++) this.s[i] = words[i]! >>> 0;
+    this.seedLo = words[4]! >>> 0;
+    this.seedHi = words[5]! >>> 0;
+  }
+
   /** The next 32-bit word. */
   next(): number {
     const s = this.s;

@@ -1,0 +1,279 @@
+// MettaState, the seed's value-passing interface to the runner (seed document, "Integration with
+// Rholang"): `compile(text)` parses a program without evaluating it; `run(accumulated, compiled)`
+// runs the compiled program against the accumulated state's environment and returns the new state,
+// whose output is the accumulated output followed by what this run printed. Running A then B this
+// way prints exactly what running the text A+B in one Program prints. States serialize to bytes
+// (serialize.ts, docs/state-format.md).
+//
+// Ownership: `run` continues the accumulated environment in place (no copy), so the accumulated
+// state is consumed — running or serializing it again throws StateConsumedError instead of
+// silently seeing the newer environment. `cloneState` (serialize.ts) makes an independent copy for
+// branching.
+
+import type { Atom } from '../core/atoms.js';
+import { formatPosition, MettaSyntaxError, type SourcePosition } from '../core/errors.js';
+import { Parser, type TopLevelItem } from '../core/parser.js';
+import { formatResults } from '../core/printer.js';
+import { typeCheckFailure } from '../eval/builtins/pragma.js';
+import { Environment, type OutputSink } from '../eval/environment.js';
+import { evaluateTopLevel, EvaluationStopped, installStdlib, isError } from '../eval/index.js';
+import { ExitCode } from './exit-code.js';
+
+/** One top-level item of a compiled program. */
+export type SourceItem = TopLevelItem;
+
+/** What a run printed, in order: the results of each `!`, and text from `println!`/`trace!`/diagnostics. */
+export type OutputRecord =
+  | {
+      readonly kind: 'results';
+      /** The results of one `!` (or the `(Error ... BadType)` of an atom rejected by the type check). */
+      readonly atoms: readonly Atom[];
+      /** The line the CLI prints for them, `[r1, r2, ...]`, without the newline. */
+      readonly line: string;
+      readonly position: SourcePosition;
+    }
+  /** `println!` text (newline included), written to standard output between result lines. */
+  | { readonly kind: 'stdout'; readonly text: string }
+  /** `trace!` text and diagnostics (syntax error, evaluation stopped), newline included. */
+  | { readonly kind: 'stderr'; readonly text: string };
+
+export interface MettaState {
+  /** The parsed top-level items (for a compiled state; a state returned by `run` keeps the accumulated state's). */
+  readonly source: readonly SourceItem[];
+  /**
+   * The text `source` was parsed from. `run` reads it again incrementally against the running
+   * environment, because a `bind!` changes how later words read; null when the state was built
+   * from atoms, in which case `source` runs as it is.
+   */
+  readonly text: string | null;
+  /** File name used in positions. */
+  readonly file: string;
+  /** The space `&self`, other spaces, tokens bound with `bind!`, `pragma!` settings, loaded modules. */
+  readonly environment: Environment;
+  /** Everything printed so far, in order. */
+  readonly output: readonly OutputRecord[];
+  /** Exit code the CLI would give for the last run (Ok for compiled and empty states). */
+  readonly exitCode: ExitCode;
+}
+
+/** The state was given to `run` already; its environment now belongs to the state `run` returned. */
+export class StateConsumedError extends Error {
+  constructor(what: string) {
+    super(`${what}: this state was already run and its environment now belongs to the state run() returned; use cloneState() before run() to branch`);
+    this.name = 'StateConsumedError';
+  }
+}
+
+/** Routes an environment's `println!`/`trace!` text to whichever run is in progress. */
+class StateSink implements OutputSink {
+  emit: ((record: OutputRecord) => void) | null = null;
+  stdout(text: string): void {
+    if (this.emit !== null) this.emit({ kind: 'stdout', text });
+  }
+  stderr(text: string): void {
+    if (this.emit !== null) this.emit({ kind: 'stderr', text });
+  }
+}
+
+export interface EnvironmentOptions {
+  /** Folder that `import!` resolves relative names against (default: the working folder). */
+  readonly currentDir?: string;
+  /** Extra folders `import!` searches. */
+  readonly includePaths?: readonly string[];
+}
+
+/** A fresh environment with the standard library, whose output a state run captures. */
+export function newStateEnvironment(options: EnvironmentOptions = {}): Environment {
+  const env = new Environment(new StateSink(), { currentDir: options.currentDir });
+  installStdlib(env);
+  if (options.includePaths !== undefined) env.includePaths.push(...options.includePaths);
+  return env;
+}
+
+const consumed = new WeakSet<MettaState>();
+
+/** Throws StateConsumedError when `state` was given to `run` already. */
+export function assertUsable(state: MettaState, what: string): void {
+  if (consumed.has(state)) throw new StateConsumedError(what);
+}
+
+/** A state with a fresh environment, nothing compiled and nothing printed: the usual first `accumulated`. */
+export function emptyState(options: EnvironmentOptions = {}): MettaState {
+  return { source: [], text: null, file: '<input>', environment: newStateEnvironment(options), output: [], exitCode: ExitCode.Ok };
+}
+
+export interface CompileOptions {
+  /**
+   * Keep the items before a syntax error instead of throwing it; `run` then runs them and reports
+   * the error as the CLI does (stderr line, exit code 2).
+   */
+  readonly partial?: boolean;
+}
+
+/**
+ * Parses `text` (no evaluation). Throws MettaSyntaxError, whose message is the CLI's
+ * `file:line:column: reason`, unless `partial` is set. Words are read with the standard tokens
+ * only; `run` reads the text again against the running environment's tokens.
+ */
+export function compile(text: string, file = '<input>', options: CompileOptions = {}): MettaState {
+  const environment = newStateEnvironment();
+  const parser = new Parser(text, file, environment.tokens);
+  const source: SourceItem[] = [];
+  for (;;) {
+    let item: TopLevelItem | null;
+    try {
+      item = parser.next();
+    } catch (e) {
+      if (e instanceof MettaSyntaxError && options.partial) break;
+      throw e;
+    }
+    if (item === null) break;
+    source.push(item);
+  }
+  return { source, text, file, environment, output: [], exitCode: ExitCode.Ok };
+}
+
+export interface StateRunOptions {
+  /** Continue after a `!` whose results contain an error (default true, as the seed does; the CLI passes its flag). */
+  readonly keepGoing?: boolean;
+  /** Receives each output record as it happens (the CLI streams them). */
+  readonly onOutput?: (record: OutputRecord) => void;
+  /** Folder for `import!` during this run (default: the environment's current one). */
+  readonly currentDir?: string;
+  /** Bound on interpreter steps for each `!` during this run. */
+  readonly maxSteps?: number | null;
+  /** Wall-clock limit for this run, in seconds. */
+  readonly timeoutSeconds?: number | null;
+  /** A SharedArrayBuffer-backed flag another thread sets to interrupt evaluation. */
+  readonly interruptFlag?: Int32Array;
+}
+
+/**
+ * Runs `compiled` against `accumulated`'s environment, top to bottom as `Program.run` does: plain
+ * atoms are added to `&self`, each `!` is evaluated and its results recorded. Consumes
+ * `accumulated` (see the header).
+ */
+export function run(accumulated: MettaState, compiled: MettaState, options: StateRunOptions = {}): MettaState {
+  assertUsable(accumulated, 'run');
+  const env = accumulated.environment;
+  const sink = env.output instanceof StateSink ? env.output : null;
+  const records: OutputRecord[] = [];
+  const emit = (record: OutputRecord): void => {
+    records.push(record);
+    options.onOutput?.(record);
+  };
+  const keepGoing = options.keepGoing ?? true;
+  const settings = env.settings;
+  const saved = { maxSteps: settings.maxSteps, deadline: settings.deadline, currentDir: env.currentDir, emit: sink?.emit ?? null };
+  if (options.maxSteps !== undefined) settings.maxSteps = options.maxSteps;
+  if (options.timeoutSeconds != null) settings.deadline = performance.now() + options.timeoutSeconds * 1000;
+  if (options.currentDir !== undefined) env.currentDir = options.currentDir;
+  if (options.interruptFlag !== undefined) env.shareInterruptFlag(options.interruptFlag);
+  if (sink !== null) sink.emit = emit;
+  consumed.add(accumulated);
+  let exitCode: ExitCode;
+  try {
+    exitCode = runItems(env, compiled, keepGoing, emit);
+  } finally {
+    settings.maxSteps = saved.maxSteps;
+    settings.deadline = saved.deadline;
+    env.currentDir = saved.currentDir;
+    if (sink !== null) sink.emit = saved.emit;
+  }
+  return {
+    source: accumulated.source,
+    text: accumulated.text,
+    file: accumulated.file,
+    environment: env,
+    output: [...accumulated.output, ...records],
+    exitCode,
+  };
+}
+
+/** Program.run's loop, recording results as atoms too. */
+function runItems(env: Environment, compiled: MettaState, keepGoing: boolean, emit: (r: OutputRecord) => void): ExitCode {
+  const space = env.self.space;
+  const err = (line: string): void => emit({ kind: 'stderr', text: line + '\n' });
+  let next: () => SourceItem | null;
+  if (compiled.text !== null) {
+    const parser = new Parser(compiled.text, compiled.file, env.tokens);
+    next = () => parser.next();
+  } else {
+    let i = 0;
+    next = () => compiled.source[i++] ?? null;
+  }
+  let exitCode: ExitCode = ExitCode.Ok;
+  for (;;) {
+    let item: SourceItem | null;
+    try {
+      item = next();
+    } catch (e) {
+      if (e instanceof MettaSyntaxError) {
+        err(e.message);
+        return ExitCode.Usage;
+      }
+      throw e;
+    }
+    if (item === null) return exitCode;
+    const stop = stopReason(env);
+    if (stop !== null) {
+      err(`${formatPosition(item.position)}: evaluation stopped: ${stop}`);
+      return env.interrupted ? ExitCode.Interrupted : ExitCode.ErrorResult;
+    }
+    const badType = typeCheckFailure(env, space, item.atom);
+    if (badType !== null) {
+      emit({ kind: 'results', atoms: [badType], line: formatResults([badType]), position: item.position });
+      exitCode = ExitCode.ErrorResult;
+      if (!keepGoing) return exitCode;
+      continue;
+    }
+    if (!item.exec) {
+      space.add(item.atom);
+      continue;
+    }
+    let results: Atom[];
+    try {
+      results = evaluateTopLevel(env, item.atom);
+    } catch (e) {
+      if (e instanceof EvaluationStopped) {
+        err(`${formatPosition(item.position)}: evaluation stopped: ${e.reason}`);
+        return env.interrupted ? ExitCode.Interrupted : ExitCode.ErrorResult;
+      }
+      throw e;
+    }
+    emit({ kind: 'results', atoms: results, line: formatResults(results), position: item.position });
+    if (results.some(isError)) {
+      exitCode = ExitCode.ErrorResult;
+      if (!keepGoing) return exitCode;
+    }
+  }
+}
+
+function stopReason(env: Environment): string | null {
+  if (env.interrupted) return 'interrupted';
+  const deadline = env.settings.deadline;
+  if (deadline !== null && performance.now() > deadline) return 'time limit reached (--timeout)';
+  return null;
+}
+
+/** The results of each `!` so far, in order (the seed's `output: Vec<Vec<MettaValue>>`). */
+export function results(state: MettaState): (readonly Atom[])[] {
+  return state.output.flatMap((r) => (r.kind === 'results' ? [r.atoms] : []));
+}
+
+/** What the CLI would have written to standard output for `records`: result lines and `println!` text. */
+export function stdoutText(records: readonly OutputRecord[]): string {
+  let out = '';
+  for (const r of records) {
+    if (r.kind === 'results') out += r.line + '\n';
+    else if (r.kind === 'stdout') out += r.text;
+  }
+  return out;
+}
+
+/** What the CLI would have written to standard error for `records`. */
+export function stderrText(records: readonly OutputRecord[]): string {
+  let out = '';
+  for (const r of records) if (r.kind === 'stderr') out += r.text;
+  return out;
+}
