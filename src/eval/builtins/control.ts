@@ -106,8 +106,8 @@ export const controlBuiltins: Builtin[] = [
   ),
   builtin('if-error', '(-> Atom Atom Atom %Undefined%)', ([atom, then, otherwise], ctx) => values(ctx, isError(atom!) ? then! : otherwise!)),
   builtin('return-on-error', '(-> Atom Atom %Undefined%)', ([atom, then], ctx) => {
-    if (atom === EMPTY) return noValues();
-    return values(ctx, isError(atom!) ? expr([RETURN, atom!]) : then!);
+    // As the reference's definition: `(return Empty)` for Empty, `(return <error>)` for an error.
+    return values(ctx, atom === EMPTY || isError(atom!) ? expr([RETURN, atom!]) : then!);
   }),
   builtin('if-decons-expr', '(-> Expression Variable Variable Atom Atom %Undefined%)', ([e, head, tail, then, otherwise], ctx) => {
     const children = expectExpression(e!, 'if-decons-expr');
@@ -141,22 +141,19 @@ export const controlBuiltins: Builtin[] = [
   // Minimal instructions.
   builtin('eval', '(-> Atom Atom)', ([atom], ctx) => evalOneStep(atom!, ctx)),
   builtin('evalc', '(-> Atom Grounded Atom)', ([atom, space], ctx) => evalOneStep(atom!, { ...ctx, space: spaceOf(space!) })),
-  builtin('chain', '(-> Atom Variable Atom %Undefined%)', ([atom, v, template], ctx) => ({
-    kind: 'eval',
-    atom: atom!,
-    type: UNDEFINED,
-    bindings: ctx.bindings,
-    then: (results) => {
-      const name = (v as VariableAtom).name;
-      return {
-        kind: 'values',
-        results: results.map((r) => {
-          const value = r.bindings.resolve(r.atom);
-          return { atom: substitute(template!, (x) => (x.name === name ? value : undefined)), bindings: r.bindings };
-        }),
-      };
-    },
-  })),
+  builtin('chain', '(-> Atom Variable Atom %Undefined%)', ([atom, v, template], ctx) => {
+    const name = (v as VariableAtom).name;
+    const substituted = (results: readonly Result[]): Outcome => ({
+      kind: 'values',
+      results: results.map((r) => {
+        const value = r.bindings.resolve(r.atom);
+        return { atom: substitute(template!, (x) => (x.name === name ? value : undefined)), bindings: r.bindings };
+      }),
+    });
+    // As in the reference, only a minimal instruction is executed; any other atom is the value.
+    if (!isInstruction(atom!)) return substituted([{ atom: atom!, bindings: ctx.bindings }]);
+    return { kind: 'eval', atom: atom!, type: UNDEFINED, bindings: ctx.bindings, then: substituted };
+  }),
   builtin('unify', '(-> Atom Atom Atom Atom %Undefined%)', ([a, b, then, otherwise], ctx) => {
     const u = unifyInBranch(ctx, a!, b!);
     return u === null ? values(ctx, otherwise!) : { kind: 'values', results: [withBindings(then!, u)] };
@@ -183,13 +180,13 @@ export const controlBuiltins: Builtin[] = [
     },
   })),
   builtin('return', '(-> Atom Atom)', () => NOT_REDUCIBLE),
-  builtin('collapse-bind', '(-> Atom Atom)', ([atom], ctx) => ({
-    kind: 'eval',
-    atom: atom!,
-    type: UNDEFINED,
-    bindings: ctx.bindings,
-    then: (results) => values(ctx, expr(results.map((r) => expr([r.bindings.resolve(r.atom), new BindingsAtom(r.bindings)])))),
-  })),
+  builtin('collapse-bind', '(-> Atom Atom)', ([atom], ctx) => {
+    const collapsed = (results: readonly Result[]): Outcome =>
+      values(ctx, expr(results.map((r) => expr([r.bindings.resolve(r.atom), new BindingsAtom(r.bindings)]))));
+    // Like `chain`, it executes a minimal instruction and takes any other atom as the value.
+    if (!isInstruction(atom!)) return collapsed([{ atom: atom!, bindings: ctx.bindings }]);
+    return { kind: 'eval', atom: atom!, type: UNDEFINED, bindings: ctx.bindings, then: collapsed };
+  }),
   builtin('superpose-bind', '(-> Expression %Undefined%)', ([pairs], ctx) => {
     const out: Result[] = [];
     for (const p of expectExpression(pairs!, 'superpose-bind')) {
@@ -200,7 +197,7 @@ export const controlBuiltins: Builtin[] = [
     }
     return { kind: 'values', results: out };
   }),
-  builtin('metta', '(-> Atom Atom Grounded %Undefined%)', ([atom, type, space], ctx) => ({
+  builtin('metta', '(-> Atom Atom Grounded Atom)', ([atom, type, space], ctx) => ({
     kind: 'eval',
     atom: atom!,
     type: type!,
@@ -210,6 +207,15 @@ export const controlBuiltins: Builtin[] = [
   })),
   builtin('context-space', '(-> SpaceType)', (_args, ctx) => values(ctx, spaceAtomFor(ctx))),
 ];
+
+/** The minimal instructions: the atoms `chain` executes (the reference's "embedded ops"). */
+const INSTRUCTIONS = new Set<Atom>(
+  ['eval', 'evalc', 'chain', 'unify', 'cons-atom', 'decons-atom', 'function', 'collapse-bind', 'superpose-bind', 'metta', 'context-space', 'call-native'].map(sym),
+);
+
+function isInstruction(atom: Atom): boolean {
+  return atom.kind === AtomKind.Expression && atom.children.length > 0 && INSTRUCTIONS.has(atom.children[0]!);
+}
 
 /** One evaluation step of the minimal `eval`: a built-in call or one rule rewrite, no more. */
 function evalOneStep(atom: Atom, ctx: OpContext): Outcome {
