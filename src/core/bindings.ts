@@ -111,7 +111,7 @@ export class Bindings {
  * Rebuilds `root` with variables replaced by `lookup` (whose results are substituted again),
  * sharing every unchanged sub-expression. Iterative, so nesting depth is unbounded.
  */
-export function substitute(root: Atom, lookup: (v: VariableAtom) => Atom | undefined): Atom {
+export function substitute(root: Atom, lookup: (v: VariableAtom) => Atom | undefined, final = false): Atom {
   interface Frame {
     readonly source: ExpressionAtom;
     index: number;
@@ -121,13 +121,18 @@ export function substitute(root: Atom, lookup: (v: VariableAtom) => Atom | undef
   let pending: Atom = root;
   for (;;) {
     let a = pending;
+    let replaced = false;
     while (a.kind === AtomKind.Variable) {
       const next = lookup(a);
       if (next === undefined) break;
       a = next;
+      if (final) {
+        replaced = true;
+        break;
+      }
     }
     let result: Atom;
-    if (a.kind === AtomKind.Expression && a.children.length > 0) {
+    if (!replaced && a.kind === AtomKind.Expression && a.children.length > 0) {
       frames.push({ source: a, index: 0, rebuilt: null });
       pending = a.children[0]!;
       continue;
@@ -151,6 +156,15 @@ export function substitute(root: Atom, lookup: (v: VariableAtom) => Atom | undef
       result = frame.rebuilt === null ? frame.source : new ExpressionAtom(frame.rebuilt);
     }
   }
+}
+
+/**
+ * Rebuilds `root` with each variable for which `lookup` returns an atom replaced by that atom,
+ * taken as final (not substituted again, unlike `substitute`): the way to instantiate a term whose
+ * variables belong to one scope with values that may mention variables of another.
+ */
+export function instantiate(root: Atom, lookup: (v: VariableAtom) => Atom | undefined): Atom {
+  return substitute(root, lookup, true);
 }
 
 /**

@@ -4,6 +4,8 @@ import { type Atom, GroundedAtom, sym } from './atoms.js';
 
 let numberType: Atom | null = null;
 const NUMBER_TYPE = (): Atom => (numberType ??= sym('Number'));
+let stringType: Atom | undefined;
+let boolType: Atom | undefined;
 
 /** An integer: a JS number while it is a safe integer, a BigInt beyond (never a silent float). */
 export class IntAtom extends GroundedAtom {
@@ -48,7 +50,7 @@ export class StringAtom extends GroundedAtom {
     super();
   }
   typeAtom(): Atom {
-    return sym('String');
+    return (stringType ??= sym('String'));
   }
   print(): string {
     return quoteString(this.value);
@@ -71,7 +73,7 @@ export class BoolAtom extends GroundedAtom {
     return value ? BoolAtom.TRUE : BoolAtom.FALSE;
   }
   typeAtom(): Atom {
-    return sym('Bool');
+    return (boolType ??= sym('Bool'));
   }
   print(): string {
     return this.value ? 'True' : 'False';

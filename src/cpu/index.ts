@@ -43,4 +43,4 @@ export function query(view: SpaceView, pattern: Atom): Bindings[] {
   if (parts === null) return matchPattern(view, pattern).map((hit) => hit.bindings);
   return matchConjunction((p) => matchPattern(view, p), parts);
 }
-export { mayHaveRules } from './rule-probe.js';
+export { lookupRules, RULE_RESULT, type RuleAnswer, ruleQueryPattern } from './rule-lookup.js';

@@ -56,6 +56,11 @@ export interface Builtin {
    * meta-type) arrive unevaluated. Null: untyped and variadic, every argument is evaluated.
    */
   readonly type: Atom | null;
+  /**
+   * No side effects, and the outcome is always values (or not-reducible, or a thrown error): the
+   * interpreter may then run a call with ready arguments inline, without frames.
+   */
+  readonly pure?: boolean;
   execute(args: readonly Atom[], ctx: OpContext): Outcome;
 }
 

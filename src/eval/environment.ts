@@ -1,10 +1,10 @@
 // Everything one running program shares: its space `&self`, the token registry, the built-ins,
 // settings changed by `pragma!`, where output goes, and how space queries are answered.
 
-import type { Atom, SymbolAtom } from '../core/atoms.js';
+import type { Atom, ExpressionAtom, SymbolAtom } from '../core/atoms.js';
 import type { Bindings } from '../core/bindings.js';
 import { TokenRegistry } from '../core/parser.js';
-import { query } from '../cpu/index.js';
+import { lookupRules, query, type RuleAnswer } from '../cpu/index.js';
 import type { AtomSpace } from '../space/atom-space.js';
 import type { Builtin } from './builtin.js';
 import { SpaceAtom } from './objects.js';
@@ -79,6 +79,11 @@ export class Environment {
 
   querySync(space: AtomSpace, pattern: Atom): Bindings[] {
     return this.queryService(space, pattern);
+  }
+
+  /** The rules that fire for `call` (always answered on the CPU: rule sets are small). */
+  rulesSync(space: AtomSpace, call: ExpressionAtom): RuleAnswer[] {
+    return lookupRules(space.view(), call);
   }
 
   registerBuiltin(symbol: SymbolAtom, builtin: Builtin): void {

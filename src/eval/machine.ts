@@ -10,10 +10,10 @@
 // Bindings discipline: a frame started with bindings B returns results whose bindings extend B.
 // Results therefore pass upward unchanged, which is what makes tail calls possible.
 
-import { type Atom, AtomKind, expr, type ExpressionAtom, sym, variable } from '../core/atoms.js';
+import { type Atom, AtomKind, expr, type ExpressionAtom, sym } from '../core/atoms.js';
 import { Bindings } from '../core/bindings.js';
 import type { AtomSpace } from '../space/atom-space.js';
-import { mayHaveRules } from '../cpu/index.js';
+import type { RuleAnswer } from '../cpu/index.js';
 import { type Builtin, errorAtom, MettaError, type Outcome, type Result, ERROR } from './builtin.js';
 import type { Environment } from './environment.js';
 import {
@@ -30,9 +30,8 @@ import {
 import { int } from '../core/values.js';
 
 export const EMPTY = sym('Empty');
-const EQUALS = sym('=');
-/** The rule-result variable: `#` keeps it apart from every variable a user can write. */
-const RESULT = variable('result#');
+/** A rule result meaning "leave the call unreduced" (the reference's `(= (quote $x) NotReducible)`). */
+const NOT_REDUCIBLE_RESULT = sym('NotReducible');
 
 export function isError(atom: Atom): boolean {
   return atom.kind === AtomKind.Expression && atom.children.length > 0 && atom.children[0] === ERROR;
@@ -46,10 +45,13 @@ export class EvaluationStopped extends Error {
   }
 }
 
-export interface PendingQuery {
-  readonly space: AtomSpace;
-  readonly pattern: Atom;
-}
+/**
+ * What a machine waits on: a `match`-style query (bindings of every way `pattern` matches the
+ * space), or the rule lookup of a call (every `(= call body)` rule that applies, instantiated).
+ */
+export type PendingQuery =
+  | { readonly kind: 'match'; readonly space: AtomSpace; readonly pattern: Atom }
+  | { readonly kind: 'rules'; readonly space: AtomSpace; readonly call: ExpressionAtom };
 
 abstract class Frame {
   parent: Frame | null = null;
@@ -64,6 +66,9 @@ abstract class Frame {
   }
   receiveAnswers(_answers: Bindings[]): void {
     throw new Error(`${this.constructor.name} expects no query answers`);
+  }
+  receiveRules(_answers: RuleAnswer[]): void {
+    throw new Error(`${this.constructor.name} expects no rule answers`);
   }
 }
 
@@ -104,11 +109,18 @@ export class Machine {
     return null;
   }
 
-  /** Supplies the answer to the query `run()` returned. */
+  /** Supplies the answer to the `match` query `run()` returned. */
   answer(answers: Bindings[]): void {
-    if (this.pending === null || this.current === null) throw new Error('no query is pending');
+    if (this.pending?.kind !== 'match' || this.current === null) throw new Error('no match query is pending');
     this.pending = null;
     this.current.receiveAnswers(answers);
+  }
+
+  /** Supplies the answer to the rule lookup `run()` returned. */
+  answerRules(answers: RuleAnswer[]): void {
+    if (this.pending?.kind !== 'rules' || this.current === null) throw new Error('no rule lookup is pending');
+    this.pending = null;
+    this.current.receiveRules(answers);
   }
 
   private checkLimits(): void {
@@ -137,7 +149,11 @@ export class Machine {
   }
 
   query(space: AtomSpace, pattern: Atom): void {
-    this.pending = { space, pattern };
+    this.pending = { kind: 'match', space, pattern };
+  }
+
+  lookupRules(space: AtomSpace, call: ExpressionAtom): void {
+    this.pending = { kind: 'rules', space, call };
   }
 
   overflow(depth: number): boolean {
@@ -155,7 +171,10 @@ export function evaluateNow(
   space: AtomSpace = env.self.space,
 ): Result[] {
   const m = new Machine(env, atom, type, bindings, space);
-  for (let q = m.run(); q !== null; q = m.run()) m.answer(env.querySync(q.space, q.pattern));
+  for (let q = m.run(); q !== null; q = m.run()) {
+    if (q.kind === 'match') m.answer(env.querySync(q.space, q.pattern));
+    else m.answerRules(env.rulesSync(q.space, q.call));
+  }
   return m.results;
 }
 
@@ -240,7 +259,8 @@ class MettaFrame extends Frame {
 
 /** A non-expression atom checked against an expected type. */
 function typeCast(env: Environment, space: AtomSpace, atom: Atom, type: Atom): Atom {
-  if (type === UNDEFINED || type === ATOM_TYPE || metaType(atom) === type) return atom;
+  if (type === UNDEFINED || type === ATOM_TYPE || type.kind === AtomKind.Variable || metaType(atom) === type) return atom;
+  if (atom.kind === AtomKind.Grounded && atom.typeAtom() === type) return atom;
   const index = env.types(space);
   for (const actual of getTypes(index, atom)) {
     if (typeFits(index, type, actual, new Bindings())) return atom;
@@ -248,17 +268,7 @@ function typeCast(env: Environment, space: AtomSpace, atom: Atom, type: Atom): A
   return errorAtom(atom, sym('BadType'));
 }
 
-const splitCache = new WeakMap<ExpressionAtom, { args: readonly Atom[]; ret: Atom }>();
 const elementTypesCache = new WeakMap<ExpressionAtom, Atom[]>();
-
-function splitFunctionTypeCached(fnType: ExpressionAtom): { args: readonly Atom[]; ret: Atom } {
-  let split = splitCache.get(fnType);
-  if (split === undefined) {
-    split = splitFunctionType(fnType);
-    splitCache.set(fnType, split);
-  }
-  return split;
-}
 
 /** Element types of an application (the head is not evaluated); shared, never mutated. */
 function elementTypesCached(fnType: ExpressionAtom, args: readonly Atom[]): Atom[] {
@@ -321,6 +331,39 @@ function nothingToEvaluate(children: readonly Atom[], types: readonly Atom[]): b
     if (c.kind === AtomKind.Expression && c.children.length > 0 && types[i] !== ATOM_TYPE && types[i] !== EXPRESSION_TYPE) return false;
   }
   return true;
+}
+
+/**
+ * `metta(call)` without frames, for the commonest call of all: a pure built-in (arithmetic,
+ * comparison) whose arguments are values already. Returns null whenever anything is unusual —
+ * several function types, an argument of the wrong type, an error, several results — and the
+ * caller takes the ordinary path, which then gives the full answer (pure ops can run twice).
+ */
+function evaluatePureCall(m: Machine, call: ExpressionAtom, bindings: Bindings, depth: number, space: AtomSpace): Atom | null {
+  const head = call.children[0]!;
+  if (head.kind !== AtomKind.Symbol) return null;
+  const op = m.env.builtin(head);
+  if (op === undefined || op.pure !== true || op.type === null || m.overflow(depth)) return null;
+  const children = call.children;
+  for (let i = 1; i < children.length; i++) if (children[i]!.kind !== AtomKind.Grounded) return null;
+  const index = m.env.types(space);
+  const declared = index.declaredTypes(head);
+  if (declared.length !== 1 || declared[0] !== op.type || !isFunctionType(op.type)) return null;
+  const { args, ret } = splitFunctionType(op.type as ExpressionAtom);
+  if (args.length !== children.length - 1) return null;
+  const typeBindings = new Bindings();
+  for (let i = 0; i < args.length; i++) if (!argumentFits(index, children[i + 1]!, args[i]!, typeBindings)) return null;
+  let outcome: Outcome;
+  try {
+    outcome = op.execute(children.slice(1), { env: m.env, call, bindings, space });
+  } catch {
+    return null;
+  }
+  if (outcome.kind !== 'values' || outcome.results.length !== 1) return null;
+  const value = outcome.results[0]!.atom;
+  if (value.kind === AtomKind.Expression || value.kind === AtomKind.Variable || value === EMPTY) return null;
+  const cast = typeCast(m.env, space, value, typeBindings.size > 0 ? typeBindings.resolve(ret) : ret);
+  return cast === value ? value : null;
 }
 
 interface Combination {
@@ -399,6 +442,12 @@ class ApplyFrame extends Frame {
         this.combo++;
         continue;
       }
+      const inline = evaluatePureCall(m, item as ExpressionAtom, c.bindings, this.depth + 1, this.space);
+      if (inline !== null) {
+        this.done.push({ items: [...c.items, inline], bindings: c.bindings });
+        this.combo++;
+        continue;
+      }
       m.push(new MettaFrame(item, type, c.bindings, this.depth + 1, this.space));
       return;
     }
@@ -413,7 +462,7 @@ class ApplyFrame extends Frame {
       return true;
     }
     // No renaming apart: these type variables live only in this application's type bindings.
-    const { args, ret } = splitFunctionTypeCached(this.fnType as ExpressionAtom);
+    const { args, ret } = splitFunctionType(this.fnType as ExpressionAtom);
     const bindings = this.pending[0]!.bindings;
     if (args.length !== children.length - 1) {
       m.finish([{ atom: errorAtom(this.atom, sym('IncorrectNumberOfArguments')), bindings }]);
@@ -424,7 +473,10 @@ class ApplyFrame extends Frame {
     for (let i = 0; i < args.length; i++) {
       const arg = children[i + 1]!;
       if (!argumentFits(index, arg, args[i]!, typeBindings)) {
-        const actual = getTypes(index, arg)[0] ?? UNDEFINED;
+        const actualTypes = getTypes(index, arg);
+        // An ill-typed argument has no type: its evaluation reports its own error instead.
+        if (actualTypes.length === 0) continue;
+        const actual = actualTypes[0]!;
         const expected = typeBindings.resolve(args[i]!);
         m.finish([{ atom: errorAtom(this.atom, expr([sym('BadArgType'), int(i + 1), expected, actual])), bindings }]);
         return false;
@@ -432,7 +484,8 @@ class ApplyFrame extends Frame {
     }
     if (typeBindings.size === 0) {
       this.elementTypes = elementTypesCached(this.fnType as ExpressionAtom, args);
-      this.returnType = ret;
+      // SPEC §3: a return type `Expression` behaves like %Undefined% (the result is evaluated).
+      this.returnType = ret === EXPRESSION_TYPE ? UNDEFINED : ret;
     } else {
       this.elementTypes = [ATOM_TYPE, ...args.map((a) => typeBindings.resolve(a))];
       this.returnType = typeBindings.resolve(ret);
@@ -490,7 +543,7 @@ class ApplyFrame extends Frame {
  * rule in definition order; then evaluate each result again (unless the return type is `Atom`).
  */
 class CallFrame extends Frame {
-  private continuation: ((results: Result[]) => Outcome) | ((answers: Bindings[]) => Outcome) | null = null;
+  private continuation: ((results: Result[]) => Outcome) | ((answers: Bindings[]) => Outcome) | ((answers: RuleAnswer[]) => Outcome) | null = null;
   private reevaluate: Result[] = [];
   private next = -1;
   private collected: Result[] = [];
@@ -517,12 +570,8 @@ class CallFrame extends Frame {
         this.handle(m, this.execute(m, builtin));
         return;
       }
-      if (!mayHaveRules(this.space.view(), head, this.call.children.length)) {
-        this.notReducible(m);
-        return;
-      }
-      this.continuation = (answers: Bindings[]) => this.ruleResults(answers);
-      m.query(this.space, expr([EQUALS, this.call, RESULT]));
+      this.continuation = (answers: RuleAnswer[]) => this.ruleResults(answers);
+      m.lookupRules(this.space, this.call);
       return;
     }
     if (this.pendingOutcome !== null) {
@@ -549,15 +598,13 @@ class CallFrame extends Frame {
     return { kind: 'values', results: atoms.map((atom) => ({ atom, bindings: this.bindings })) };
   }
 
-  private ruleResults(answers: Bindings[]): Outcome {
+  private ruleResults(answers: RuleAnswer[]): Outcome {
     if (answers.length === 0) return { kind: 'not-reducible' };
     const results: Result[] = [];
     for (const answer of answers) {
-      const value = answer.lookup(RESULT.name);
-      if (value === undefined) continue;
-      const merged = this.bindings.merge(answer.without(RESULT.name));
+      const merged = answer.bindings.size === 0 ? this.bindings : this.bindings.merge(answer.bindings);
       if (merged === null) continue;
-      results.push({ atom: value, bindings: merged });
+      results.push({ atom: answer.atom, bindings: merged });
     }
     return { kind: 'values', results };
   }
@@ -585,7 +632,8 @@ class CallFrame extends Frame {
         if (results.length === 1) {
           const r = results[0]!;
           if (r.atom.kind !== AtomKind.Expression && r.atom.kind !== AtomKind.Variable) {
-            m.finish([{ atom: typeCast(m.env, this.space, r.atom, this.returnType), bindings: r.bindings }]);
+            const atom = r.atom === NOT_REDUCIBLE_RESULT ? this.call : typeCast(m.env, this.space, r.atom, this.returnType);
+            m.finish([{ atom, bindings: r.bindings }]);
             return;
           }
           m.tail(new MettaFrame(r.atom, this.returnType, r.bindings, this.depth + 1, this.space));
@@ -612,6 +660,11 @@ class CallFrame extends Frame {
       return;
     }
     const r = this.reevaluate[this.next++]!;
+    if (r.atom === NOT_REDUCIBLE_RESULT) {
+      this.collected.push({ atom: this.call, bindings: r.bindings });
+      this.reevaluateNext(m);
+      return;
+    }
     m.push(new MettaFrame(r.atom, this.returnType, r.bindings, this.depth + 1, this.space));
   }
 
@@ -627,6 +680,12 @@ class CallFrame extends Frame {
 
   override receiveAnswers(answers: Bindings[]): void {
     const then = this.continuation as (answers: Bindings[]) => Outcome;
+    this.continuation = null;
+    this.pendingOutcome = then(answers);
+  }
+
+  override receiveRules(answers: RuleAnswer[]): void {
+    const then = this.continuation as (answers: RuleAnswer[]) => Outcome;
     this.continuation = null;
     this.pendingOutcome = then(answers);
   }

@@ -42,11 +42,18 @@ export function isFunctionType(t: Atom): t is Atom & { children: readonly Atom[]
 }
 
 /** Argument types and return type of a function type. */
-export function splitFunctionType(t: Atom & { children: readonly Atom[] }): { args: readonly Atom[]; ret: Atom } {
-  const c = t.children;
-  if (c.length === 1) return { args: [], ret: UNDEFINED };
-  return { args: c.slice(1, c.length - 1), ret: c[c.length - 1]! };
+export function splitFunctionType(t: Atom & { children: readonly Atom[] }): { readonly args: readonly Atom[]; readonly ret: Atom } {
+  let split = splits.get(t);
+  if (split === undefined) {
+    const c = t.children;
+    split = c.length === 1 ? { args: [], ret: UNDEFINED } : { args: c.slice(1, c.length - 1), ret: c[c.length - 1]! };
+    splits.set(t, split);
+  }
+  return split;
 }
+
+/** Function types are few and long-lived (declarations), so their splits are kept. */
+const splits = new WeakMap<object, { readonly args: readonly Atom[]; readonly ret: Atom }>();
 
 /** Types are looked up in the space; results are cached until the space changes. */
 export class TypeIndex {
@@ -167,6 +174,8 @@ export function argumentFits(index: TypeIndex, arg: Atom, expected: Atom, bindin
   // A meta-type matches by shape; failing that, the ordinary type check still applies, so an
   // untyped symbol (%Undefined%) passes where `Expression` is declared, as in the reference.
   if (isMetaType(expected) && metaType(arg) === expected) return true;
+  // A grounded value has exactly its own type: the common case needs no type list.
+  if (arg.kind === AtomKind.Grounded) return typeFits(index, expected, arg.typeAtom(), bindings);
   for (const actual of getTypes(index, arg, depth + 1)) {
     if (typeFits(index, expected, actual, bindings)) return true;
   }

@@ -105,7 +105,8 @@ function roundHalfAway(x: number): number {
   return Math.sign(x) * Math.round(Math.abs(x));
 }
 
-export const numberBuiltins: Builtin[] = [
+/** All pure: arithmetic never touches a space or prints. */
+export const numberBuiltins: Builtin[] = (<Builtin[]>[
   arith('+', (a, b) => intOp(a, b, (x, y) => x + y, (x, y) => x + y), (x, y) => x + y),
   arith('-', (a, b) => intOp(a, b, (x, y) => x - y, (x, y) => x - y), (x, y) => x - y),
   arith('*', (a, b) => intOp(a, b, (x, y) => x * y, (x, y) => x * y), (x, y) => x * y),
@@ -156,7 +157,7 @@ export const numberBuiltins: Builtin[] = [
   rounding('round-math', roundHalfAway),
   numberPredicate('isnan-math', Number.isNaN),
   numberPredicate('isinf-math', (x) => x === Infinity || x === -Infinity),
-];
+]).map((b) => ({ ...b, pure: true }));
 
 /** Words the reader turns into numbers (the reference registers these as tokens). */
 export const numberTokens: [string, Atom][] = [
