@@ -184,7 +184,9 @@ export function argumentFits(index: TypeIndex, arg: Atom, expected: Atom, bindin
 
 /** Whether a value of type `actual` may stand where `expected` is required. */
 export function typeFits(index: TypeIndex, expected: Atom, actual: Atom, bindings: Bindings): boolean {
-  if (expected === UNDEFINED || actual === UNDEFINED || expected === ATOM_TYPE || expected === actual) return true;
+  // As the reference's match-types: %Undefined% and Atom on either side match anything (a
+  // function returning Atom may be used where any type is expected).
+  if (expected === UNDEFINED || actual === UNDEFINED || expected === ATOM_TYPE || actual === ATOM_TYPE || expected === actual) return true;
   const attempt = bindings.clone();
   if (unify(expected, actual, attempt)) {
     adopt(bindings, attempt);
