@@ -1,0 +1,428 @@
+// trie-match.wgsl — batched two-sided pattern matching over the flat trie (src/space/flat-trie.ts).
+//
+// One invocation per pattern. It walks the trie depth first with an explicit stack in private
+// memory — a concrete pattern token descends to the one child with that token (binary search), a
+// pattern variable spans any whole stored sub-term, a stored variable spans the whole pattern
+// sub-term in front of it — and at every leaf it reached it unifies the pattern with the leaf's
+// token string exactly as src/cpu/token-unify.ts does (left to right, the left variable is bound
+// when both sides are variables, occurs check), so the bindings are the CPU's.
+//
+// Two entry points share the walk:
+//   count_main  writes counts[2p] = words of output pattern p needs, counts[2p+1] = flags
+//   write_main  writes pattern p's records at out[patInfo[p].w ..] (offsets are the exclusive
+//               prefix sum of the counted words, computed between the two passes); patterns whose
+//               count pass raised a flag are skipped
+// A record is [leaf node, stored variable count sv, bind0[0 .. nv), bind1[0 .. sv)] where nv is
+// the pattern's variable count, and bindK[level] is a reference (offset * 2 + side; side 0 the
+// pattern, side 1 the leaf's token string) or 0xffffffff when unbound. Records of one pattern
+// come in trie (depth-first) order; the host orders atoms by insertion id.
+//
+// Flags (a pattern with any flag is answered by the CPU matcher instead, never truncated):
+//   1 DEPTH  a stored atom deeper than MAX_DEPTH tokens was reached
+//   2 VARS   a stored atom with more than MAX_VARS variables was reached
+//   4 STACK  the unifier's frame or occurs-check stack overflowed
+//
+// Bindings (group 0):
+//   0  trieTok    storage, read        array<u32>        FlatTrie.tok (edge token of each node)
+//   1  trieStart  storage, read        array<u32>        FlatTrie.childStart (nodeCount + 1)
+//   2  patTok     storage, read        array<u32>        tokens of every pattern, concatenated
+//   3  patEnds    storage, read        array<u32>        per token: end of its sub-term (relative)
+//   4  patInfo    storage, read        array<vec4<u32>>  (token start, token count, variable count,
+//                                                         output offset in words)
+//   5  counts     storage, read_write  array<u32>        2 words per pattern (count pass writes)
+//   6  out        storage, read_write  array<u32>        records (write pass writes)
+//   7  params     uniform              Params (pattern range of this dispatch)
+
+struct Params {
+  // Invocation i handles pattern firstPattern + i, up to (not including) patternCount.
+  patternCount: u32,
+  firstPattern: u32,
+  _pad1: u32,
+  _pad2: u32,
+}
+
+@group(0) @binding(0) var<storage, read> trieTok: array<u32>;
+@group(0) @binding(1) var<storage, read> trieStart: array<u32>;
+@group(0) @binding(2) var<storage, read> patTok: array<u32>;
+@group(0) @binding(3) var<storage, read> patEnds: array<u32>;
+@group(0) @binding(4) var<storage, read> patInfo: array<vec4<u32>>;
+@group(0) @binding(5) var<storage, read_write> counts: array<u32>;
+@group(0) @binding(6) var<storage, read_write> out: array<u32>;
+@group(0) @binding(7) var<uniform> params: Params;
+
+const MAX_DEPTH: u32 = 64u;
+const MAX_VARS: u32 = 16u;
+const MAX_UFRAMES: u32 = 32u;
+const MAX_SCAN: u32 = 32u;
+
+const TAG_SHIFT: u32 = 29u;
+const PAYLOAD_MASK: u32 = 0x1fffffffu;
+const TAG_EXPR: u32 = 2u;
+const TAG_NEWVAR: u32 = 0u;
+const FIRST_NON_VAR: u32 = 0x40000000u; // token(EXPR, 0): NEWVAR and VARREF are below it
+const NONE: u32 = 0xffffffffu;
+
+const FLAG_DEPTH: u32 = 1u;
+const FLAG_VARS: u32 = 2u;
+const FLAG_STACK: u32 = 4u;
+
+// Walk frames, one per trie depth: the pattern offset and the stored sub-terms still open for a
+// spanning pattern variable (0 when not spanning), and the candidate children still to try:
+// [next, stop) then `exact` (a concrete token's child, tried after the variable children).
+var<private> fP: array<u32, 65>;
+var<private> fSkip: array<u32, 65>;
+var<private> fNext: array<u32, 65>;
+var<private> fStop: array<u32, 65>;
+var<private> fExact: array<u32, 65>;
+// pathTok[i]: the token of the current path at depth i + 1 (the stored side of the unifier).
+var<private> pathTok: array<u32, 64>;
+var<private> bind0: array<u32, 16>;
+var<private> bind1: array<u32, 16>;
+var<private> uX: array<u32, 32>;
+var<private> uY: array<u32, 32>;
+var<private> uRem: array<u32, 32>;
+var<private> scanStack: array<u32, 32>;
+var<private> pBase: u32;
+var<private> flags: u32;
+
+fn isVar(t: u32) -> bool {
+  return t < FIRST_NON_VAR;
+}
+
+fn arityOf(t: u32) -> u32 {
+  if ((t >> TAG_SHIFT) == TAG_EXPR) {
+    return t & PAYLOAD_MASK;
+  }
+  return 0u;
+}
+
+fn tokAt(r0: u32) -> u32 {
+  if ((r0 & 1u) == 0u) {
+    return patTok[pBase + (r0 >> 1u)];
+  }
+  return pathTok[r0 >> 1u];
+}
+
+fn bindingOf(r0: u32, t: u32) -> u32 {
+  let level = t & PAYLOAD_MASK;
+  if ((r0 & 1u) == 0u) {
+    return bind0[level];
+  }
+  return bind1[level];
+}
+
+fn setBinding(r0: u32, t: u32, value: u32) {
+  let level = t & PAYLOAD_MASK;
+  if ((r0 & 1u) == 0u) {
+    bind0[level] = value;
+  } else {
+    bind1[level] = value;
+  }
+}
+
+fn deref(start: u32) -> u32 {
+  var r0 = start;
+  loop {
+    let t = tokAt(r0);
+    if (!isVar(t)) {
+      return r0;
+    }
+    let next = bindingOf(r0, t);
+    if (next == NONE) {
+      return r0;
+    }
+    r0 = next;
+  }
+}
+
+// The reference just past the sub-term that starts at `r0` (same side).
+fn skipTerm(r0: u32) -> u32 {
+  var r = r0;
+  var pending = 1u;
+  loop {
+    if (pending == 0u) {
+      break;
+    }
+    let t = tokAt(r);
+    r = r + 2u;
+    pending = pending - 1u + arityOf(t);
+  }
+  return r;
+}
+
+// Whether the variable at `varRef` occurs in the term at `term` under the current bindings.
+// On a stack overflow it sets FLAG_STACK and answers true (the caller then gives up).
+fn occurs(varRef: u32, term: u32) -> bool {
+  let side = varRef & 1u;
+  let level = tokAt(varRef) & PAYLOAD_MASK;
+  var sp = 1u;
+  scanStack[0] = term;
+  loop {
+    if (sp == 0u) {
+      break;
+    }
+    sp = sp - 1u;
+    var r = scanStack[sp];
+    let rs = r & 1u;
+    var pending = 1u;
+    loop {
+      if (pending == 0u) {
+        break;
+      }
+      let t = tokAt(r);
+      r = r + 2u;
+      pending = pending - 1u;
+      if (isVar(t)) {
+        let l = t & PAYLOAD_MASK;
+        if (rs == side && l == level) {
+          return true;
+        }
+        var next = NONE;
+        if (rs == 0u) {
+          next = bind0[l];
+        } else {
+          next = bind1[l];
+        }
+        if (next != NONE) {
+          if (sp == MAX_SCAN) {
+            flags = flags | FLAG_STACK;
+            return true;
+          }
+          scanStack[sp] = next;
+          sp = sp + 1u;
+        }
+      } else {
+        pending = pending + arityOf(t);
+      }
+    }
+  }
+  return false;
+}
+
+// Unifies the pattern (side 0) with pathTok (side 1); bind0/bind1 must be cleared.
+fn unify() -> bool {
+  var top = 0u;
+  var x = 0u;
+  var y = 1u;
+  loop {
+    var descended = false;
+    x = deref(x);
+    y = deref(y);
+    if (x != y) {
+      let tx = tokAt(x);
+      let ty = tokAt(y);
+      if (isVar(tx)) {
+        let same = isVar(ty) && (x & 1u) == (y & 1u) && (tx & PAYLOAD_MASK) == (ty & PAYLOAD_MASK);
+        if (!same) {
+          if (occurs(x, y)) {
+            return false;
+          }
+          setBinding(x, tx, y);
+        }
+      } else if (isVar(ty)) {
+        if (occurs(y, x)) {
+          return false;
+        }
+        setBinding(y, ty, x);
+      } else {
+        if (tx != ty) {
+          return false;
+        }
+        let arity = arityOf(tx);
+        if (arity > 0u) {
+          if (top == MAX_UFRAMES) {
+            flags = flags | FLAG_STACK;
+            return false;
+          }
+          uX[top] = x + 2u;
+          uY[top] = y + 2u;
+          uRem[top] = arity;
+          top = top + 1u;
+          x = x + 2u;
+          y = y + 2u;
+          descended = true;
+        }
+      }
+    }
+    if (descended) {
+      continue;
+    }
+    // The pair is done: move to the next sibling pair, closing finished expressions.
+    loop {
+      if (top == 0u) {
+        return true;
+      }
+      let k = top - 1u;
+      uRem[k] = uRem[k] - 1u;
+      if (uRem[k] == 0u) {
+        top = k;
+        continue;
+      }
+      uX[k] = skipTerm(uX[k]);
+      uY[k] = skipTerm(uY[k]);
+      x = uX[k];
+      y = uY[k];
+      break;
+    }
+  }
+}
+
+// First index in [lo, hi) whose trie token is >= want (children are sorted by token).
+fn lowerBound(lo0: u32, hi0: u32, want: u32) -> u32 {
+  var lo = lo0;
+  var hi = hi0;
+  loop {
+    if (lo >= hi) {
+      break;
+    }
+    let mid = (lo + hi) >> 1u;
+    if (trieTok[mid] < want) {
+      lo = mid + 1u;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+fn setupFrame(d: u32, node: u32, p: u32, skip: u32) {
+  let first = trieStart[node];
+  let last = trieStart[node + 1u];
+  fP[d] = p;
+  fSkip[d] = skip;
+  fNext[d] = first;
+  let want = patTok[pBase + p];
+  if (skip > 0u || isVar(want)) {
+    fStop[d] = last;
+    fExact[d] = NONE;
+  } else {
+    let varEnd = lowerBound(first, last, FIRST_NON_VAR);
+    let e = lowerBound(varEnd, last, want);
+    fStop[d] = varEnd;
+    if (e < last && trieTok[e] == want) {
+      fExact[d] = e;
+    } else {
+      fExact[d] = NONE;
+    }
+  }
+}
+
+fn run(pi: u32, write: bool) {
+  let info = patInfo[pi];
+  pBase = info.x;
+  let plen = info.y;
+  let nv = info.z;
+  var outPos = info.w;
+  var words = 0u;
+  flags = 0u;
+  setupFrame(0u, 0u, 0u, 0u);
+  var d = 0u;
+  loop {
+    var c = NONE;
+    if (fNext[d] < fStop[d]) {
+      c = fNext[d];
+      fNext[d] = c + 1u;
+    } else if (fExact[d] != NONE) {
+      c = fExact[d];
+      fExact[d] = NONE;
+    } else {
+      if (d == 0u) {
+        break;
+      }
+      d = d - 1u;
+      continue;
+    }
+    let t = trieTok[c];
+    let p = fP[d];
+    let s = fSkip[d];
+    var p2 = p + 1u;
+    var s2 = 0u;
+    if (s > 0u || isVar(patTok[pBase + p])) {
+      // Spanning one stored sub-term for the pattern variable at p.
+      var open = 1u;
+      if (s > 0u) {
+        open = s;
+      }
+      let left = open - 1u + arityOf(t);
+      if (left > 0u) {
+        p2 = p;
+        s2 = left;
+      }
+    } else if (isVar(t)) {
+      // A stored variable spans the whole pattern sub-term at p.
+      p2 = patEnds[pBase + p];
+    }
+    if (d + 1u > MAX_DEPTH) {
+      flags = flags | FLAG_DEPTH;
+      break;
+    }
+    pathTok[d] = t;
+    if (s2 == 0u && p2 == plen) {
+      // A leaf: the path spells one complete stored atom.
+      let len = d + 1u;
+      var sv = 0u;
+      for (var i = 0u; i < len; i = i + 1u) {
+        if ((pathTok[i] >> TAG_SHIFT) == TAG_NEWVAR) {
+          sv = sv + 1u;
+        }
+      }
+      if (sv > MAX_VARS) {
+        flags = flags | FLAG_VARS;
+        break;
+      }
+      for (var i = 0u; i < nv; i = i + 1u) {
+        bind0[i] = NONE;
+      }
+      for (var i = 0u; i < sv; i = i + 1u) {
+        bind1[i] = NONE;
+      }
+      let ok = unify();
+      if (flags != 0u) {
+        break;
+      }
+      if (ok) {
+        let size = 2u + nv + sv;
+        if (write) {
+          out[outPos] = c;
+          out[outPos + 1u] = sv;
+          for (var i = 0u; i < nv; i = i + 1u) {
+            out[outPos + 2u + i] = bind0[i];
+          }
+          for (var i = 0u; i < sv; i = i + 1u) {
+            out[outPos + 2u + nv + i] = bind1[i];
+          }
+        }
+        outPos = outPos + size;
+        words = words + size;
+      }
+      continue;
+    }
+    d = d + 1u;
+    setupFrame(d, c, p2, s2);
+  }
+  if (!write) {
+    counts[2u * pi] = words;
+    counts[2u * pi + 1u] = flags;
+  }
+}
+
+@compute @workgroup_size(64)
+fn count_main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let pi = params.firstPattern + gid.x;
+  if (pi >= params.patternCount) {
+    return;
+  }
+  run(pi, false);
+}
+
+@compute @workgroup_size(64)
+fn write_main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let pi = params.firstPattern + gid.x;
+  if (pi >= params.patternCount) {
+    return;
+  }
+  if (counts[2u * pi + 1u] != 0u) {
+    return;
+  }
+  run(pi, true);
+}

@@ -1,0 +1,159 @@
+// The process's one WebGPU device (Dawn, through the `webgpu` package): created lazily on first
+// use, with the largest buffer limits the adapter offers, and destroyed by `closeGpu()` — an open
+// Dawn device keeps the process alive, so whoever opened it closes it.
+//
+// The `webgpu` module is imported dynamically: code paths that never ask for the GPU (`--gpu off`)
+// never load Dawn. Device loss (a driver reset, `destroy()` mid-batch) marks the context lost; the
+// next `acquireGpu()` creates a fresh device.
+//
+// Dawn's Node bindings crash the process when `queue.writeBuffer` is given a view of a
+// SharedArrayBuffer (the space's snapshot arrays are shared), so every upload here goes through a
+// buffer mapped at creation (see `uploadU32`).
+
+import { tmpdir } from 'node:os';
+import { log } from '../core/log.js';
+import { GpuDeviceLostError, GpuUnavailableError } from './errors.js';
+
+export interface GpuLimits {
+  readonly maxStorageBufferBindingSize: number;
+  readonly maxBufferSize: number;
+  readonly maxComputeWorkgroupsPerDimension: number;
+}
+
+export interface GpuContext {
+  readonly device: GPUDevice;
+  /** "vendor architecture: description", e.g. "mesa software: llvmpipe: Mesa 25.0.7 ...". */
+  readonly adapterName: string;
+  readonly limits: GpuLimits;
+  /** Set when the device was lost or destroyed; the context must not be used any more. */
+  lost: GpuDeviceLostError | null;
+}
+
+interface WebGpuModule {
+  create(options: string[]): GPU;
+  globals: object;
+}
+
+let pending: Promise<GpuContext> | null = null;
+let current: GpuContext | null = null;
+/** The navigator.gpu-like object: Dawn lives as long as it is referenced. */
+let gpuObject: GPU | null = null;
+let contextsCreated = 0;
+
+/** Number of devices this process has created (tests check that `--gpu off` creates none). */
+export function devicesCreated(): number {
+  return contextsCreated;
+}
+
+/** The open device, creating it on first use. Throws GpuUnavailableError when there is none. */
+export function acquireGpu(): Promise<GpuContext> {
+  if (current !== null && current.lost === null) return Promise.resolve(current);
+  if (pending === null) {
+    pending = openDevice().then(
+      (ctx) => {
+        current = ctx;
+        return ctx;
+      },
+      (e: unknown) => {
+        pending = null;
+        throw e;
+      },
+    );
+  }
+  return pending;
+}
+
+/** The open context without creating one. */
+export function openGpu(): GpuContext | null {
+  return current !== null && current.lost === null ? current : null;
+}
+
+async function openDevice(): Promise<GpuContext> {
+  // Mesa's software Vulkan warns on stderr when XDG_RUNTIME_DIR is unset.
+  process.env['XDG_RUNTIME_DIR'] ??= tmpdir();
+  let mod: WebGpuModule;
+  try {
+    mod = (await import('webgpu')) as unknown as WebGpuModule;
+  } catch (e) {
+    throw new GpuUnavailableError(`the webgpu package could not be loaded: ${(e as Error).message}`);
+  }
+  // GPUBufferUsage, GPUMapMode, ... as globals, as in a browser.
+  Object.assign(globalThis, mod.globals);
+  gpuObject ??= mod.create([]);
+  let adapter: GPUAdapter | null;
+  try {
+    adapter = await gpuObject.requestAdapter({ powerPreference: 'high-performance' });
+  } catch (e) {
+    throw new GpuUnavailableError(`requestAdapter failed: ${(e as Error).message}`);
+  }
+  if (adapter === null) {
+    gpuObject = null;
+    throw new GpuUnavailableError('no WebGPU adapter (no GPU, and no software Vulkan driver such as Mesa lavapipe)');
+  }
+  const info = adapter.info;
+  const adapterName = `${info.vendor || '?'} ${info.architecture || '?'}: ${info.description || info.device || 'unknown adapter'}`;
+  const a = adapter.limits;
+  let device: GPUDevice;
+  try {
+    device = await adapter.requestDevice({
+      requiredLimits: {
+        maxStorageBufferBindingSize: a.maxStorageBufferBindingSize,
+        maxBufferSize: a.maxBufferSize,
+        maxComputeWorkgroupsPerDimension: a.maxComputeWorkgroupsPerDimension,
+        maxStorageBuffersPerShaderStage: Math.min(a.maxStorageBuffersPerShaderStage, 8),
+      },
+    });
+  } catch (e) {
+    throw new GpuUnavailableError(`requestDevice failed on ${adapterName}: ${(e as Error).message}`);
+  }
+  contextsCreated++;
+  const limits: GpuLimits = {
+    maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize,
+    maxBufferSize: device.limits.maxBufferSize,
+    maxComputeWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension,
+  };
+  const ctx: GpuContext = { device, adapterName, limits, lost: null };
+  void device.lost.then((lostInfo) => {
+    ctx.lost = new GpuDeviceLostError(`GPU device lost (${lostInfo.reason}): ${lostInfo.message}`, lostInfo.reason);
+    if (current === ctx) {
+      current = null;
+      pending = null;
+    }
+    if (lostInfo.reason !== 'destroyed') log('warn', ctx.lost.message);
+  });
+  device.onuncapturederror = (ev) => log('warn', `GPU error: ${(ev as GPUUncapturedErrorEvent).error.message}`);
+  log('debug', `GPU adapter: ${adapterName}; limits: storage binding ${limits.maxStorageBufferBindingSize} B, buffer ${limits.maxBufferSize} B, ${limits.maxComputeWorkgroupsPerDimension} workgroups per dimension`);
+  return ctx;
+}
+
+/**
+ * Destroys the device (work in flight fails with GpuDeviceLostError) and drops Dawn, so the
+ * process can exit. Safe to call when nothing is open.
+ */
+export async function closeGpu(): Promise<void> {
+  const opening = pending;
+  pending = null;
+  let ctx = current;
+  current = null;
+  if (ctx === null && opening !== null) {
+    try {
+      ctx = await opening;
+    } catch {
+      ctx = null;
+    }
+  }
+  if (ctx !== null) {
+    ctx.device.destroy();
+    await ctx.device.lost;
+  }
+  gpuObject = null;
+}
+
+/** A storage buffer holding `data`, filled through a mapping (safe for SharedArrayBuffer views). */
+export function uploadU32(device: GPUDevice, data: Uint32Array, usage: number, label: string): GPUBuffer {
+  const size = Math.max(16, Math.ceil((data.length * 4) / 16) * 16);
+  const buffer = device.createBuffer({ label, size, usage, mappedAtCreation: true });
+  new Uint32Array(buffer.getMappedRange()).set(data);
+  buffer.unmap();
+  return buffer;
+}
