@@ -135,3 +135,12 @@ describe('formatResults', () => {
     expect(formatResults([int(1), float(2), str('x'), p('(a $b)')])).toBe('[1, 2.0, "x", (a $b)]');
   });
 });
+
+describe('fresh variables', () => {
+  it('print numbered by first appearance, one name per variable across a result line', () => {
+    const a = expr([sym('f'), variable('x#907'), variable('y'), variable('x#907'), variable('z#12')]);
+    const b = expr([variable('z#12'), variable('x#3')]);
+    expect(formatAtom(a)).toBe('(f $x#1 $y $x#1 $z#2)');
+    expect(formatResults([a, b])).toBe('[(f $x#1 $y $x#1 $z#2), ($z#2 $x#3)]');
+  });
+});

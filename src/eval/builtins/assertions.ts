@@ -6,7 +6,7 @@
 // the last two lines only when non-empty; a *Msg variant's failure carries its message instead.
 
 import { type Atom, expr, UNIT } from '../../core/atoms.js';
-import { formatAtom } from '../../core/printer.js';
+import { formatAtom, formatAtomNumbered, FreshNumbering } from '../../core/printer.js';
 import { BoolAtom, str } from '../../core/values.js';
 import { type Builtin, errorAtom, type OpContext, type Outcome, values } from '../builtin.js';
 import { builtin, expectExpression } from './define.js';
@@ -30,7 +30,8 @@ function compare(actual: readonly Atom[], expected: readonly Atom[], alpha: bool
 }
 
 function list(atoms: readonly Atom[]): string {
-  return atoms.map(formatAtom).join(', ');
+  const numbering = new FreshNumbering();
+  return atoms.map((a) => formatAtomNumbered(a, numbering)).join(', ');
 }
 
 /** The failure report of SPEC §5. */
