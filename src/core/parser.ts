@@ -19,6 +19,13 @@ export class TokenRegistry {
   }
 }
 
+/** A position in the text being read (see `Parser.mark`). */
+export interface ParserMark {
+  readonly index: number;
+  readonly line: number;
+  readonly column: number;
+}
+
 export interface TopLevelItem {
   readonly atom: Atom;
   /** True for `!atom`: evaluate and print instead of adding to the space. */
@@ -77,6 +84,22 @@ export class Parser {
       return { atom: this.readAtom(), exec: true, position };
     }
     return { atom: this.readAtom(), exec: false, position };
+  }
+
+  /** Where the parser is; `reset` returns there (to read text again after a `bind!`). */
+  mark(): ParserMark {
+    return { index: this.index, line: this.line, column: this.column };
+  }
+
+  reset(mark: ParserMark): void {
+    this.index = mark.index;
+    this.line = mark.line;
+    this.column = mark.column;
+  }
+
+  /** The source text between two marks. */
+  textBetween(from: ParserMark, to: ParserMark): string {
+    return this.text.slice(from.index, to.index);
   }
 
   /** Every remaining top-level item (for callers that do not need incremental tokenizing). */

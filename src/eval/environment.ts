@@ -7,6 +7,7 @@ import { TokenRegistry } from '../core/parser.js';
 import { lookupRules, query, type RuleAnswer } from '../cpu/index.js';
 import type { AtomSpace } from '../space/atom-space.js';
 import type { Builtin } from './builtin.js';
+import { Effect, effectOf } from './effects.js';
 import { SpaceAtom } from './objects.js';
 import { TypeIndex } from './types.js';
 
@@ -88,6 +89,33 @@ export class Environment {
 
   registerBuiltin(symbol: SymbolAtom, builtin: Builtin): void {
     this.builtins[symbol.id] = builtin;
+  }
+
+  /**
+   * Evaluation here is speculative (a worker's copy of the environment): a built-in that writes
+   * stops it (see effects.ts) instead of changing the copy.
+   */
+  speculative = false;
+  /** Calls of writing built-ins made for real; the parallel runner re-synchronises workers when it moves. */
+  writes = 0;
+
+  /** Counts a call of `builtin` about to run; true when it must not run here (speculative writer). */
+  writerCalled(builtin: Builtin): boolean {
+    let effect = this.effects.get(builtin);
+    if (effect === undefined) {
+      effect = effectOf(builtin.name);
+      this.effects.set(builtin, effect);
+    }
+    if (effect !== Effect.Write) return false;
+    if (this.speculative) return true;
+    this.writes++;
+    return false;
+  }
+  private readonly effects = new Map<Builtin, Effect>();
+
+  /** Every built-in registered so far (optional modules once imported). */
+  registeredBuiltins(): Builtin[] {
+    return this.builtins.filter((b): b is Builtin => b !== undefined);
   }
 
   builtin(symbol: SymbolAtom): Builtin | undefined {

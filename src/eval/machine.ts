@@ -46,6 +46,17 @@ export class EvaluationStopped extends Error {
 }
 
 /**
+ * Thrown out of `run()` when a speculative evaluation (a worker's copy of the environment) reaches
+ * a built-in that writes: the form must run on the main thread instead.
+ */
+export class SpeculationAborted extends Error {
+  constructor(readonly builtin: string) {
+    super(`speculative evaluation reached ${builtin}`);
+    this.name = 'SpeculationAborted';
+  }
+}
+
+/**
  * What a machine waits on: a `match`-style query (bindings of every way `pattern` matches the
  * space), or the rule lookup of a call (every `(= call body)` rule that applies, instantiated).
  */
@@ -584,11 +595,12 @@ class CallFrame extends Frame {
   }
 
   private execute(m: Machine, builtin: Builtin): Outcome {
+    if (m.env.writerCalled(builtin)) throw new SpeculationAborted(builtin.name);
     try {
       return builtin.execute(this.call.children.slice(1), { env: m.env, call: this.call, bindings: this.bindings, space: this.space });
     } catch (e) {
       if (e instanceof MettaError) return this.values([errorAtom(this.call, e.payload)]);
-      if (e instanceof EvaluationStopped) throw e;
+      if (e instanceof EvaluationStopped || e instanceof SpeculationAborted) throw e;
       const message = e instanceof Error ? e.message : String(e);
       return this.values([errorAtom(this.call, sym(message))]);
     }
