@@ -81,6 +81,30 @@ export interface CompactMatches {
   readonly metrics: GpuBatchMetrics;
 }
 
+/** What the kernel needs of a pattern (a CompiledPattern has it; so does a message from another thread). */
+export interface KernelPattern {
+  readonly tokens: Uint32Array;
+  /** ends[i]: offset just past the sub-term starting at i. */
+  readonly ends: Uint32Array;
+  readonly varCount: number;
+}
+
+/**
+ * The kernel's answer before expansion: pattern p's binding records are
+ * words[recStart[p] .. recStart[p] + recWords[p]) (one per matched leaf, trie order).
+ */
+export interface RawMatches {
+  readonly recStart: Float64Array;
+  readonly recWords: Float64Array;
+  readonly words: Uint32Array;
+  readonly fallback: Map<number, FallbackReason>;
+  readonly metrics: GpuBatchMetrics;
+}
+
+export function kernelPattern(p: CompiledPattern): KernelPattern {
+  return { tokens: p.tokens, ends: p.ends, varCount: p.varNames.length };
+}
+
 interface Pipelines {
   readonly layout: GPUBindGroupLayout;
   readonly count: GPUComputePipeline;
@@ -249,11 +273,20 @@ export class GpuMatcher {
    * atoms is refused — take `space.snapshot()` first. Throws a GpuError subclass when the device is
    * missing, lost or fails; the caller falls back to the CPU.
    */
-  matchCompact(view: SpaceView, patterns: readonly CompiledPattern[]): Promise<CompactMatches> {
+  async matchCompact(view: SpaceView, patterns: readonly CompiledPattern[]): Promise<CompactMatches> {
     if (view.recent.length > 0) throw new RangeError('GpuMatcher needs a fully indexed view (space.snapshot()): this one has recent atoms');
+    const raw = await this.runRaw(view.trie, patterns.map(kernelPattern));
+    return expandRaw(view, patterns, raw);
+  }
+
+  /**
+   * The kernel part of a batch, independent of the atom store (it can run on another thread):
+   * binding records per pattern, and the patterns left to the CPU. Batches are serialised.
+   */
+  runRaw(trie: FlatTrie, patterns: readonly KernelPattern[]): Promise<RawMatches> {
     const run = this.queue.then(
-      () => this.runBatch(view, patterns),
-      () => this.runBatch(view, patterns),
+      () => this.runBatch(trie, patterns),
+      () => this.runBatch(trie, patterns),
     );
     this.queue = run.catch(() => undefined);
     return run;
@@ -267,7 +300,7 @@ export class GpuMatcher {
     this.pool.clear();
   }
 
-  private async runBatch(view: SpaceView, patterns: readonly CompiledPattern[]): Promise<CompactMatches> {
+  private async runBatch(trie: FlatTrie, patterns: readonly KernelPattern[]): Promise<RawMatches> {
     const t0 = performance.now();
     const metrics = newMetrics(patterns.length);
     const ctx = await acquireGpu();
@@ -283,12 +316,11 @@ export class GpuMatcher {
     const pieces: Uint32Array[] = [];
     let wordsSoFar = 0;
 
-    const trie = view.trie;
     const trieFits = trie.childStart.length * 4 <= limits.binding;
     const eligible: number[] = [];
     for (let p = 0; p < patterns.length; p++) {
       if (!trieFits) noteFallback(p, 'trie-size');
-      else if (patterns[p]!.varNames.length > KERNEL_MAX_VARS) noteFallback(p, 'pattern-variables');
+      else if (patterns[p]!.varCount > KERNEL_MAX_VARS) noteFallback(p, 'pattern-variables');
       else eligible.push(p);
     }
 
@@ -414,11 +446,6 @@ export class GpuMatcher {
     }
     for (const b of acquired) this.pool.release(b);
 
-    // Expand leaves into atoms, ordered by insertion id within each pattern.
-    const t = performance.now();
-    const words = concat(pieces, wordsSoFar);
-    const result = this.expand(view, patterns, fallback, recStart, recWords, words, metrics);
-    metrics.hostMs += performance.now() - t;
     metrics.gpuPatterns = patterns.length - fallback.size;
     metrics.totalMs = performance.now() - t0;
     this.totals.batches++;
@@ -426,82 +453,7 @@ export class GpuMatcher {
     this.totals.gpuPatterns += metrics.gpuPatterns;
     this.totals.cpuPatterns += fallback.size;
     this.totals.dispatches += metrics.countDispatches + metrics.writeDispatches;
-    return result;
-  }
-
-  private expand(
-    view: SpaceView,
-    patterns: readonly CompiledPattern[],
-    fallback: ReadonlyMap<number, FallbackReason>,
-    recStart: Float64Array,
-    recWords: Float64Array,
-    words: Uint32Array,
-    metrics: GpuBatchMetrics,
-  ): CompactMatches {
-    const { tok, childStart } = view.trie;
-    const store = view.store;
-    const hitStart = new Uint32Array(patterns.length + 1);
-    let ids = new Uint32Array(1024);
-    let recs = new Uint32Array(1024);
-    let n = 0;
-    const push = (id: number, rec: number): void => {
-      if (n === ids.length) {
-        const grownIds = new Uint32Array(n * 2);
-        grownIds.set(ids);
-        ids = grownIds;
-        const grownRecs = new Uint32Array(n * 2);
-        grownRecs.set(recs);
-        recs = grownRecs;
-      }
-      ids[n] = id;
-      recs[n++] = rec;
-    };
-    let keys = new Float64Array(64);
-    for (let p = 0; p < patterns.length; p++) {
-      hitStart[p] = n;
-      if (fallback.has(p)) continue;
-      const nv = patterns[p]!.varNames.length;
-      const from = n;
-      let leaves = 0;
-      for (let at = recStart[p]!, end = at + recWords[p]!; at < end; at += 2 + nv + words[at + 1]!) {
-        const leaf = words[at]!;
-        leaves++;
-        for (let c = childStart[leaf]!; c < childStart[leaf + 1]!; c++) {
-          const id = tok[c]!;
-          if (store.isAlive(id)) push(id, at);
-        }
-      }
-      metrics.records += leaves;
-      const count = n - from;
-      if (leaves > 1 && count > 1) {
-        // Merge by insertion id: pack (id, ordinal) into one exact double and sort numerically.
-        metrics.merged++;
-        if (keys.length < count) keys = new Float64Array(Math.max(count, keys.length * 2));
-        if (count < 1 << 24) {
-          for (let k = 0; k < count; k++) keys[k] = ids[from + k]! * 16777216 + k;
-          const sorted = keys.subarray(0, count).sort();
-          const oldRecs = recs.slice(from, n);
-          for (let k = 0; k < count; k++) {
-            const key = sorted[k]!;
-            const ordinal = key % 16777216;
-            ids[from + k] = (key - ordinal) / 16777216;
-            recs[from + k] = oldRecs[ordinal]!;
-          }
-        } else {
-          const order = Array.from({ length: count }, (_, k) => k);
-          const oldIds = ids.slice(from, n);
-          const oldRecs = recs.slice(from, n);
-          order.sort((a, b) => oldIds[a]! - oldIds[b]!);
-          for (let k = 0; k < count; k++) {
-            ids[from + k] = oldIds[order[k]!]!;
-            recs[from + k] = oldRecs[order[k]!]!;
-          }
-        }
-      }
-    }
-    hitStart[patterns.length] = n;
-    metrics.results = n;
-    return { patterns, hitStart, atomIds: ids.slice(0, n), recordAt: recs.slice(0, n), words, fallback, metrics };
+    return { recStart, recWords, words: concat(pieces, wordsSoFar), fallback, metrics };
   }
 
   private effectiveLimits(ctx: GpuContext): { binding: number; workgroups: number } {
@@ -512,7 +464,7 @@ export class GpuMatcher {
   }
 
   /** Splits the eligible patterns into chunks that fit one count dispatch and its bindings. */
-  private *chunks(patterns: readonly CompiledPattern[], eligible: readonly number[], limits: { binding: number; workgroups: number }): Generator<ChunkUpload> {
+  private *chunks(patterns: readonly KernelPattern[], eligible: readonly number[], limits: { binding: number; workgroups: number }): Generator<ChunkUpload> {
     const maxPatterns = Math.max(1, Math.min(limits.workgroups * WORKGROUP, Math.floor(limits.binding / 16)));
     const maxTokens = Math.floor(limits.binding / 4);
     let k = 0;
@@ -536,7 +488,7 @@ export class GpuMatcher {
         ends.set(cp.ends, at);
         info[4 * i] = at;
         info[4 * i + 1] = cp.tokens.length;
-        info[4 * i + 2] = cp.varNames.length;
+        info[4 * i + 2] = cp.varCount;
         at += cp.tokens.length;
       }
       yield { indices, tok, ends, info };
@@ -599,6 +551,81 @@ export class GpuMatcher {
     if (e instanceof GpuError) return e;
     return new GpuExecutionError(`GPU batch failed: ${(e as Error).message ?? String(e)}`);
   }
+}
+
+/**
+ * Expands each binding record's leaf into the present atoms stored under it and orders every
+ * pattern's hits by insertion id (a leaf's atoms are already ascending; patterns that matched
+ * several leaves are merged).
+ */
+export function expandRaw(view: SpaceView, patterns: readonly CompiledPattern[], raw: RawMatches): CompactMatches {
+  const t0 = performance.now();
+  const { recStart, recWords, words, fallback, metrics } = raw;
+  const { tok, childStart } = view.trie;
+  const store = view.store;
+  const hitStart = new Uint32Array(patterns.length + 1);
+  let ids = new Uint32Array(1024);
+  let recs = new Uint32Array(1024);
+  let n = 0;
+  const push = (id: number, rec: number): void => {
+    if (n === ids.length) {
+      const grownIds = new Uint32Array(n * 2);
+      grownIds.set(ids);
+      ids = grownIds;
+      const grownRecs = new Uint32Array(n * 2);
+      grownRecs.set(recs);
+      recs = grownRecs;
+    }
+    ids[n] = id;
+    recs[n++] = rec;
+  };
+  let keys = new Float64Array(64);
+  for (let p = 0; p < patterns.length; p++) {
+    hitStart[p] = n;
+    if (fallback.has(p)) continue;
+    const nv = patterns[p]!.varNames.length;
+    const from = n;
+    let leaves = 0;
+    for (let at = recStart[p]!, end = at + recWords[p]!; at < end; at += 2 + nv + words[at + 1]!) {
+      const leaf = words[at]!;
+      leaves++;
+      for (let c = childStart[leaf]!; c < childStart[leaf + 1]!; c++) {
+        const id = tok[c]!;
+        if (store.isAlive(id)) push(id, at);
+      }
+    }
+    metrics.records += leaves;
+    const count = n - from;
+    if (leaves > 1 && count > 1) {
+      // Merge by insertion id: pack (id, ordinal) into one exact double and sort numerically.
+      metrics.merged++;
+      if (keys.length < count) keys = new Float64Array(Math.max(count, keys.length * 2));
+      if (count < 1 << 24) {
+        for (let k = 0; k < count; k++) keys[k] = ids[from + k]! * 16777216 + k;
+        const sorted = keys.subarray(0, count).sort();
+        const oldRecs = recs.slice(from, n);
+        for (let k = 0; k < count; k++) {
+          const key = sorted[k]!;
+          const ordinal = key % 16777216;
+          ids[from + k] = (key - ordinal) / 16777216;
+          recs[from + k] = oldRecs[ordinal]!;
+        }
+      } else {
+        const order = Array.from({ length: count }, (_, k) => k);
+        const oldIds = ids.slice(from, n);
+        const oldRecs = recs.slice(from, n);
+        order.sort((a, b) => oldIds[a]! - oldIds[b]!);
+        for (let k = 0; k < count; k++) {
+          ids[from + k] = oldIds[order[k]!]!;
+          recs[from + k] = oldRecs[order[k]!]!;
+        }
+      }
+    }
+  }
+  hitStart[patterns.length] = n;
+  metrics.results = n;
+  metrics.hostMs += performance.now() - t0;
+  return { patterns, hitStart, atomIds: ids.slice(0, n), recordAt: recs.slice(0, n), words, fallback, metrics };
 }
 
 const lostRejections = new WeakMap<GpuContext, Promise<never>>();
