@@ -257,7 +257,8 @@ function encode(state: MettaState, opaque: GroundedAtom[] | null): Uint8Array {
   }
 
   const tokens = new BinaryWriter();
-  const entries = [...env.tokens.entries()];
+  // Sorted, so that a loaded state (whose module tokens were defined in another order) writes the same bytes.
+  const entries = [...env.tokens.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   tokens.varuint(entries.length);
   for (const [word, atom] of entries) {
     tokens.string(word);
