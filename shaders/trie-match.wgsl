@@ -61,14 +61,18 @@ const TAG_EXPR: u32 = 2u;
 const TAG_NEWVAR: u32 = 0u;
 const FIRST_NON_VAR: u32 = 0x40000000u; // token(EXPR, 0): NEWVAR and VARREF are below it
 const NONE: u32 = 0xffffffffu;
+const DOWN: u32 = 0x80000000u;
 
 const FLAG_DEPTH: u32 = 1u;
 const FLAG_VARS: u32 = 2u;
 const FLAG_STACK: u32 = 4u;
 
 // Walk frames, one per trie depth: the pattern offset and the stored sub-terms still open for a
-// spanning pattern variable (0 when not spanning), and the candidate children still to try:
-// [next, stop) then `exact` (a concrete token's child, tried after the variable children).
+// spanning pattern variable (0 when not spanning), and the candidate children still to try. The
+// order is the CPU matcher's (its stack pops them so), which makes the order of the records — and
+// so the order in which the host creates fresh variables — the CPU's: when spanning, children
+// [next, stop) ascending; at a concrete token, the variable children descending (stop carries
+// DOWN and the lower end, next the upper end), then `exact`, the child with that token.
 var<private> fP: array<u32, 65>;
 var<private> fSkip: array<u32, 65>;
 var<private> fNext: array<u32, 65>;
@@ -298,7 +302,8 @@ fn setupFrame(d: u32, node: u32, p: u32, skip: u32) {
   } else {
     let varEnd = lowerBound(first, last, FIRST_NON_VAR);
     let e = lowerBound(varEnd, last, want);
-    fStop[d] = varEnd;
+    fNext[d] = varEnd;
+    fStop[d] = DOWN | first;
     if (e < last && trieTok[e] == want) {
       fExact[d] = e;
     } else {
@@ -319,7 +324,11 @@ fn run(pi: u32, write: bool) {
   var d = 0u;
   loop {
     var c = NONE;
-    if (fNext[d] < fStop[d]) {
+    let stop = fStop[d];
+    if ((stop & DOWN) != 0u && fNext[d] > (stop & ~DOWN)) {
+      c = fNext[d] - 1u;
+      fNext[d] = c;
+    } else if ((stop & DOWN) == 0u && fNext[d] < stop) {
       c = fNext[d];
       fNext[d] = c + 1u;
     } else if (fExact[d] != NONE) {

@@ -77,6 +77,9 @@ export interface CompactMatches {
   readonly atomIds: Uint32Array;
   readonly recordAt: Uint32Array;
   readonly words: Uint32Array;
+  /** Pattern p's binding records, in walk order: words[recStart[p] .. recStart[p] + recWords[p]). */
+  readonly recStart: Float64Array;
+  readonly recWords: Float64Array;
   readonly fallback: ReadonlyMap<number, FallbackReason>;
   readonly metrics: GpuBatchMetrics;
 }
@@ -238,34 +241,46 @@ export class GpuMatcher {
 
   /** Bindings of every hit, in the CPU matcher's form; fallback patterns run on the CPU here. */
   toHits(view: SpaceView, m: CompactMatches): MatchHit[][] {
-    const store = view.store;
     const out: MatchHit[][] = [];
-    for (let p = 0; p < m.patterns.length; p++) {
-      const pattern = m.patterns[p]!;
-      if (m.fallback.has(p)) {
-        out.push(this.cpu.match(view, pattern));
-        continue;
-      }
-      const hits: MatchHit[] = [];
-      const names = pattern.varNames;
-      const nv = names.length;
-      for (let h = m.hitStart[p]!; h < m.hitStart[p + 1]!; h++) {
-        const id = m.atomIds[h]!;
-        const at = m.recordAt[h]!;
-        const sv = m.words[at + 1]!;
-        const stored = store.tokensOf(id);
+    for (let p = 0; p < m.patterns.length; p++) out.push(this.hitsOf(view, m, p));
+    return out;
+  }
+
+  /**
+   * The hits of pattern p. Atoms are materialized in the CPU matcher's walk order (record order,
+   * then ascending ids under each leaf) and then ordered by insertion id, exactly as the CPU
+   * matcher does, so fresh variables for unbound stored variables are created in the same order
+   * and get the same names.
+   */
+  hitsOf(view: SpaceView, m: CompactMatches, p: number): MatchHit[] {
+    const pattern = m.patterns[p]!;
+    if (m.fallback.has(p)) return this.cpu.match(view, pattern);
+    const { tok, childStart } = view.trie;
+    const store = view.store;
+    const words = m.words;
+    const names = pattern.varNames;
+    const nv = names.length;
+    const hits: MatchHit[] = [];
+    let leaves = 0;
+    for (let at = m.recStart[p]!, end = at + m.recWords[p]!; at < end; at += 2 + nv + words[at + 1]!) {
+      leaves++;
+      const leaf = words[at]!;
+      const sv = words[at + 1]!;
+      for (let c = childStart[leaf]!; c < childStart[leaf + 1]!; c++) {
+        const id = tok[c]!;
+        if (!store.isAlive(id)) continue;
         const fresh = freshVariablesFor(sv > 0 ? store.varNamesOf(id) : []);
-        const sides = { pattern: pattern.tokens, stored, words: m.words, bind0: at + 2, bind1: at + 2 + nv };
+        const sides = { pattern: pattern.tokens, stored: store.tokensOf(id), words, bind0: at + 2, bind1: at + 2 + nv };
         const map = new Map<string, Atom>();
         for (let level = 0; level < nv; level++) {
-          if (m.words[at + 2 + level] === UNBOUND) continue;
+          if (words[at + 2 + level] === UNBOUND) continue;
           map.set(names[level]!, resolveFromRecord(sides, pattern.firstOffset[level]!, names, fresh, pattern.groundAtoms));
         }
         hits.push({ atomId: id, bindings: new Bindings(map) });
       }
-      out.push(hits);
     }
-    return out;
+    if (leaves > 1) hits.sort((a, b) => a.atomId - b.atomId);
+    return hits;
   }
 
   /**
@@ -316,7 +331,8 @@ export class GpuMatcher {
     const pieces: Uint32Array[] = [];
     let wordsSoFar = 0;
 
-    const trieFits = trie.childStart.length * 4 <= limits.binding;
+    // Node indices must stay below 2^31 (the kernel keeps a direction bit beside them).
+    const trieFits = trie.childStart.length * 4 <= limits.binding && trie.nodeCount < 0x80000000;
     const eligible: number[] = [];
     for (let p = 0; p < patterns.length; p++) {
       if (!trieFits) noteFallback(p, 'trie-size');
@@ -625,7 +641,7 @@ export function expandRaw(view: SpaceView, patterns: readonly CompiledPattern[],
   hitStart[patterns.length] = n;
   metrics.results = n;
   metrics.hostMs += performance.now() - t0;
-  return { patterns, hitStart, atomIds: ids.slice(0, n), recordAt: recs.slice(0, n), words, fallback, metrics };
+  return { patterns, hitStart, atomIds: ids.slice(0, n), recordAt: recs.slice(0, n), words, recStart, recWords, fallback, metrics };
 }
 
 const lostRejections = new WeakMap<GpuContext, Promise<never>>();

@@ -125,6 +125,16 @@ describe('GPU matcher edge cases (compared with the CPU matcher)', () => {
     expect(c.metrics.gpuPatterns).toBe(400);
   });
 
+  it("creates fresh variables in the CPU matcher's order (so they get the same names)", async (ctx) => {
+    if (adapter === null) return ctx.skip();
+    // At the concrete `b` the walk meets two stored-variable children ($y and the repeated $x):
+    // the CPU visits them in descending token order, so id 1 gets its fresh variables first.
+    const space = spaceOf(parseAll('(f $x $y $z) (f $x $x $z) (f c b $z) (f $x b $w)'));
+    const c = await same(space.snapshot(), parseAll('(f $p b $r) (f $p $q $r)'));
+    expect(c.fallback.size).toBe(0);
+    expect(c.metrics.results).toBe(8);
+  });
+
   it('re-uses the uploaded trie until the space changes', async (ctx) => {
     if (adapter === null) return ctx.skip();
     const space = spaceOf(parseAll('(a 1) (a 2)'));
