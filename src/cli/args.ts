@@ -2,13 +2,18 @@
 // should name the flag the user got wrong.
 
 import { isLogLevel, type LogLevel } from '../core/log.js';
+import { type GpuMode, isPresetName, PRESET_NAMES, type PresetName } from '../runner/eval-config.js';
 
-export type GpuMode = 'auto' | 'on' | 'off';
+export type { GpuMode };
 
 export interface RunCommand {
   readonly kind: 'run';
   readonly file: string;
   readonly workers: number | null;
+  /** `--preset NAME`: an EvalConfig preset sizing the worker pool. */
+  readonly preset: PresetName;
+  /** `--metrics`: print batch and pool figures to stderr at the end. */
+  readonly metrics: boolean;
   readonly gpu: GpuMode;
   readonly keepGoing: boolean;
   readonly log: LogLevel | null;
@@ -28,7 +33,10 @@ Runs a MeTTa program: atoms are added to the space &self, each !form is
 evaluated and its results printed as one line [r1, r2, ...].
 
 Options:
-  --workers N        size of the worker pool (reserved: evaluation is single-threaded in this release)
+  --workers N        evaluate batches of !forms on N worker threads (1: all on the main thread)
+  --preset NAME      pool sizing: default (cores), cpuOptimized (cores x 2),
+                     memoryOptimized (cores), throughputOptimized (cores x 4)
+  --metrics          print batch sizes, times, worker use and speedup to stderr at the end
   --gpu auto|on|off  use the GPU for matching (reserved: matching runs on the CPU in this release)
   --keep-going       continue after a !form whose results contain an error
   --log LEVEL        log to stderr: error, warn, info or debug (also METTA_LOG)
@@ -46,6 +54,8 @@ Exit codes: 0 success, 1 a !form produced an error or a limit stopped the run,
 export function parseArgs(argv: readonly string[]): Command {
   let file: string | null = null;
   let workers: number | null = null;
+  let presetName: PresetName = 'default';
+  let metrics = false;
   let gpu: GpuMode = 'auto';
   let keepGoing = false;
   let logLevel: LogLevel | null = null;
@@ -75,6 +85,15 @@ export function parseArgs(argv: readonly string[]): Command {
         workers = n;
         break;
       }
+      case '--preset': {
+        const name = value();
+        if (!isPresetName(name)) throw new UsageError(`--preset expects one of ${PRESET_NAMES.join(', ')}, got '${name}'`);
+        presetName = name;
+        break;
+      }
+      case '--metrics':
+        metrics = true;
+        break;
       case '--gpu': {
         const mode = value();
         if (mode !== 'auto' && mode !== 'on' && mode !== 'off') throw new UsageError(`--gpu expects auto, on or off, got '${mode}'`);
@@ -113,5 +132,5 @@ export function parseArgs(argv: readonly string[]): Command {
     }
   }
   if (file === null) throw new UsageError('no program file given');
-  return { kind: 'run', file, workers, gpu, keepGoing, log: logLevel, maxSteps, timeout };
+  return { kind: 'run', file, workers, preset: presetName, metrics, gpu, keepGoing, log: logLevel, maxSteps, timeout };
 }

@@ -2,6 +2,8 @@
 // the worker thread the installed command evaluates on (see worker.ts).
 
 import { log, type LogLevel, setLogLevel } from '../core/log.js';
+import { gpuQueriesFor } from '../gpu/query-service.js';
+import { evalConfig, type PresetName } from '../runner/eval-config.js';
 import { Program } from '../runner/index.js';
 
 /** Everything a run needs; plain data, so it can be posted to a worker thread. */
@@ -17,10 +19,12 @@ export interface RunJob {
   readonly log: LogLevel | 'off';
   readonly gpu: string;
   readonly workers: number | null;
+  readonly preset: PresetName;
+  readonly metrics: boolean;
 }
 
 /** Runs the job, writing results and `println!` text to `out`, diagnostics to `err`; returns the exit code. */
-export function runJob(job: RunJob, out: (text: string) => void, err: (text: string) => void, interruptFlag?: Int32Array): number {
+export async function runJob(job: RunJob, out: (text: string) => void, err: (text: string) => void, interruptFlag?: Int32Array): Promise<number> {
   setLogLevel(job.log);
   log('info', `running ${job.file} (gpu=${job.gpu}, workers=${job.workers ?? 'default'})`);
   const program = new Program({
@@ -31,10 +35,20 @@ export function runJob(job: RunJob, out: (text: string) => void, err: (text: str
     timeoutSeconds: job.timeout,
     ...(interruptFlag !== undefined ? { interruptFlag } : {}),
   });
-  const outcome = program.run(job.text, job.file, {
+  const options = {
     keepGoing: job.keepGoing,
-    writeOut: (line) => out(line + '\n'),
-    writeErr: (line) => err(line + '\n'),
-  });
-  return outcome.exitCode;
+    writeOut: (line: string) => out(line + '\n'),
+    writeErr: (line: string) => err(line + '\n'),
+  };
+  const config = evalConfig(job.preset, job.workers === null ? {} : { workers: job.workers });
+  // `--gpu on`: top-level match runs are answered on the GPU, batched by the query service, which
+  // serves this thread's evaluation (so the run stays here); the device closes when the run ends.
+  const gpu = gpuQueriesFor(job.gpu, job.text, job.file, err);
+  if (gpu !== null) program.env.queryService = gpu.query;
+  try {
+    if ((config.maxWorkers <= 1 || gpu !== null) && !job.metrics) return program.run(job.text, job.file, options).exitCode;
+    return (await program.runParallel(job.text, job.file, { ...options, config, metrics: job.metrics })).exitCode;
+  } finally {
+    gpu?.close();
+  }
 }

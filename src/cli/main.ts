@@ -61,6 +61,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     log: logLevel,
     gpu: command.gpu,
     workers: command.workers,
+    preset: command.preset,
+    metrics: command.metrics,
   };
   if (io === processIo) {
     const code = await runInWorker(job);

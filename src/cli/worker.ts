@@ -45,5 +45,5 @@ function writeAll(fd: number, text: string): void {
 }
 
 const { job, flag } = workerData as WorkerInput;
-const exitCode = runJob(job, (t) => writeAll(1, t), (t) => writeAll(2, t), flag);
+const exitCode = await runJob(job, (t) => writeAll(1, t), (t) => writeAll(2, t), flag);
 parentPort!.postMessage({ exitCode } satisfies WorkerResult);

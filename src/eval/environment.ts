@@ -5,7 +5,7 @@ import type { Atom, ExpressionAtom, SymbolAtom } from '../core/atoms.js';
 import type { Bindings } from '../core/bindings.js';
 import { TokenRegistry } from '../core/parser.js';
 import { lookupRules, query, type RuleAnswer } from '../cpu/index.js';
-import type { AtomSpace } from '../space/atom-space.js';
+import { AtomSpace } from '../space/atom-space.js';
 import type { Builtin } from './builtin.js';
 import { Effect, effectOf } from './effects.js';
 import { SpaceAtom } from './objects.js';
@@ -69,7 +69,7 @@ export class Environment {
     readonly output: OutputSink,
     options: { space?: SpaceAtom; tokens?: TokenRegistry; currentDir?: string; queryService?: QueryService } = {},
   ) {
-    this.self = options.space ?? new SpaceAtom();
+    this.self = options.space ?? this.newSpace();
     this.tokens = options.tokens ?? new TokenRegistry();
     this.currentDir = options.currentDir ?? process.cwd();
     this.queryService = options.queryService ?? cpuQueryService;
@@ -77,6 +77,14 @@ export class Environment {
   }
 
   queryService: QueryService;
+
+  /** Spaces this environment made, for their printed numbers (`&self` is GroundingSpace-1). */
+  spacesMade = 0;
+
+  /** A new empty space, numbered in this environment's sequence. */
+  newSpace(): SpaceAtom {
+    return new SpaceAtom(new AtomSpace(++this.spacesMade));
+  }
 
   querySync(space: AtomSpace, pattern: Atom): Bindings[] {
     return this.queryService(space, pattern);

@@ -3,15 +3,13 @@
 // changes how the rest of the text reads), so a syntax error stops the run only after everything
 // before it has run and printed.
 
-import type { Atom } from '../core/atoms.js';
-import { formatPosition, MettaSyntaxError } from '../core/errors.js';
-import { log } from '../core/log.js';
 import { Parser } from '../core/parser.js';
-import { formatResults } from '../core/printer.js';
-import { Environment, evaluateTopLevel, EvaluationStopped, installStdlib, isError } from '../eval/index.js';
-import { typeCheckFailure } from '../eval/builtins/pragma.js';
+import { Environment, installStdlib } from '../eval/index.js';
 import type { AtomSpace } from '../space/atom-space.js';
+import type { EvalConfig } from './eval-config.js';
 import { ExitCode } from './exit-code.js';
+import { formatMetrics, ParallelRunner } from './parallel.js';
+import { type LoopOptions, runSequential } from './top-level.js';
 
 export { ExitCode };
 
@@ -47,6 +45,7 @@ export interface ProgramOptions {
 
 export class Program {
   readonly env: Environment;
+  private readonly interruptFlag: Int32Array | undefined;
 
   constructor(options: ProgramOptions = {}) {
     const stdout = options.stdout ?? ((t: string) => process.stdout.write(t));
@@ -57,70 +56,45 @@ export class Program {
     if (options.maxSteps != null) this.env.settings.maxSteps = options.maxSteps;
     if (options.timeoutSeconds != null) this.env.settings.deadline = performance.now() + options.timeoutSeconds * 1000;
     if (options.interruptFlag !== undefined) this.env.shareInterruptFlag(options.interruptFlag);
-  }
-
-  /** Why evaluation must not go on (interrupt, time limit), checked between top-level atoms. */
-  private stopReason(): string | null {
-    if (this.env.interrupted) return 'interrupted';
-    const deadline = this.env.settings.deadline;
-    if (deadline !== null && performance.now() > deadline) return 'time limit reached (--timeout)';
-    return null;
+    this.interruptFlag = options.interruptFlag;
   }
 
   get space(): AtomSpace {
     return this.env.self.space;
   }
 
-  /** Runs `text` (from `file`, for positions) against this program's space. */
+  /** Runs `text` (from `file`, for positions) against this program's space, every form in order here. */
   run(text: string, file: string, options: RunOptions): RunOutcome {
     const parser = new Parser(text, file, this.env.tokens);
-    let exitCode: ExitCode = ExitCode.Ok;
-    for (;;) {
-      let item;
-      try {
-        item = parser.next();
-      } catch (e) {
-        if (e instanceof MettaSyntaxError) {
-          options.writeErr(e.message);
-          return { exitCode: ExitCode.Usage, space: this.space };
-        }
-        throw e;
-      }
-      if (item === null) break;
-      const stop = this.stopReason();
-      if (stop !== null) {
-        options.writeErr(`${formatPosition(item.position)}: evaluation stopped: ${stop}`);
-        return { exitCode: this.env.interrupted ? ExitCode.Interrupted : ExitCode.ErrorResult, space: this.space };
-      }
-      // `pragma! type-check auto`: an ill-typed atom is neither added nor evaluated.
-      const badType = typeCheckFailure(this.env, this.space, item.atom);
-      if (badType !== null) {
-        options.writeOut(formatResults([badType]));
-        exitCode = ExitCode.ErrorResult;
-        if (!options.keepGoing) break;
-        continue;
-      }
-      if (!item.exec) {
-        this.space.add(item.atom);
-        continue;
-      }
-      log('debug', `evaluating !${formatPosition(item.position)}`);
-      let results: Atom[];
-      try {
-        results = evaluateTopLevel(this.env, item.atom);
-      } catch (e) {
-        if (e instanceof EvaluationStopped) {
-          options.writeErr(`${formatPosition(item.position)}: evaluation stopped: ${e.reason}`);
-          return { exitCode: this.env.interrupted ? ExitCode.Interrupted : ExitCode.ErrorResult, space: this.space };
-        }
-        throw e;
-      }
-      options.writeOut(formatResults(results));
-      if (results.some(isError)) {
-        exitCode = ExitCode.ErrorResult;
-        if (!options.keepGoing) break;
-      }
-    }
+    const exitCode = runSequential(this.env, parser, loopOptions(options));
     return { exitCode, space: this.space };
   }
+
+  /**
+   * Runs `text` with consecutive `!` forms batched and, where it pays, evaluated on a worker pool
+   * sized by `config` (parallel.ts); prints exactly what `run` prints.
+   */
+  async runParallel(text: string, file: string, options: RunOptions & { readonly config: EvalConfig; readonly metrics?: boolean }): Promise<RunOutcome> {
+    const parser = new Parser(text, file, this.env.tokens);
+    const runner = new ParallelRunner(this.env, options.config, this.interruptFlag);
+    const started = performance.now();
+    try {
+      const exitCode = await runner.run(parser, loopOptions(options));
+      if (options.metrics === true) options.writeErr(formatMetrics(runner, performance.now() - started));
+      return { exitCode, space: this.space };
+    } finally {
+      await runner.close();
+    }
+  }
+}
+
+/** The loop's records written through the caller's line writers (println! text goes to the sink). */
+function loopOptions(options: RunOptions): LoopOptions {
+  return {
+    keepGoing: options.keepGoing ?? false,
+    emit: (record) => {
+      if (record.kind === 'results') options.writeOut(record.line);
+      else if (record.kind === 'stderr') options.writeErr(record.text.replace(/\n$/, ''));
+    },
+  };
 }

@@ -33,8 +33,13 @@ const NO_RECENT: readonly number[] = Object.freeze([]);
 
 export class AtomSpace {
   readonly store = new AtomStore();
-  /** A process-unique number, used when the space is printed (`GroundingSpace-N`). */
-  readonly serial = ++spaceCounter;
+  constructor(
+    /**
+     * The number the space prints with (`GroundingSpace-N`). An environment numbers its own spaces
+     * (so a program prints the same names however it is run); other spaces take a process-wide one.
+     */
+    readonly serial: number = ++spaceCounter,
+  ) {}
   private trie: FlatTrie = emptyFlatTrie();
   private recent: number[] = [];
   private deadInTrie = 0;

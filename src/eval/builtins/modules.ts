@@ -116,7 +116,7 @@ function installOptional(env: Environment, name: string, space?: SpaceAtom): Spa
   const mod = make(env);
   registerAll(env, mod.builtins);
   for (const [word, atom] of mod.tokens ?? []) env.tokens.define(word, atom);
-  const modSpace = space ?? new SpaceAtom();
+  const modSpace = space ?? env.newSpace();
   state.optional.set(name, modSpace);
   state.optionalTokens.set(name, mod.tokens ?? []);
   return modSpace;
@@ -240,7 +240,7 @@ function moduleSpace(env: Environment, path: string): SpaceAtom {
   const spaces = stateOf(env).spaces;
   let space = spaces.get(path);
   if (space === undefined) {
-    space = new SpaceAtom();
+    space = env.newSpace();
     spaces.set(path, space);
     loadOnce(env, space, path);
   }

@@ -6,7 +6,7 @@ import { type Atom, isSymbol, UNIT } from '../../core/atoms.js';
 import { formatAtom } from '../../core/printer.js';
 import { StringAtom } from '../../core/values.js';
 import { type Builtin, type Result, values } from '../builtin.js';
-import { SpaceAtom, StateAtom } from '../objects.js';
+import { StateAtom } from '../objects.js';
 import { getTypes, metaType, UNDEFINED } from '../types.js';
 import { spaceOf } from './control.js';
 import { builtin, fail } from './define.js';
@@ -44,7 +44,7 @@ export const spaceBuiltins: Builtin[] = [
     return values(ctx, UNIT);
   }),
   builtin('get-atoms', '(-> SpaceType Atom)', ([space], ctx) => values(ctx, ...spaceOf(space!).atoms())),
-  builtin('new-space', '(-> SpaceType)', (_args, ctx) => values(ctx, new SpaceAtom())),
+  builtin('new-space', '(-> SpaceType)', (_args, ctx) => values(ctx, ctx.env.newSpace())),
   builtin('bind!', '(-> Symbol %Undefined% (->))', ([token, value], ctx) => {
     if (!isSymbol(token!)) fail(`bind! expects a symbol token, got ${formatAtom(token!)}`);
     ctx.env.tokens.define(token.name, value!);

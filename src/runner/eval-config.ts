@@ -1,0 +1,60 @@
+// EvalConfig: how many worker threads evaluate batches of `!` forms, as presets like the seed
+// document's (its presets were never applied; these size the pool for real), or custom.
+
+import { availableParallelism } from 'node:os';
+
+export type GpuMode = 'auto' | 'on' | 'off';
+
+export interface EvalConfig {
+  /** Workers kept when the pool has been idle (the adaptive sizer never goes below). */
+  readonly minWorkers: number;
+  /** The most workers the pool runs at once (1 = evaluate everything on the main thread). */
+  readonly maxWorkers: number;
+  /**
+   * A batch goes to the pool only when the work left in it is expected to take longer than this
+   * (milliseconds, estimated from the forms already run inline); below, it runs inline, which is
+   * faster than a round trip to a worker.
+   */
+  readonly inlineBudgetMs: number;
+  /** Grow and shrink the number of busy workers by measured utilisation. */
+  readonly adaptive: boolean;
+  readonly gpu: GpuMode;
+}
+
+export const PRESET_NAMES = ['default', 'cpuOptimized', 'memoryOptimized', 'throughputOptimized'] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+export function cores(): number {
+  return Math.max(1, availableParallelism());
+}
+
+/** The seed's presets, in threads of this machine. */
+export function preset(name: PresetName, cpuCount = cores()): EvalConfig {
+  switch (name) {
+    case 'default':
+      return { minWorkers: 1, maxWorkers: cpuCount, inlineBudgetMs: 20, adaptive: true, gpu: 'auto' };
+    case 'cpuOptimized':
+      return { minWorkers: cpuCount, maxWorkers: cpuCount * 2, inlineBudgetMs: 10, adaptive: false, gpu: 'auto' };
+    case 'memoryOptimized':
+      return { minWorkers: 1, maxWorkers: cpuCount, inlineBudgetMs: 50, adaptive: true, gpu: 'auto' };
+    case 'throughputOptimized':
+      return { minWorkers: cpuCount, maxWorkers: cpuCount * 4, inlineBudgetMs: 5, adaptive: true, gpu: 'auto' };
+  }
+}
+
+export function isPresetName(name: string): name is PresetName {
+  return (PRESET_NAMES as readonly string[]).includes(name);
+}
+
+/** A preset or custom config with `overrides` applied; `workers` fixes the pool at that size. */
+export function evalConfig(base: PresetName | EvalConfig = 'default', overrides: Partial<EvalConfig> & { workers?: number } = {}): EvalConfig {
+  const start = typeof base === 'string' ? preset(base) : base;
+  const { workers, ...rest } = overrides;
+  const merged: EvalConfig = { ...start, ...rest };
+  const sized = workers === undefined ? merged : { ...merged, minWorkers: workers, maxWorkers: workers, adaptive: false };
+  if (!Number.isInteger(sized.maxWorkers) || sized.maxWorkers < 1) throw new RangeError(`maxWorkers must be a positive integer, got ${sized.maxWorkers}`);
+  if (!Number.isInteger(sized.minWorkers) || sized.minWorkers < 1 || sized.minWorkers > sized.maxWorkers) {
+    throw new RangeError(`minWorkers must be between 1 and maxWorkers (${sized.maxWorkers}), got ${sized.minWorkers}`);
+  }
+  return sized;
+}

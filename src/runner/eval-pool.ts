@@ -1,0 +1,98 @@
+// The worker pool that evaluates `!` forms (workerpool, thread workers running eval-worker.js),
+// with the adaptive sizing of the seed's "future enhancement 4": the number of tasks kept in
+// flight moves between the config's min and max by measured utilisation, and workerpool starts
+// workers on demand up to that number.
+
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import workerpool from 'workerpool';
+import { log } from '../core/log.js';
+import type { EvalConfig } from './eval-config.js';
+import type { EvalTask, EvalTaskResult } from './eval-task.js';
+
+/** The compiled worker script; from the TypeScript sources (tests) the built copy in dist/. */
+function workerScript(): string {
+  const here = fileURLToPath(import.meta.url);
+  const candidates = here.endsWith('.ts')
+    ? [fileURLToPath(new URL('../../dist/src/runner/eval-worker.js', import.meta.url))]
+    : [fileURLToPath(new URL('./eval-worker.js', import.meta.url))];
+  for (const c of candidates) if (existsSync(c)) return c;
+  throw new Error(`the evaluation worker is not built (${candidates[0]}); run \`npm run build\``);
+}
+
+export interface PoolStats {
+  /** Tasks finished, and how many of those failed in the worker (threw or died). */
+  tasks: number;
+  faults: number;
+  /** Sum of the task times measured inside the workers, in milliseconds. */
+  busyMs: number;
+  /** Most workers that were busy at once. */
+  peakConcurrency: number;
+}
+
+export class EvalPool {
+  private pool: workerpool.Pool | null = null;
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
+  /** Tasks allowed in flight now (adaptive between min and max workers). */
+  private target: number;
+  readonly stats: PoolStats = { tasks: 0, faults: 0, busyMs: 0, peakConcurrency: 0 };
+
+  constructor(private readonly config: EvalConfig) {
+    // Start wide: the first batch shows whether the tasks are big enough to keep every worker busy.
+    this.target = config.maxWorkers;
+  }
+
+  get concurrency(): number {
+    return this.target;
+  }
+
+  private ensurePool(): workerpool.Pool {
+    if (this.pool === null) {
+      this.pool = workerpool.pool(workerScript(), {
+        workerType: 'thread',
+        minWorkers: this.config.minWorkers,
+        maxWorkers: this.config.maxWorkers,
+      });
+      log('debug', `worker pool started: ${this.config.minWorkers}..${this.config.maxWorkers} workers`);
+    }
+    return this.pool;
+  }
+
+  /** Runs one task; a worker that throws or dies rejects the promise (the pool replaces it). */
+  async run(task: EvalTask): Promise<EvalTaskResult> {
+    while (this.inFlight >= this.target) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.inFlight++;
+    this.stats.peakConcurrency = Math.max(this.stats.peakConcurrency, this.inFlight);
+    try {
+      const result = (await this.ensurePool().exec('evaluate', [task])) as EvalTaskResult;
+      this.stats.busyMs += result.ms;
+      return result;
+    } catch (e) {
+      this.stats.faults++;
+      throw e;
+    } finally {
+      this.stats.tasks++;
+      this.inFlight--;
+      this.waiting.shift()?.();
+    }
+  }
+
+  /**
+   * Adapts the concurrency after a batch: utilisation near 1 with work still queued grows it,
+   * low utilisation shrinks it (fewer threads contending for the cores).
+   */
+  adapt(utilisation: number, backlog: number): void {
+    if (!this.config.adaptive) return;
+    const before = this.target;
+    if (utilisation > 0.8 && backlog > this.target) this.target = Math.min(this.config.maxWorkers, this.target * 2);
+    else if (utilisation < 0.4) this.target = Math.max(this.config.minWorkers, Math.ceil(this.target / 2));
+    if (this.target !== before) log('debug', `worker pool: concurrency ${before} -> ${this.target} (utilisation ${(utilisation * 100).toFixed(0)}%)`);
+  }
+
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = null;
+    if (pool !== null) await pool.terminate(true);
+  }
+}

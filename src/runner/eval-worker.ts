@@ -1,0 +1,61 @@
+// The pool worker: evaluates one `!` form speculatively against its copy of the environment.
+//
+// The copy is rebuilt from the serialized environment whenever the main thread's epoch moves (the
+// bytes arrive in a SharedArrayBuffer, so a task carries a reference, not a copy). Evaluation is
+// speculative: the first built-in that would write (effects.ts) stops it and the form is handed
+// back to run on the main thread, so the copy never changes and never drifts from the original.
+// `println!`/`trace!` text is captured and returned with the results, to be printed in order.
+
+import workerpool from 'workerpool';
+import { MettaSyntaxError } from '../core/errors.js';
+import { Parser } from '../core/parser.js';
+import { formatResults } from '../core/printer.js';
+import type { Environment } from '../eval/environment.js';
+import { evaluateTopLevel, EvaluationStopped, isError, SpeculationAborted } from '../eval/index.js';
+import { deserializeState } from './serialize.js';
+import type { EvalTask, EvalTaskResult, CapturedText } from './eval-task.js';
+
+let replica: { epoch: string; env: Environment; captured: CapturedText[] } | null = null;
+
+function replicaFor(task: EvalTask): { env: Environment; captured: CapturedText[] } {
+  if (replica === null || replica.epoch !== task.epoch) {
+    const state = deserializeState(new Uint8Array(task.environment, 0, task.environmentLength));
+    const env = state.environment;
+    const captured: CapturedText[] = [];
+    // The state's sink forwards println!/trace! text to whoever set `emit`.
+    (env.output as unknown as { emit: ((r: CapturedText) => void) | null }).emit = (r) => captured.push(r);
+    env.speculative = true;
+    replica = { epoch: task.epoch, env, captured };
+  }
+  return replica;
+}
+
+function evaluate(task: EvalTask): EvalTaskResult {
+  if (task.inject === 'throw') throw new Error('injected fault: the worker threw');
+  if (task.inject === 'crash') process.exit(3);
+  const started = performance.now();
+  const { env, captured } = replicaFor(task);
+  env.shareInterruptFlag(task.interruptFlag);
+  captured.length = 0;
+  env.settings.maxSteps = task.maxSteps;
+  env.settings.deadline = task.remainingMs === null ? null : performance.now() + task.remainingMs;
+  let item;
+  try {
+    item = new Parser(task.source, task.file, env.tokens).next();
+  } catch (e) {
+    // The main thread parsed this text already; tokens can only differ if the copy is stale.
+    if (e instanceof MettaSyntaxError) return { kind: 'aborted', reason: `could not re-read the form: ${e.message}`, ms: performance.now() - started };
+    throw e;
+  }
+  if (item === null || !item.exec) return { kind: 'aborted', reason: 'the form did not re-read as a ! form', ms: performance.now() - started };
+  try {
+    const results = evaluateTopLevel(env, item.atom);
+    return { kind: 'done', line: formatResults(results), isError: results.some(isError), captured: captured.slice(), ms: performance.now() - started };
+  } catch (e) {
+    if (e instanceof SpeculationAborted) return { kind: 'aborted', reason: `writes through ${e.builtin}`, ms: performance.now() - started };
+    if (e instanceof EvaluationStopped) return { kind: 'stopped', reason: e.reason, captured: captured.slice(), ms: performance.now() - started };
+    throw e;
+  }
+}
+
+workerpool.worker({ evaluate });

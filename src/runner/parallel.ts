@@ -1,0 +1,364 @@
+// The parallel runner (seed document, "Parallel Execution Architecture" and "Batch Evaluation"):
+// consecutive top-level `!` forms are one batch; every other top-level atom is a barrier applied in
+// order. A batch runs inline (this thread) until the forms already run predict that the rest is
+// worth a worker pool; then the rest is evaluated speculatively on the pool, against a copy of the
+// environment, and printed in source order.
+//
+// Side effects are never lost and never reordered. A worker stops at the first built-in that would
+// write (effects.ts: spaces, tokens, states, modules, settings, random generators, files); that
+// form then runs here, for real, after every earlier form has printed, and the forms after it are
+// read again and re-batched, because its writes (a `bind!` even changes how they parse) may change
+// their results. `println!`/`trace!` text is captured by the worker and printed with the form's
+// results. The output is therefore the sequential run's, byte for byte.
+
+import { randomUUID } from 'node:crypto';
+import { expr, sym } from '../core/atoms.js';
+import { formatPosition } from '../core/errors.js';
+import { log } from '../core/log.js';
+import type { Parser, ParserMark, TopLevelItem } from '../core/parser.js';
+import { formatResults } from '../core/printer.js';
+import { str } from '../core/values.js';
+import { errorAtom } from '../eval/builtin.js';
+import type { Environment } from '../eval/environment.js';
+import type { EvalConfig } from './eval-config.js';
+import { EvalPool } from './eval-pool.js';
+import type { EvalTask, EvalTaskResult } from './eval-task.js';
+import { ExitCode } from './exit-code.js';
+import { serializeState } from './serialize.js';
+import {
+  emitStopped,
+  type ItemOutcome,
+  type LoopOptions,
+  readItem,
+  rejectIllTyped,
+  runItemHere,
+  stoppedExitCode,
+  stopReason,
+} from './top-level.js';
+
+export interface BatchMetrics {
+  /** Forms in the batch when it was formed. */
+  readonly size: number;
+  /** Forms evaluated here, and on the pool (speculative runs that were kept). */
+  inline: number;
+  pooled: number;
+  /** Forms a worker handed back because they write. */
+  aborted: number;
+  /** Wall time of the batch, and the evaluation time of its forms summed (the sequential estimate). */
+  wallMs: number;
+  workMs: number;
+}
+
+export interface RunMetrics {
+  readonly batches: BatchMetrics[];
+  /** Environment copies serialized for the workers, and their total size. */
+  syncs: number;
+  syncBytes: number;
+  faults: number;
+  retries: number;
+}
+
+/** How long an inline form took on average, to predict whether the rest of a batch pays for the pool. */
+interface InlineClock {
+  ms: number;
+  forms: number;
+}
+
+interface BatchForm {
+  readonly item: TopLevelItem;
+  readonly start: ParserMark;
+  readonly end: ParserMark;
+}
+
+export class ParallelRunner {
+  private readonly pool: EvalPool;
+  private readonly session = randomUUID();
+  private synced: { epoch: string; buffer: SharedArrayBuffer; length: number } | null = null;
+  readonly metrics: RunMetrics = { batches: [], syncs: 0, syncBytes: 0, faults: 0, retries: 0 };
+  /** Test hook: fault injection for the forms whose text contains the key. */
+  injectFaults: { readonly match: string; readonly fault: 'throw' | 'crash'; times: number } | null = null;
+
+  constructor(
+    private readonly env: Environment,
+    readonly config: EvalConfig,
+    private readonly interruptFlag: Int32Array = new Int32Array(new SharedArrayBuffer(4)),
+  ) {
+    this.pool = new EvalPool(config);
+  }
+
+  /** Runs a program read from `parser`, batching consecutive `!` forms. */
+  async run(parser: Parser, options: LoopOptions): Promise<ExitCode> {
+    this.parser = parser;
+    const env = this.env;
+    let exitCode: ExitCode = ExitCode.Ok;
+    for (;;) {
+      const start = parser.mark();
+      const { item, failed } = readItem(parser, options);
+      if (failed) return ExitCode.Usage;
+      if (item === null) return exitCode;
+      const stop = stopReason(env);
+      if (stop !== null) {
+        emitStopped(options, item.position, stop);
+        return stoppedExitCode(env);
+      }
+      if (!item.exec || this.config.maxWorkers <= 1) {
+        const outcome = runItemHere(env, item, options);
+        if (!outcome.continue) return outcome.exitCode;
+        if (outcome.error) exitCode = ExitCode.ErrorResult;
+        continue;
+      }
+      const batch = this.gatherBatch(parser, { item, start, end: parser.mark() });
+      const result = await this.runBatch(parser, batch, options);
+      if (result.error) exitCode = ExitCode.ErrorResult;
+      if (result.exitCode !== null) return result.exitCode;
+    }
+  }
+
+  /** The `!` forms that follow `first` up to the next barrier, syntax error or end of text. */
+  private gatherBatch(parser: Parser, first: BatchForm): BatchForm[] {
+    const batch = [first];
+    for (;;) {
+      const start = parser.mark();
+      let item: TopLevelItem | null;
+      try {
+        item = parser.next();
+      } catch {
+        item = null; // reported when the main loop reads it, after the batch ran
+      }
+      if (item === null || !item.exec) {
+        parser.reset(start);
+        return batch;
+      }
+      batch.push({ item, start, end: parser.mark() });
+    }
+  }
+
+  /**
+   * Evaluates a batch; the parser is left after the last form handled, so when a form wrote, the
+   * main loop reads the rest again. `exitCode` is set when the run must end.
+   */
+  private async runBatch(parser: Parser, batch: BatchForm[], options: LoopOptions): Promise<{ exitCode: ExitCode | null; error: boolean }> {
+    const metrics: BatchMetrics = { size: batch.length, inline: 0, pooled: 0, aborted: 0, wallMs: 0, workMs: 0 };
+    this.metrics.batches.push(metrics);
+    const began = performance.now();
+    log('debug', `batch of ${batch.length} ! forms from ${formatPosition(batch[0]!.item.position)}`);
+    const clock: InlineClock = { ms: 0, forms: 0 };
+    let error = false;
+    const finish = (exitCode: ExitCode | null, next: number): { exitCode: ExitCode | null; error: boolean } => {
+      if (next < batch.length) parser.reset(batch[next]!.start);
+      metrics.wallMs = performance.now() - began;
+      log('debug', `batch done: ${metrics.inline} inline, ${metrics.pooled} on the pool, ${metrics.aborted} handed back, ${metrics.wallMs.toFixed(1)} ms`);
+      return { exitCode, error };
+    };
+    let i = 0;
+    while (i < batch.length) {
+      if (i > 0) {
+        const stop = stopReason(this.env);
+        if (stop !== null) {
+          emitStopped(options, batch[i]!.item.position, stop);
+          return finish(stoppedExitCode(this.env), batch.length);
+        }
+      }
+      if (!this.poolPays(clock, batch.length - i)) {
+        const writes = this.env.writes;
+        const t0 = performance.now();
+        const outcome = runItemHere(this.env, batch[i]!.item, options);
+        const ms = performance.now() - t0;
+        clock.ms += ms;
+        clock.forms++;
+        metrics.inline++;
+        metrics.workMs += ms;
+        i++;
+        if (!outcome.continue) return finish(outcome.exitCode, i);
+        if (outcome.error) error = true;
+        // A form that wrote may change how the rest reads and evaluates: read it again.
+        if (this.env.writes !== writes && i < batch.length) return finish(null, i);
+        continue;
+      }
+      const pooled = await this.runOnPool(batch.slice(i), options, metrics);
+      if (pooled.error) error = true;
+      i += pooled.handled;
+      if (pooled.exitCode !== null) return finish(pooled.exitCode, batch.length);
+      if (pooled.reread) return finish(null, i);
+    }
+    return finish(null, i);
+  }
+
+  /** Whether the rest of a batch is predicted to take longer than the inline budget. */
+  private poolPays(clock: InlineClock, remaining: number): boolean {
+    if (this.config.maxWorkers <= 1 || remaining < 2 || clock.forms === 0) return false;
+    return (clock.ms / clock.forms) * remaining > this.config.inlineBudgetMs;
+  }
+
+  /**
+   * Speculative evaluation of `forms` on the pool, printed in order as they complete. Stops at a
+   * form that must run here (which it then runs) and reports how many forms it handled.
+   */
+  private async runOnPool(
+    forms: BatchForm[],
+    options: LoopOptions,
+    metrics: BatchMetrics,
+  ): Promise<{ handled: number; exitCode: ExitCode | null; error: boolean; reread: boolean }> {
+    const { buffer, length, epoch } = this.sync();
+    const remainingMs = this.env.settings.deadline === null ? null : Math.max(0, this.env.settings.deadline - performance.now());
+    // Ill-typed forms (pragma! type-check auto) are answered here, before anything is dispatched.
+    const rejectedAt = new Map<number, ItemOutcome>();
+    const started = performance.now();
+    const pending: (Promise<EvalTaskResult> | null)[] = forms.map((form, k) => {
+      const check = rejectIllTypedQuietly(this.env, form.item);
+      if (check) {
+        rejectedAt.set(k, { continue: true, error: true });
+        return null;
+      }
+      const task: EvalTask = {
+        epoch,
+        environment: buffer,
+        environmentLength: length,
+        source: this.sourceOf(form),
+        file: form.item.position.file,
+        maxSteps: this.env.settings.maxSteps,
+        remainingMs,
+        interruptFlag: this.interruptFlag,
+        inject: this.faultFor(form),
+      };
+      return this.runTask(task, form.item);
+    });
+    let error = false;
+    for (let k = 0; k < forms.length; k++) {
+      const form = forms[k]!;
+      if (rejectedAt.has(k)) {
+        const outcome = rejectIllTyped(this.env, form.item, options)!;
+        if (!outcome.continue) return { handled: k + 1, exitCode: outcome.exitCode, error: true, reread: false };
+        error = true;
+        continue;
+      }
+      const result = await pending[k]!;
+      metrics.workMs += result.ms;
+      if (result.kind === 'aborted') {
+        // Runs here, in order, for real; what follows is read and batched again.
+        log('debug', `!${formatPosition(form.item.position)} ${result.reason}: evaluated on the main thread`);
+        metrics.aborted++;
+        const t0 = performance.now();
+        const outcome = runItemHere(this.env, form.item, options);
+        metrics.inline++;
+        metrics.workMs += performance.now() - t0;
+        this.pool.adapt(utilisation(metrics, started, this.pool.concurrency), forms.length - k);
+        if (!outcome.continue) return { handled: k + 1, exitCode: outcome.exitCode, error: true, reread: false };
+        return { handled: k + 1, exitCode: null, error: error || outcome.error, reread: true };
+      }
+      metrics.pooled++;
+      // Captured println!/trace! text goes where it would have gone had the form run here.
+      for (const t of result.captured) {
+        if (t.kind === 'stdout') this.env.output.stdout(t.text);
+        else this.env.output.stderr(t.text);
+      }
+      if (result.kind === 'stopped') {
+        emitStopped(options, form.item.position, result.reason);
+        return { handled: k + 1, exitCode: this.env.interrupted ? ExitCode.Interrupted : ExitCode.ErrorResult, error, reread: false };
+      }
+      options.emit({ kind: 'results', atoms: null, line: result.line, isError: result.isError, position: form.item.position });
+      if (result.isError) {
+        error = true;
+        if (!options.keepGoing) return { handled: k + 1, exitCode: ExitCode.ErrorResult, error, reread: false };
+      }
+    }
+    this.pool.adapt(utilisation(metrics, started, this.pool.concurrency), 0);
+    return { handled: forms.length, exitCode: null, error, reread: false };
+  }
+
+  /** One task, retried once when the worker throws or dies; a second failure is that form's error. */
+  private async runTask(task: EvalTask, item: TopLevelItem): Promise<EvalTaskResult> {
+    try {
+      return await this.pool.run(task);
+    } catch (first) {
+      this.metrics.faults++;
+      this.metrics.retries++;
+      log('warn', `a worker failed (${describe(first)}); retrying !${formatPosition(item.position)} once`);
+      try {
+        return await this.pool.run({ ...task, inject: this.faultFor(null, task) });
+      } catch (second) {
+        this.metrics.faults++;
+        const failure = errorAtom(item.atom, expr([sym('WorkerFailure'), str(describe(second))]));
+        return { kind: 'done', line: formatResults([failure]), isError: true, captured: [], ms: 0 };
+      }
+    }
+  }
+
+  private faultFor(form: BatchForm | null, retry?: EvalTask): 'throw' | 'crash' | undefined {
+    const f = this.injectFaults;
+    if (f === null || f.times <= 0) return undefined;
+    const text = form !== null ? this.sourceOf(form) : retry!.source;
+    if (!text.includes(f.match)) return undefined;
+    f.times--;
+    return f.fault;
+  }
+
+  private parser: Parser | null = null;
+
+  private sourceOf(form: BatchForm): string {
+    return this.parser!.textBetween(form.start, form.end);
+  }
+
+  /** The environment serialized for the workers; serialized again only after it changed. */
+  private sync(): { buffer: SharedArrayBuffer; length: number; epoch: string } {
+    const epoch = `${this.session}:${this.env.writes}:${this.env.self.space.version}`;
+    if (this.synced === null || this.synced.epoch !== epoch) {
+      const bytes = serializeState({ source: [], text: null, file: '<batch>', environment: this.env, output: [], exitCode: ExitCode.Ok });
+      const buffer = new SharedArrayBuffer(bytes.length);
+      new Uint8Array(buffer).set(bytes);
+      this.synced = { epoch, buffer, length: bytes.length };
+      this.metrics.syncs++;
+      this.metrics.syncBytes += bytes.length;
+      log('debug', `environment copied for the workers: ${bytes.length} bytes (epoch ${epoch})`);
+    }
+    return { ...this.synced };
+  }
+
+  get poolStats(): EvalPool['stats'] {
+    return this.pool.stats;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+}
+
+function rejectIllTypedQuietly(env: Environment, item: TopLevelItem): boolean {
+  let rejected = false;
+  rejectIllTyped(env, item, { keepGoing: true, emit: () => (rejected = true) });
+  return rejected;
+}
+
+function utilisation(metrics: BatchMetrics, since: number, workers: number): number {
+  const wall = performance.now() - since;
+  return wall <= 0 ? 1 : Math.min(1, metrics.workMs / (wall * workers));
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** The `--metrics` report: one line per batch and a summary. */
+export function formatMetrics(runner: ParallelRunner, totalMs: number): string {
+  const m = runner.metrics;
+  const stats = runner.poolStats;
+  const lines = [`metrics: ${m.batches.length} batches, ${runner.config.maxWorkers} workers max, ${totalMs.toFixed(1)} ms in all`];
+  let wall = 0;
+  let work = 0;
+  for (const [i, b] of m.batches.entries()) {
+    wall += b.wallMs;
+    work += b.workMs;
+    lines.push(
+      `  batch ${i + 1}: ${b.size} forms, ${b.inline} inline, ${b.pooled} on the pool, ${b.aborted} handed back (writers); ` +
+        `${b.wallMs.toFixed(1)} ms wall, ${b.workMs.toFixed(1)} ms of evaluation`,
+    );
+  }
+  const speedup = wall > 0 ? work / wall : 1;
+  const util = stats.peakConcurrency > 0 && wall > 0 ? stats.busyMs / (wall * stats.peakConcurrency) : 0;
+  lines.push(
+    `  pool: ${stats.tasks} tasks, peak ${stats.peakConcurrency} busy workers, utilisation ${(util * 100).toFixed(0)}%, ` +
+      `${m.syncs} environment copies (${m.syncBytes} bytes), ${m.faults} worker faults, ${m.retries} retries`,
+  );
+  lines.push(`  speedup against the sequential estimate: ${speedup.toFixed(2)}x`);
+  return lines.join('\n');
+}

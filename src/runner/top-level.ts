@@ -1,0 +1,135 @@
+// The top-level loop of a program (SPEC §1): plain atoms are added to `&self`, `!` forms are
+// evaluated and their results recorded, in source order. Parsing is incremental (a `bind!` changes
+// how the rest of the text reads), so a syntax error ends the run only after everything before it
+// has run and printed.
+//
+// Two drivers share the per-item work: `runSequential` evaluates every `!` where it stands;
+// `runBatched` (parallel.ts) groups consecutive `!` forms into batches and may evaluate them on a
+// worker pool, with the same output.
+
+import type { Atom } from '../core/atoms.js';
+import { formatPosition, MettaSyntaxError, type SourcePosition } from '../core/errors.js';
+import { log } from '../core/log.js';
+import type { TopLevelItem } from '../core/parser.js';
+import { formatResults } from '../core/printer.js';
+import { typeCheckFailure } from '../eval/builtins/pragma.js';
+import type { Environment } from '../eval/environment.js';
+import { evaluateTopLevel, EvaluationStopped, isError } from '../eval/index.js';
+import { ExitCode } from './exit-code.js';
+
+/** What a run printed, in order: the results of each `!`, and text from `println!`/`trace!`/diagnostics. */
+export type OutputRecord =
+  | {
+      readonly kind: 'results';
+      /**
+       * The results of one `!` (or the `(Error ... BadType)` of an atom rejected by the type check);
+       * null when the form ran on a worker thread, which sends back only the printed line.
+       */
+      readonly atoms: readonly Atom[] | null;
+      /** The line the CLI prints for them, `[r1, r2, ...]`, without the newline. */
+      readonly line: string;
+      readonly isError: boolean;
+      readonly position: SourcePosition;
+    }
+  /** `println!` text (newline included), written to standard output between result lines. */
+  | { readonly kind: 'stdout'; readonly text: string }
+  /** `trace!` text and diagnostics (syntax error, evaluation stopped), newline included. */
+  | { readonly kind: 'stderr'; readonly text: string };
+
+export interface LoopOptions {
+  /** Continue after a `!` whose results contain an error (the exit code still reports it). */
+  readonly keepGoing: boolean;
+  /** Receives every record as it happens. `println!` text reaches it through the environment's sink. */
+  readonly emit: (record: OutputRecord) => void;
+}
+
+/** Where the loop reads items from: a parser over text, or a list of parsed items. */
+export interface ItemSource {
+  next(): TopLevelItem | null;
+}
+
+/** Why evaluation must not go on (interrupt, time limit), checked between top-level items. */
+export function stopReason(env: Environment): string | null {
+  if (env.interrupted) return 'interrupted';
+  const deadline = env.settings.deadline;
+  if (deadline !== null && performance.now() > deadline) return 'time limit reached (--timeout)';
+  return null;
+}
+
+export function stoppedExitCode(env: Environment): ExitCode {
+  return env.interrupted ? ExitCode.Interrupted : ExitCode.ErrorResult;
+}
+
+export function emitStopped(options: LoopOptions, position: SourcePosition, reason: string): void {
+  options.emit({ kind: 'stderr', text: `${formatPosition(position)}: evaluation stopped: ${reason}\n` });
+}
+
+/** Reads the next item; a syntax error is reported and becomes null with `failed` set. */
+export function readItem(source: ItemSource, options: LoopOptions): { item: TopLevelItem | null; failed: boolean } {
+  try {
+    return { item: source.next(), failed: false };
+  } catch (e) {
+    if (e instanceof MettaSyntaxError) {
+      options.emit({ kind: 'stderr', text: e.message + '\n' });
+      return { item: null, failed: true };
+    }
+    throw e;
+  }
+}
+
+/** What became of one item: go on, or end the run with this exit code. */
+export type ItemOutcome = { readonly continue: true; readonly error: boolean } | { readonly continue: false; readonly exitCode: ExitCode };
+
+/**
+ * `pragma! type-check auto`: an ill-typed item is neither added nor evaluated; its error is its
+ * output. Returns null when the item is well typed (or checking is off).
+ */
+export function rejectIllTyped(env: Environment, item: TopLevelItem, options: LoopOptions): ItemOutcome | null {
+  const badType = typeCheckFailure(env, env.self.space, item.atom);
+  if (badType === null) return null;
+  options.emit({ kind: 'results', atoms: [badType], line: formatResults([badType]), isError: true, position: item.position });
+  return options.keepGoing ? { continue: true, error: true } : { continue: false, exitCode: ExitCode.ErrorResult };
+}
+
+/** Adds a plain atom, or evaluates a `!` form and records its results, on this thread. */
+export function runItemHere(env: Environment, item: TopLevelItem, options: LoopOptions): ItemOutcome {
+  const rejected = rejectIllTyped(env, item, options);
+  if (rejected !== null) return rejected;
+  if (!item.exec) {
+    env.self.space.add(item.atom);
+    return { continue: true, error: false };
+  }
+  log('debug', `evaluating !${formatPosition(item.position)}`);
+  let results: Atom[];
+  try {
+    results = evaluateTopLevel(env, item.atom);
+  } catch (e) {
+    if (e instanceof EvaluationStopped) {
+      emitStopped(options, item.position, e.reason);
+      return { continue: false, exitCode: stoppedExitCode(env) };
+    }
+    throw e;
+  }
+  const error = results.some(isError);
+  options.emit({ kind: 'results', atoms: results, line: formatResults(results), isError: error, position: item.position });
+  if (error && !options.keepGoing) return { continue: false, exitCode: ExitCode.ErrorResult };
+  return { continue: true, error };
+}
+
+/** Runs every item where it stands, in order. */
+export function runSequential(env: Environment, source: ItemSource, options: LoopOptions): ExitCode {
+  let exitCode: ExitCode = ExitCode.Ok;
+  for (;;) {
+    const { item, failed } = readItem(source, options);
+    if (failed) return ExitCode.Usage;
+    if (item === null) return exitCode;
+    const stop = stopReason(env);
+    if (stop !== null) {
+      emitStopped(options, item.position, stop);
+      return stoppedExitCode(env);
+    }
+    const outcome = runItemHere(env, item, options);
+    if (!outcome.continue) return outcome.exitCode;
+    if (outcome.error) exitCode = ExitCode.ErrorResult;
+  }
+}
