@@ -27,6 +27,7 @@ import { pragmaEntries, restorePragma } from '../eval/builtins/pragma.js';
 import { Prng, RandomGeneratorAtom } from '../eval/builtins/random.js';
 import type { Environment } from '../eval/environment.js';
 import { BindingsAtom, SpaceAtom, StateAtom } from '../eval/objects.js';
+import { AtomSpace } from '../space/atom-space.js';
 import { BinaryReader, BinaryWriter, crc32, StateFormatError } from './binary.js';
 import { ExitCode } from './exit-code.js';
 import { assertUsable, type MettaState, newStateEnvironment, type OutputRecord, type SourceItem } from './state.js';
@@ -182,8 +183,11 @@ class Encoder {
   /** Object `index`'s entry in the object table. */
   tableEntry(w: BinaryWriter, index: number, moduleTokens: Map<Atom, readonly [string, string]>): void {
     const obj = this.objects[index]!;
-    if (obj instanceof SpaceAtom) w.u8(ObjectKind.Space);
-    else if (obj instanceof StateAtom) w.u8(ObjectKind.State);
+    if (obj instanceof SpaceAtom) {
+      w.u8(ObjectKind.Space);
+      // The number it prints with (GroundingSpace-N): a restored program prints the same names.
+      w.varuint(obj.space.serial);
+    } else if (obj instanceof StateAtom) w.u8(ObjectKind.State);
     else if (obj instanceof BindingsAtom) w.u8(ObjectKind.Bindings);
     else {
       w.u8(ObjectKind.Rng);
@@ -579,9 +583,12 @@ function decode(bytes: Uint8Array, opaque: readonly GroundedAtom[] | null): Mett
         const at = r.pos;
         const kind = r.u8('an object kind');
         switch (kind) {
-          case ObjectKind.Space:
-            dec.objects.push(i === 0 ? env.self : new SpaceAtom());
+          case ObjectKind.Space: {
+            const serial = r.varuint('a space number');
+            dec.objects.push(i === 0 ? env.self : new SpaceAtom(new AtomSpace(serial)));
+            env.spacesMade = Math.max(env.spacesMade, serial);
             break;
+          }
           case ObjectKind.State:
             dec.objects.push(new StateAtom(UNIT, UNIT));
             break;

@@ -107,6 +107,14 @@ describe('parallel runner', () => {
     expect(parallel.runner.metrics.batches.some((b) => b.aborted > 0)).toBe(true);
   });
 
+  it('prints spaces with the numbers the sequential run gives them', async () => {
+    const text = `!(bind! &kb (new-space))\n!(add-atom &kb (x 1))\n(holder &kb)\n!(match &self (holder $s) $s)\n!(match &kb (x $v) $v)\n!(match &self (holder $s) (match $s (x $v) ($s $v)))\n`;
+    const sequential = runSequentially(text);
+    const parallel = await runInParallel(text);
+    expect(sequential.out).toContain('[(GroundingSpace-2 1)]');
+    expect(parallel.out).toBe(sequential.out);
+  });
+
   it('stops at the first error result unless keep-going, as the sequential run does', async () => {
     const text = `!(+ 1 1)\n!(+ 2 2)\n!(/ 1 0)\n!(+ 3 3)\n!(+ 4 4)\n`;
     const sequential = runSequentially(text, false);
