@@ -53,21 +53,15 @@ export function runWhole(text: string, file: string, currentDir: string): Captur
 }
 
 /**
- * Output with process-local numbers renumbered in order of first appearance: space serials
- * (`GroundingSpace-N`) and fresh-variable suffixes (`$x#N`) come from process-wide counters, so
- * two runs in one process print different numbers for the same program. Renumbering still checks
- * that the same object prints the same number throughout.
+ * Output with fresh-variable suffixes (`$x#N`) renumbered in order of first appearance: they come
+ * from a process-wide counter, so two runs in one process print different numbers for the same
+ * program. Space numbers (`GroundingSpace-N`) are per environment and saved with the state, so
+ * they are compared as they are.
  */
 export function normalize(text: string): string {
-  const spaces = new Map<string, number>();
   const fresh = new Map<string, number>();
-  return text
-    .replace(/GroundingSpace-(\d+)/g, (_m, n: string) => {
-      if (!spaces.has(n)) spaces.set(n, spaces.size + 1);
-      return `GroundingSpace-${spaces.get(n)}`;
-    })
-    .replace(/#(\d+)/g, (_m, n: string) => {
-      if (!fresh.has(n)) fresh.set(n, fresh.size + 1);
-      return `#${fresh.get(n)}`;
-    });
+  return text.replace(/#(\d+)/g, (_m, n: string) => {
+    if (!fresh.has(n)) fresh.set(n, fresh.size + 1);
+    return `#${fresh.get(n)}`;
+  });
 }

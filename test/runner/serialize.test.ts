@@ -120,6 +120,11 @@ describe('round trip of the environment', () => {
     expect(out).toBe('[()]\n[1, 2]\n[1, 2]\n[True]\n');
   });
 
+  it('spaces print the same names after loading, and new ones do not reuse them', () => {
+    const out = expectSameContinuation('!(bind! &a (new-space)) !(bind! &b (new-space))', '! &a ! &b !(new-space) ! &self');
+    expect(out).toBe('[GroundingSpace-2]\n[GroundingSpace-3]\n[GroundingSpace-4]\n[GroundingSpace-1]\n');
+  });
+
   it('states keep their values, types and sharing, including a state inside itself', () => {
     const setup = `
       !(bind! &c (new-state 0))
