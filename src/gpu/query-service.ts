@@ -43,12 +43,15 @@ export interface GpuQueryStats {
  * The patterns of the program's `!(match &self P T)` forms (conjunctions aside), grouped into runs
  * that no added atom separates, as pattern texts.
  */
-export function matchRuns(text: string, file: string): string[][] {
-  const runs: string[][] = [];
+export function matchRuns(text: string, file: string): MatchRun[] {
+  const runs: MatchRun[] = [];
   let run: string[] = [];
+  let added = 0;
+  let addedBefore = 0;
   const flush = (): void => {
-    if (run.length > 0) runs.push(run);
+    if (run.length > 0) runs.push({ patterns: run, addedBefore });
     run = [];
+    addedBefore = added;
   };
   const parser = new Parser(text, file);
   for (;;) {
@@ -61,6 +64,7 @@ export function matchRuns(text: string, file: string): string[][] {
     if (item === null) break;
     const a = item.atom;
     if (!item.exec) {
+      added++;
       flush(); // an added atom changes the space: the next run is a new batch
       continue;
     }
@@ -79,6 +83,13 @@ export function matchRuns(text: string, file: string): string[][] {
   return runs;
 }
 
+export interface MatchRun {
+  /** Pattern texts, in source order. */
+  readonly patterns: string[];
+  /** Top-level atoms added before the run (where the program is when the run starts). */
+  readonly addedBefore: number;
+}
+
 interface Batch {
   readonly space: AtomSpace;
   readonly version: number;
@@ -90,7 +101,7 @@ interface Batch {
 export class GpuQueryService {
   readonly stats: GpuQueryStats = { batches: 0, batchedPatterns: 0, gpuAnswers: 0, cpuAnswers: 0, kernelFallbacks: 0, failure: null };
   private client: GpuSyncClient | null;
-  private readonly runs: string[][];
+  private readonly runs: MatchRun[];
   /** Pattern text → indices of the runs holding it, ascending. */
   private readonly runsOf = new Map<string, number[]>();
   private nextRun = 0;
@@ -102,14 +113,14 @@ export class GpuQueryService {
   constructor(text: string, file: string) {
     this.runs = matchRuns(text, file);
     this.runs.forEach((run, i) => {
-      for (const key of run) {
+      for (const key of run.patterns) {
         const list = this.runsOf.get(key);
         if (list === undefined) this.runsOf.set(key, [i]);
         else if (list[list.length - 1] !== i) list.push(i);
       }
     });
     this.client = new GpuSyncClient();
-    log('info', `gpu: ${this.client.adapter}; ${this.runs.length} run(s) of top-level matches, ${this.runs.reduce((n, r) => n + r.length, 0)} patterns`);
+    log('info', `gpu: ${this.client.adapter}; ${this.runs.length} run(s) of top-level matches, ${this.runs.reduce((n, r) => n + r.patterns.length, 0)} patterns`);
   }
 
   get adapter(): string | null {
@@ -133,10 +144,14 @@ export class GpuQueryService {
     if (b === null || b.space !== space || b.version !== space.version || !b.index.has(key)) {
       const runs = this.runsOf.get(key);
       if (runs === undefined) return null;
-      const at = runs.find((r) => r >= this.nextRun) ?? runs[runs.length - 1]!;
+      // Where the program is: the latest run holding this pattern that the atoms added so far
+      // have reached (a guess: a wrong one only wastes a batch).
+      const added = space.store.idLimit;
+      let at = runs.find((r) => r >= this.nextRun) ?? runs[runs.length - 1]!;
+      for (const r of runs) if (r >= at && this.runs[r]!.addedBefore <= added) at = r;
       this.nextRun = at;
       // This pattern and the rest of its run, in one batch.
-      const run = this.runs[at]!;
+      const run = this.runs[at]!.patterns;
       b = this.dispatch(space, [...new Set([key, ...run.slice(run.indexOf(key) + 1)])], pattern);
       if (b === null) return null;
     }

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { LOG_LEVELS, type LogLevel, logEnabled } from '../core/log.js';
 import type { FlatTrie } from '../space/flat-trie.js';
 import { GpuDeviceLostError, GpuError, GpuExecutionError, GpuUnavailableError } from './errors.js';
 import type { FallbackReason, GpuBatchMetrics, KernelPattern, RawMatches } from './matcher.js';
@@ -18,6 +19,12 @@ function threadEntry(): URL | null {
     if (existsSync(fileURLToPath(url))) return url;
   }
   return null;
+}
+
+function currentLogLevel(): LogLevel | 'off' {
+  let level: LogLevel | 'off' = 'off';
+  for (const l of LOG_LEVELS) if (logEnabled(l)) level = l;
+  return level;
 }
 
 export class GpuSyncClient {
@@ -36,7 +43,7 @@ export class GpuSyncClient {
     if (entry === null) throw new GpuUnavailableError('the compiled GPU thread (dist/src/gpu/thread.js) is missing: run npm run build');
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    this.worker = new Worker(entry, { workerData: { port: port2, flag: this.flag } satisfies GpuThreadInput, transferList: [port2] });
+    this.worker = new Worker(entry, { workerData: { port: port2, flag: this.flag, logLevel: currentLogLevel() } satisfies GpuThreadInput, transferList: [port2] });
     this.worker.unref();
     try {
       const reply = this.call({ kind: 'adapter' });

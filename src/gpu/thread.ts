@@ -5,6 +5,7 @@
 // kernel's raw records go back, and the caller expands and materializes them.
 
 import { type MessagePort, workerData } from 'node:worker_threads';
+import { type LogLevel, setLogLevel } from '../core/log.js';
 import { closeGpu } from './device.js';
 import { GpuError } from './errors.js';
 import { type KernelPattern, GpuMatcher } from './matcher.js';
@@ -12,6 +13,8 @@ import type { FlatTrie } from '../space/flat-trie.js';
 
 export interface GpuThreadInput {
   readonly port: MessagePort;
+  /** The caller's log level (logging settings are per thread). */
+  readonly logLevel: LogLevel | 'off';
   /** Cell 0: set to 1 after every reply. */
   readonly flag: Int32Array;
 }
@@ -25,7 +28,8 @@ export type GpuReply =
   | { readonly ok: true; readonly adapter?: string; readonly raw?: unknown }
   | { readonly ok: false; readonly errorName: string; readonly message: string };
 
-const { port, flag } = workerData as GpuThreadInput;
+const { port, flag, logLevel } = workerData as GpuThreadInput;
+setLogLevel(logLevel);
 const matcher = new GpuMatcher();
 const tries = new Map<number, FlatTrie>();
 

@@ -1,0 +1,56 @@
+// End to end: `metta run --gpu on FILE` answers the top-level match runs on the GPU (one batch per
+// run of consecutive `!(match &self ...)` forms) and prints exactly what `--gpu off` prints;
+// `--gpu off` never opens a device. Runs the compiled command (bin/metta.js → dist/), as users do.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { closeGpu } from '../../src/gpu/index.js';
+import { gpuAdapter } from './helpers.js';
+
+let adapter: string | null = null;
+beforeAll(async () => {
+  adapter = await gpuAdapter();
+  await closeGpu(); // this process needs no device: the command opens its own
+  if (!existsSync('dist/src/gpu/thread.js')) throw new Error('dist/ is not built: run npm run build (npm ci does it)');
+});
+
+function metta(args: string[]): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, ['bin/metta.js', 'run', ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function kbProgram(): string {
+  const lines: string[] = [];
+  for (let i = 0; i < 400; i++) lines.push(`(edge n${i % 37} n${(i * 11) % 41})`);
+  lines.push('(edge $any n0)', '(likes $who (cake $who))');
+  for (let i = 0; i < 30; i++) lines.push(i % 2 ? `!(match &self (edge n${i} $y) $y)` : `!(match &self (edge $x n${i}) ($x to n${i}))`);
+  lines.push('!(match &self (likes Ann $what) $what)', '!(match &self (, (edge n1 $m) (edge $m n2)) $m)');
+  lines.push('(edge n1 n2)', '!(match &self (edge n1 $y) $y)', '!(add-atom &self (edge n1 n3))', '!(match &self (edge n1 $y) $y)', '!(match &self (nothing $x) $x)');
+  return lines.join('\n') + '\n';
+}
+
+describe('metta run --gpu on|off', () => {
+  it('prints byte-identical output, with the matches batched on the GPU', (ctx) => {
+    if (adapter === null) return ctx.skip();
+    const file = join(mkdtempSync(join(tmpdir(), 'metta-gpu-')), 'kb.metta');
+    writeFileSync(file, kbProgram());
+    for (const program of ['examples/kb.metta', file]) {
+      const on = metta(['--gpu', 'on', '--log', 'debug', program]);
+      const off = metta(['--gpu', 'off', '--log', 'debug', program]);
+      expect(on.code).toBe(0);
+      expect(off.code).toBe(0);
+      expect(on.out).toBe(off.out);
+      expect(on.out.length).toBeGreaterThan(0);
+      expect(on.err).toContain('GPU adapter:');
+      expect(on.err).toMatch(/gpu batch: \d+ patterns/);
+      expect(off.err).not.toMatch(/GPU adapter|gpu batch|gpu:/);
+    }
+    // The generated program: 34 plain matches in two runs; the add-atom sends the rest of the second
+    // run to the GPU again (31 + 2 + 2 distinct patterns).
+    const on = metta(['--gpu', 'on', '--log', 'info', file]);
+    expect(on.err).toMatch(/gpu: 3 batch\(es\) of 35 patterns; 34 queries answered on the GPU/);
+  });
+});
