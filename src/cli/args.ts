@@ -21,6 +21,10 @@ export interface RunCommand {
   readonly maxSteps: number | null;
   /** `--timeout S`: seconds allowed for the whole run. */
   readonly timeout: number | null;
+  /** `--load-state FILE`: continue the state saved there instead of starting empty. */
+  readonly loadState?: string | null;
+  /** `--save-state FILE`: write the state after the run there. */
+  readonly saveState?: string | null;
 }
 
 export type Command = RunCommand | { readonly kind: 'help' } | { readonly kind: 'version' };
@@ -42,6 +46,8 @@ Options:
   --log LEVEL        log to stderr: error, warn, info or debug (also METTA_LOG)
   --max-steps N      stop a !form after N interpreter steps
   --timeout S        stop the run after S seconds (decimals allowed)
+  --load-state FILE  continue from a state saved by --save-state (its space, tokens, settings)
+  --save-state FILE  save the state after the run (binary, see docs/state-format.md)
   -h, --help         show this help
   --version          show the version
 
@@ -61,6 +67,8 @@ export function parseArgs(argv: readonly string[]): Command {
   let logLevel: LogLevel | null = null;
   let maxSteps: number | null = null;
   let timeout: number | null = null;
+  let loadState: string | null = null;
+  let saveState: string | null = null;
   const args = [...argv];
   if (args[0] === 'run') args.shift();
   for (let i = 0; i < args.length; i++) {
@@ -125,6 +133,12 @@ export function parseArgs(argv: readonly string[]): Command {
         timeout = s;
         break;
       }
+      case '--load-state':
+        loadState = value();
+        break;
+      case '--save-state':
+        saveState = value();
+        break;
       default:
         if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option ${flag}`);
         if (file !== null) throw new UsageError(`expected one program file, got '${file}' and '${arg}'`);
@@ -132,5 +146,5 @@ export function parseArgs(argv: readonly string[]): Command {
     }
   }
   if (file === null) throw new UsageError('no program file given');
-  return { kind: 'run', file, workers, preset: presetName, metrics, gpu, keepGoing, log: logLevel, maxSteps, timeout };
+  return { kind: 'run', file, workers, preset: presetName, metrics, gpu, keepGoing, log: logLevel, maxSteps, timeout, loadState, saveState };
 }

@@ -5,6 +5,7 @@ import { log, type LogLevel, setLogLevel } from '../core/log.js';
 import { gpuQueriesFor } from '../gpu/query-service.js';
 import { evalConfig, type PresetName } from '../runner/eval-config.js';
 import { Program } from '../runner/index.js';
+import { runStateJob } from './state-job.js';
 
 /** Everything a run needs; plain data, so it can be posted to a worker thread. */
 export interface RunJob {
@@ -21,12 +22,16 @@ export interface RunJob {
   readonly workers: number | null;
   readonly preset: PresetName;
   readonly metrics: boolean;
+  /** `--load-state` / `--save-state` files (the run then goes through MettaState, see state-job.ts). */
+  readonly loadState?: string | null;
+  readonly saveState?: string | null;
 }
 
 /** Runs the job, writing results and `println!` text to `out`, diagnostics to `err`; returns the exit code. */
 export async function runJob(job: RunJob, out: (text: string) => void, err: (text: string) => void, interruptFlag?: Int32Array): Promise<number> {
   setLogLevel(job.log);
   log('info', `running ${job.file} (gpu=${job.gpu}, workers=${job.workers ?? 'default'})`);
+  if (job.loadState != null || job.saveState != null) return runStateJob(job, out, err, interruptFlag);
   const program = new Program({
     stdout: out,
     stderr: err,

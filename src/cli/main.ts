@@ -63,6 +63,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     workers: command.workers,
     preset: command.preset,
     metrics: command.metrics,
+    loadState: command.loadState ?? null,
+    saveState: command.saveState ?? null,
   };
   if (io === processIo) {
     const code = await runInWorker(job);
