@@ -47,11 +47,18 @@ export class EvalPool {
     return this.target;
   }
 
+  /** Starts the worker threads now, so they load while this thread is still busy. */
+  warm(): void {
+    this.ensurePool();
+  }
+
   private ensurePool(): workerpool.Pool {
     if (this.pool === null) {
       this.pool = workerpool.pool(workerScript(), {
         workerType: 'thread',
-        minWorkers: this.config.minWorkers,
+        // Every worker starts at once (loading the engine takes a while); the adaptive sizer
+        // then decides how many are kept busy.
+        minWorkers: this.config.maxWorkers,
         maxWorkers: this.config.maxWorkers,
       });
       log('debug', `worker pool started: ${this.config.minWorkers}..${this.config.maxWorkers} workers`);

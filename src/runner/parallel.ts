@@ -142,6 +142,8 @@ export class ParallelRunner {
     this.metrics.batches.push(metrics);
     const began = performance.now();
     log('debug', `batch of ${batch.length} ! forms from ${formatPosition(batch[0]!.item.position)}`);
+    // A batch is the first sign the pool may be needed: start its threads while the first forms run here.
+    if (batch.length >= 4) this.pool.warm();
     const clock: InlineClock = { ms: 0, forms: 0 };
     let error = false;
     const finish = (exitCode: ExitCode | null, next: number): { exitCode: ExitCode | null; error: boolean } => {

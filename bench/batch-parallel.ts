@@ -1,0 +1,88 @@
+// bench/batch-parallel: one batch of independent `!` queries of about 1–10 ms each, run
+// sequentially (Program.run) and on the worker pool (Program.runParallel), each run a fresh
+// program so the pool's start-up and the environment copy are paid as a user pays them. Also the
+// overhead of one pool task, from a batch of trivial forms sent to the pool.
+//
+// The queries compute `fib` of 11..15 (≈ 290–1,970 calls each) and two-hop joins over a graph of
+// `(edge nI nJ)` facts; the outputs of the two paths are compared before timing.
+//
+//   node dist/bench/batch-parallel.js [--workers N] [--quick] [--json FILE]
+
+import { writeFileSync } from 'node:fs';
+import { Bench } from 'tinybench';
+import { evalConfig } from '../src/runner/eval-config.js';
+import { Program } from '../src/runner/index.js';
+import { isMain, machine, Options } from './common.js';
+
+function program(queries: number): string {
+  const facts = Array.from({ length: 2000 }, (_, i) => `(edge n${i % 500} n${(i * 37 + 11) % 500})`).join('\n');
+  const rules = `
+(= (fib $n) (if (< $n 2) $n (+ (fib (- $n 1)) (fib (- $n 2)))))
+(= (two-hop $x) (match &self (, (edge $x $y) (edge $y $z)) $z))`;
+  const forms = Array.from({ length: queries }, (_, i) => (i % 4 === 3 ? `!(two-hop n${(i * 13) % 500})` : `!(fib ${11 + (i % 5)})`));
+  return `${facts}\n${rules}\n${forms.join('\n')}\n`;
+}
+
+function runSequential(text: string): string {
+  let out = '';
+  const p = new Program({ stdout: (t) => (out += t), stderr: () => {} });
+  p.run(text, 'bench', { writeOut: (l) => (out += l + '\n'), writeErr: () => {} });
+  return out;
+}
+
+async function runPool(text: string, workers: number, inlineBudgetMs?: number): Promise<string> {
+  let out = '';
+  const p = new Program({ stdout: (t) => (out += t), stderr: () => {} });
+  const config = evalConfig('default', { workers, ...(inlineBudgetMs === undefined ? {} : { inlineBudgetMs }) });
+  await p.runParallel(text, 'bench', { writeOut: (l) => (out += l + '\n'), writeErr: () => {}, config });
+  return out;
+}
+
+export interface BatchParallelFigures {
+  readonly workers: number;
+  readonly sizes: Record<string, { sequentialMs: number; poolMs: number; speedup: number }>;
+  readonly overheadPerTaskMs: number;
+}
+
+export async function benchBatchParallel(options: { workers: number; quick: boolean }): Promise<BatchParallelFigures> {
+  const sizes = options.quick ? [100] : [100, 1000];
+  const sizeFigures: BatchParallelFigures['sizes'] = {};
+  console.log(`\nbatch-parallel: ${options.workers} workers, fresh program per run (pool start-up included)`);
+  console.log('queries   sequential ms   pool ms   speedup');
+  for (const n of sizes) {
+    const text = program(n);
+    const expected = runSequential(text);
+    if ((await runPool(text, options.workers)) !== expected) throw new Error(`batch-parallel: pool output differs from sequential for ${n} queries`);
+    const bench = new Bench({ name: `batch-parallel ${n}`, iterations: options.quick ? 2 : 5, time: 0, warmupIterations: 1, warmupTime: 0 });
+    bench.add('sequential', () => void runSequential(text));
+    bench.add('pool', async () => void (await runPool(text, options.workers)));
+    await bench.run();
+    const [seq, pool] = bench.tasks.map((t) => {
+      if (t.result.state !== 'completed') throw new Error(`${t.name}: ${t.result.state}`);
+      return t.result.latency.mean;
+    }) as [number, number];
+    sizeFigures[String(n)] = { sequentialMs: seq, poolMs: pool, speedup: seq / pool };
+    console.log(`${String(n).padStart(7)} ${seq.toFixed(1).padStart(15)} ${pool.toFixed(1).padStart(9)} ${(seq / pool).toFixed(2).padStart(8)}x`);
+  }
+  // Per-task overhead: trivial forms, all sent to the pool (zero inline budget), minus running them inline.
+  const trivial = Array.from({ length: 2000 }, (_, i) => `!(+ ${i} 1)`).join('\n');
+  await runPool(trivial, options.workers, 0); // warm the code paths
+  const t0 = performance.now();
+  await runPool(trivial, options.workers, 0);
+  const poolMs = performance.now() - t0;
+  const t1 = performance.now();
+  runSequential(trivial);
+  const inlineMs = performance.now() - t1;
+  const overheadPerTaskMs = (poolMs - inlineMs) / 2000;
+  console.log(`overhead of one pool task (2,000 trivial forms): ${(overheadPerTaskMs * 1000).toFixed(0)} µs (pool ${poolMs.toFixed(0)} ms vs inline ${inlineMs.toFixed(0)} ms, start-up included)`);
+  return { workers: options.workers, sizes: sizeFigures, overheadPerTaskMs };
+}
+
+if (isMain(import.meta.url)) {
+  const opts = new Options();
+  const m = machine();
+  console.log(`batch-parallel — ${new Date().toISOString()} — node ${process.version}, ${m.cpus} CPUs, load ${m.loadAvg1min}`);
+  const figures = await benchBatchParallel({ workers: opts.int('workers', undefined, 2), quick: opts.flag('quick') });
+  const json = opts.string('json');
+  if (json !== undefined) writeFileSync(json, JSON.stringify({ batchParallel: figures }, null, 2) + '\n');
+}
