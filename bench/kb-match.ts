@@ -16,8 +16,19 @@
 // pattern. Before timing, both matchers' answers on the subset are checked to be identical.
 //
 //   node --expose-gc dist/bench/kb-match.js [--facts N] [--patterns N] [--naive N] [--seed N]
-//                                           [--clock wall|cpu] [--quick] [--json FILE]
+//                                           [--clock wall|cpu] [--quick] [--json FILE] [--gpu]
 //   (environment: KB_FACTS, KB_PATTERNS, KB_NAIVE, KB_NODES, BENCH_SEED, BENCH_CLOCK)
+//
+// With `--gpu`, the same batch also runs on the GPU matcher (src/gpu): checked equal to the CPU
+// matcher on every pattern, then timed as compact results (atom ids + binding records, what the
+// kernel produces) and as materialized bindings (MatchHit[] like the CPU's), with the time split
+// (upload, count dispatch, write dispatch, readback, host expansion).
+//
+//   node --expose-gc dist/bench/kb-match.js --grid [--grid-facts 10k,100k,1m] [--grid-patterns 1k,10k,100k]
+//
+// runs the size grid instead: for each facts × patterns size, the CPU trie matcher (precompiled)
+// and the GPU matcher, patterns/s and results/s, and the GPU's speed-up. On a software GPU
+// (lavapipe) the GPU figures say nothing about speed: they show only that it runs and agrees.
 
 import { writeFileSync } from 'node:fs';
 import { Bench } from 'tinybench';
@@ -237,9 +248,150 @@ export async function benchKbMatch(options: KbMatchOptions): Promise<KbMatchFigu
   return { options, mix, buildSpaceMs, snapshotMs, trieNodes: view.trie.nodeCount, tasks, ratioFullBatch, ratioSameSubset };
 }
 
+export interface GpuTaskFigures extends KbMatchTaskFigures {
+  /** Mean time split of one batch, from the matcher's metrics (ms). */
+  readonly split: { uploadMs: number; countMs: number; writeMs: number; readbackMs: number; hostMs: number };
+}
+
+export interface KbMatchGpuFigures {
+  readonly adapter: string;
+  /** Upload of the snapshot's trie (first batch only). */
+  readonly trieUploadMs: number;
+  readonly tasks: Record<string, GpuTaskFigures | KbMatchTaskFigures>;
+  readonly fallbackPatterns: number;
+  /** GPU compact patterns/s over the CPU trie matcher's (precompiled) patterns/s. */
+  readonly speedupCompact: number;
+  readonly speedupMaterialized: number;
+}
+
+async function timeTask(name: string, iterations: number, now: () => number, run: () => Promise<unknown> | unknown): Promise<{ meanMs: number; rmePercent: number; samples: number }> {
+  const bench = new Bench({ now, name, time: 0, iterations, warmupIterations: 1, warmupTime: 0 });
+  bench.add(name, run);
+  gc();
+  await bench.run();
+  const r = bench.tasks[0]!.result;
+  if (r.state !== 'completed') throw new Error(`${name}: ${r.state}${r.state === 'errored' ? `: ${r.error.message}` : ''}`);
+  return { meanMs: r.latency.mean, rmePercent: r.latency.rme, samples: r.latency.samplesCount };
+}
+
+function figuresOf(patterns: number, results: number, t: { meanMs: number; rmePercent: number; samples: number }): KbMatchTaskFigures {
+  const sec = t.meanMs / 1000;
+  return { patterns, results, ...t, patternsPerSec: patterns / sec, resultsPerSec: results / sec, usPerPattern: (sec * 1e6) / patterns };
+}
+
+/** The GPU path on one space and batch: checked against the CPU, then timed. */
+export async function benchKbMatchGpu(view: SpaceView, patterns: readonly Atom[], cpuPrecompiled: KbMatchTaskFigures, options: { clock: ClockName; iterations: number; check: boolean }): Promise<KbMatchGpuFigures> {
+  const { GpuMatcher } = await import('../src/gpu/index.js');
+  const now = clockFn(options.clock);
+  const gpu = new GpuMatcher();
+  const adapter = await gpu.adapterName();
+  const compiled = patterns.map((p) => new CompiledPattern(p));
+  let t0 = now();
+  const first = await gpu.matchCompact(view, compiled);
+  const trieUploadMs = first.metrics.trieUploaded ? now() - t0 : 0;
+  if (options.check) {
+    const hits = gpu.toHits(view, first);
+    const cpu = matchBatch(view, patterns);
+    for (let k = 0; k < patterns.length; k++) {
+      if (describeHits(hits[k]!) !== describeHits(cpu[k]!)) throw new Error(`GPU and CPU disagree on pattern ${k} ${formatAtom(patterns[k]!)}`);
+    }
+    console.log(`checked: GPU = CPU on all ${fmt(patterns.length)} patterns (${fmt(first.metrics.results)} results); ${first.fallback.size} patterns left to the CPU by the kernel`);
+  }
+  const splits: GpuTaskFigures['split'][] = [];
+  const compact = await timeTask('gpu compact', options.iterations, now, async () => {
+    const m = await gpu.matchCompact(view, compiled);
+    splits.push({ uploadMs: m.metrics.uploadMs, countMs: m.metrics.countMs, writeMs: m.metrics.writeMs, readbackMs: m.metrics.readbackMs, hostMs: m.metrics.hostMs });
+  });
+  const split = { uploadMs: 0, countMs: 0, writeMs: 0, readbackMs: 0, hostMs: 0 };
+  for (const s of splits) for (const k of Object.keys(split) as (keyof typeof split)[]) split[k] += s[k] / splits.length;
+  const materialized = await timeTask('gpu materialized', options.iterations, now, async () => gpu.match(view, compiled));
+  const results = first.metrics.results;
+  const tasks: Record<string, GpuTaskFigures | KbMatchTaskFigures> = {
+    'gpu matchCompact (ids + binding records)': { ...figuresOf(patterns.length, results, compact), split },
+    'gpu match (bindings as atoms, like the CPU)': figuresOf(patterns.length, results, materialized),
+  };
+  gpu.dispose();
+  const speedupCompact = tasks['gpu matchCompact (ids + binding records)']!.patternsPerSec / cpuPrecompiled.patternsPerSec;
+  const speedupMaterialized = tasks['gpu match (bindings as atoms, like the CPU)']!.patternsPerSec / cpuPrecompiled.patternsPerSec;
+  console.log(
+    `\nGPU (${adapter}); trie upload ${fmt(trieUploadMs, 1)} ms\n` +
+      table(
+        ['task', 'patterns', 'results', 'mean ms', '±%', 'runs', 'patterns/s', 'results/s', 'vs CPU'],
+        Object.entries(tasks).map(([name, t]) => [name, fmt(t.patterns), fmt(t.results), fmt(t.meanMs, 2), t.rmePercent.toFixed(1), String(t.samples), fmt(t.patternsPerSec), fmt(t.resultsPerSec), `${(t.patternsPerSec / cpuPrecompiled.patternsPerSec).toFixed(2)}x`]),
+      ) +
+      `\nsplit of a compact batch (mean ms): upload ${split.uploadMs.toFixed(2)}, count ${split.countMs.toFixed(2)}, write ${split.writeMs.toFixed(2)}, readback ${split.readbackMs.toFixed(2)}, host ${split.hostMs.toFixed(2)}`,
+  );
+  return { adapter, trieUploadMs, tasks, fallbackPatterns: first.fallback.size, speedupCompact, speedupMaterialized };
+}
+
+export interface GridPoint {
+  readonly facts: number;
+  readonly patterns: number;
+  readonly results: number;
+  readonly cpu: KbMatchTaskFigures;
+  readonly gpu: KbMatchGpuFigures;
+}
+
+/** facts × patterns grid: CPU trie matcher (precompiled) and GPU matcher at each size. */
+export async function benchKbMatchGrid(opts: Options): Promise<GridPoint[]> {
+  const list = (name: string, fallback: string): number[] => (opts.string(name) ?? fallback).split(',').map((v) => new Options([`--x`, v]).int('x', undefined, 1));
+  const factSizes = list('grid-facts', '10k,100k,1m');
+  const patternSizes = list('grid-patterns', '1k,10k,100k');
+  const seed = opts.int('seed', 'BENCH_SEED', 1);
+  const nodes = opts.int('nodes', 'KB_NODES', 10_000);
+  const clock = clockOption(opts);
+  const now = clockFn(clock);
+  const points: GridPoint[] = [];
+  const { closeGpu } = await import('../src/gpu/index.js');
+  for (const facts of factSizes) {
+    const space = buildGraphSpace({ facts, sources: nodes, targets: nodes, seed });
+    const view = space.snapshot();
+    for (const count of patternSizes) {
+      console.log(`\ngrid: ${fmt(facts)} facts × ${fmt(count)} patterns`);
+      const { patterns } = makePatterns(count, nodes, seed + 1);
+      const compiled = patterns.map((p) => new CompiledPattern(p));
+      const matcher = new TrieMatcher();
+      let results = 0;
+      const cpuTime = await timeTask('cpu', 1, now, () => {
+        results = 0;
+        for (const p of compiled) results += matcher.match(view, p).length;
+      });
+      const cpu = figuresOf(count, results, cpuTime);
+      const gpu = await benchKbMatchGpu(view, patterns, cpu, { clock, iterations: 2, check: count <= 10_000 });
+      points.push({ facts, patterns: count, results, cpu, gpu });
+    }
+  }
+  await closeGpu();
+  console.log(
+    '\n' +
+      table(
+        ['facts', 'patterns', 'results', 'CPU patterns/s', 'GPU compact patterns/s', 'GPU results/s', 'GPU/CPU compact', 'GPU/CPU materialized'],
+        points.map((p) => {
+          const g = p.gpu.tasks['gpu matchCompact (ids + binding records)']!;
+          return [fmt(p.facts), fmt(p.patterns), fmt(p.results), fmt(p.cpu.patternsPerSec), fmt(g.patternsPerSec), fmt(g.resultsPerSec), `${p.gpu.speedupCompact.toFixed(2)}x`, `${p.gpu.speedupMaterialized.toFixed(2)}x`];
+        }),
+      ),
+  );
+  return points;
+}
+
 if (isMain(import.meta.url)) {
   const opts = new Options();
-  const figures = await benchKbMatch(kbMatchOptions(opts));
   const json = opts.string('json');
-  if (json !== undefined) writeFileSync(json, JSON.stringify({ date: new Date().toISOString(), machine: machine(), kbMatch: figures }, null, 2) + '\n');
+  if (opts.flag('grid')) {
+    const grid = await benchKbMatchGrid(opts);
+    if (json !== undefined) writeFileSync(json, JSON.stringify({ date: new Date().toISOString(), machine: machine(), kbMatchGrid: grid }, null, 2) + '\n');
+  } else {
+    const options = kbMatchOptions(opts);
+    const figures = await benchKbMatch(options);
+    let gpu: KbMatchGpuFigures | undefined;
+    if (opts.flag('gpu')) {
+      const space = buildGraphSpace({ facts: options.facts, sources: options.nodes, targets: options.nodes, seed: options.seed });
+      const { patterns } = makePatterns(options.patterns, options.nodes, options.seed + 1);
+      gpu = await benchKbMatchGpu(space.snapshot(), patterns, figures.tasks['trie TrieMatcher (precompiled)']!, { clock: options.clock, iterations: options.quick ? 2 : 4, check: true });
+      const { closeGpu } = await import('../src/gpu/index.js');
+      await closeGpu();
+    }
+    if (json !== undefined) writeFileSync(json, JSON.stringify({ date: new Date().toISOString(), machine: machine(), kbMatch: figures, ...(gpu ? { gpu } : {}) }, null, 2) + '\n');
+  }
 }
