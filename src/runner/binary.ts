@@ -79,6 +79,22 @@ export class BinaryWriter {
 
   /** Byte length, then the WTF-8 bytes. */
   string(s: string): void {
+    // Short ASCII strings (most symbols, variable names, values) are copied byte by byte.
+    if (s.length < 128) {
+      this.reserve(s.length + 1);
+      const at = this.length;
+      this.bytes[at] = s.length;
+      let i = 0;
+      for (; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        this.bytes[at + 1 + i] = c;
+      }
+      if (i === s.length) {
+        this.length = at + 1 + s.length;
+        return;
+      }
+    }
     const data = LONE_SURROGATE_OR_PAIR.test(s) ? wtf8Encode(s) : utf8.encode(s);
     this.varuint(data.length);
     this.raw(data);
@@ -191,6 +207,16 @@ export class BinaryReader {
     const start = this.pos;
     const n = this.count(`length of ${what}`);
     const data = this.raw(n, what);
+    if (n < 128) {
+      let ascii = '';
+      let i = 0;
+      for (; i < n; i++) {
+        const b = data[i]!;
+        if (b >= 0x80) break;
+        ascii += String.fromCharCode(b);
+      }
+      if (i === n) return ascii;
+    }
     try {
       return utf8Strict.decode(data);
     } catch {
