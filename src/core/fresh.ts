@@ -6,6 +6,19 @@ import { substitute } from './bindings.js';
 
 let counter = 0;
 
+/** How many fresh variables were made so far: fresh variables numbered above it are newer. */
+export function freshCount(): number {
+  return counter;
+}
+
+/** The number of a fresh variable `$x#N`, or -1 for a variable renaming did not make. */
+export function freshNumber(name: string): number {
+  const hash = name.lastIndexOf('#');
+  if (hash < 0 || hash === name.length - 1) return -1;
+  const n = Number(name.slice(hash + 1));
+  return Number.isInteger(n) ? n : -1;
+}
+
 export function freshVariable(base: string): VariableAtom {
   const hash = base.indexOf('#');
   const stem = hash === -1 ? base : base.slice(0, hash);

@@ -28,6 +28,7 @@ import {
   EXPRESSION_TYPE,
 } from './types.js';
 import { int } from '../core/values.js';
+import { freshCount, freshNumber } from '../core/fresh.js';
 
 export const EMPTY = sym('Empty');
 /** A rule result meaning "leave the call unreduced" (the reference's `(= (quote $x) NotReducible)`). */
@@ -66,6 +67,11 @@ export type PendingQuery =
 
 abstract class Frame {
   parent: Frame | null = null;
+  /**
+   * Fresh variables numbered above this were made while this stack position evaluated (a frame
+   * that replaces another by a tail call inherits its mark), so nothing above it can mention them.
+   */
+  freshMark = freshCount();
   constructor(
     readonly depth: number,
     /** The space whose rules and types this evaluation uses (`&self` unless `metta` names another). */
@@ -149,6 +155,7 @@ export class Machine {
   /** Replaces the current frame by `frame`, which returns its results to the current's parent. */
   tail(frame: Frame): void {
     frame.parent = this.current!.parent;
+    frame.freshMark = Math.min(frame.freshMark, this.current!.freshMark);
     this.current = frame;
   }
 
@@ -187,6 +194,42 @@ export function evaluateNow(
     else m.answerRules(env.rulesSync(q.space, q.call));
   }
   return m.results;
+}
+
+/**
+ * Bindings a tail call can forget. A loop written with `let`/`case` binds fresh variables every
+ * iteration; carried along, they make each step copy ever more bindings (quadratic time). Kept:
+ * every variable older than the stack position (`freshMark`) or not made by renaming, since frames
+ * above may mention it; the variables of the atom evaluated next; and everything their values
+ * reach. The rest can no longer be observed.
+ */
+function dropUnreachable(bindings: Bindings, atom: Atom, freshMark: number): Bindings {
+  if (bindings.size <= 32) return bindings;
+  const keep = new Set<string>();
+  const stack: Atom[] = [atom];
+  for (const [name] of bindings.entries()) {
+    const n = freshNumber(name);
+    if (n < 0 || n <= freshMark) {
+      keep.add(name);
+      stack.push(bindings.lookup(name)!);
+    }
+  }
+  while (stack.length > 0) {
+    const a = stack.pop()!;
+    if (a.kind === AtomKind.Variable) {
+      if (keep.has(a.name)) continue;
+      const value = bindings.lookup(a.name);
+      if (value === undefined) continue;
+      keep.add(a.name);
+      stack.push(value);
+    } else if (a.kind === AtomKind.Expression) {
+      for (const c of a.children) stack.push(c);
+    }
+  }
+  if (keep.size === bindings.size) return bindings;
+  const map = new Map<string, Atom>();
+  for (const name of keep) map.set(name, bindings.lookup(name)!);
+  return new Bindings(map);
 }
 
 /** Keeps the non-error alternatives when there is any (SPEC §3.4). */
@@ -648,7 +691,7 @@ class CallFrame extends Frame {
             m.finish([{ atom, bindings: r.bindings }]);
             return;
           }
-          m.tail(new MettaFrame(r.atom, this.returnType, r.bindings, this.depth + 1, this.space));
+          m.tail(new MettaFrame(r.atom, this.returnType, dropUnreachable(r.bindings, r.atom, this.freshMark), this.depth + 1, this.space));
           return;
         }
         this.reevaluate = results;
