@@ -69,27 +69,33 @@ function candidateIds(view: SpaceView, call: ExpressionAtom): number[] {
 }
 
 const NONE: readonly number[] = [];
-const recentCandidateCache = new WeakMap<SpaceView, Map<number, Map<number, number[]>>>();
+const recentCandidateCache = new WeakMap<SpaceView, Map<number, Map<number, readonly number[]>>>();
 
 /** Views are immutable (the space hands out a new one after a write), so this is cached per view. */
 function recentCandidates(view: SpaceView, headToken: number, arity: number): readonly number[] {
-  let byArity = recentCandidateCache.get(view);
+  return cachedByArityAndHead(recentCandidateCache, view, arity, headToken, () =>
+    view.recent.filter((id) => tokensMayMatch(view.store.tokensOf(id), headToken, arity)),
+  );
+}
+
+/** `make()` cached under (owner, arity, head token). */
+function cachedByArityAndHead<K extends object, V>(cache: WeakMap<K, Map<number, Map<number, V>>>, owner: K, arity: number, headToken: number, make: () => V): V {
+  let byArity = cache.get(owner);
   if (byArity === undefined) {
     byArity = new Map();
-    recentCandidateCache.set(view, byArity);
+    cache.set(owner, byArity);
   }
   let byHead = byArity.get(arity);
   if (byHead === undefined) {
     byHead = new Map();
     byArity.set(arity, byHead);
   }
-  let ids = byHead.get(headToken);
-  if (ids === undefined) {
-    ids = [];
-    for (const id of view.recent) if (tokensMayMatch(view.store.tokensOf(id), headToken, arity)) ids.push(id);
-    byHead.set(headToken, ids);
+  let value = byHead.get(headToken);
+  if (value === undefined) {
+    value = make();
+    byHead.set(headToken, value);
   }
-  return ids;
+  return value;
 }
 
 /** The first-token test of `candidateIds` on one token string (`headToken` -1: any head). */
@@ -106,22 +112,7 @@ function tokensMayMatch(t: Uint32Array, headToken: number, arity: number): boole
 const trieCandidateCache = new WeakMap<FlatTrie, Map<number, Map<number, Uint32Array>>>();
 
 function trieCandidates(trie: FlatTrie, headToken: number, arity: number): Uint32Array {
-  let byArity = trieCandidateCache.get(trie);
-  if (byArity === undefined) {
-    byArity = new Map();
-    trieCandidateCache.set(trie, byArity);
-  }
-  let byHead = byArity.get(arity);
-  if (byHead === undefined) {
-    byHead = new Map();
-    byArity.set(arity, byHead);
-  }
-  let ids = byHead.get(headToken);
-  if (ids === undefined) {
-    ids = collectTrieCandidates(trie, headToken, arity);
-    byHead.set(headToken, ids);
-  }
-  return ids;
+  return cachedByArityAndHead(trieCandidateCache, trie, arity, headToken, () => collectTrieCandidates(trie, headToken, arity));
 }
 
 function collectTrieCandidates(trie: FlatTrie, headToken: number, arity: number): Uint32Array {

@@ -29,7 +29,7 @@ import {
   emitStopped,
   type ItemOutcome,
   type LoopOptions,
-  readItem,
+  nextItem,
   rejectIllTyped,
   runItemHere,
   stoppedExitCode,
@@ -93,14 +93,8 @@ export class ParallelRunner {
     let exitCode: ExitCode = ExitCode.Ok;
     for (;;) {
       const start = parser.mark();
-      const { item, failed } = readItem(parser, options);
-      if (failed) return ExitCode.Usage;
-      if (item === null) return exitCode;
-      const stop = stopReason(env);
-      if (stop !== null) {
-        emitStopped(options, item.position, stop);
-        return stoppedExitCode(env);
-      }
+      const item = nextItem(env, parser, options, exitCode);
+      if (typeof item === 'number') return item;
       if (!item.exec || this.config.maxWorkers <= 1) {
         const outcome = runItemHere(env, item, options);
         if (!outcome.continue) return outcome.exitCode;

@@ -116,18 +116,26 @@ export function runItemHere(env: Environment, item: TopLevelItem, options: LoopO
   return { continue: true, error };
 }
 
+/**
+ * The next item to run, or the exit code when the run ends here: end of text, a syntax error
+ * (reported), or an interrupt or time limit noticed between items (reported).
+ */
+export function nextItem(env: Environment, source: ItemSource, options: LoopOptions, ended: ExitCode): TopLevelItem | ExitCode {
+  const { item, failed } = readItem(source, options);
+  if (failed) return ExitCode.Usage;
+  if (item === null) return ended;
+  const stop = stopReason(env);
+  if (stop === null) return item;
+  emitStopped(options, item.position, stop);
+  return stoppedExitCode(env);
+}
+
 /** Runs every item where it stands, in order. */
 export function runSequential(env: Environment, source: ItemSource, options: LoopOptions): ExitCode {
   let exitCode: ExitCode = ExitCode.Ok;
   for (;;) {
-    const { item, failed } = readItem(source, options);
-    if (failed) return ExitCode.Usage;
-    if (item === null) return exitCode;
-    const stop = stopReason(env);
-    if (stop !== null) {
-      emitStopped(options, item.position, stop);
-      return stoppedExitCode(env);
-    }
+    const item = nextItem(env, source, options, exitCode);
+    if (typeof item === 'number') return item;
     const outcome = runItemHere(env, item, options);
     if (!outcome.continue) return outcome.exitCode;
     if (outcome.error) exitCode = ExitCode.ErrorResult;
