@@ -429,6 +429,8 @@ class Decoder {
   /** Maps of bindings objects, filled when their contents are read. */
   readonly bindingMaps = new Map<number, Map<string, Atom>>();
   readonly rngs: RngEntry[] = [];
+  /** The largest N of the `$x#N` variables read. */
+  maxFresh = 0;
 
   constructor(
     readonly env: Environment,
@@ -452,6 +454,8 @@ class Decoder {
         case Tag.Var: {
           const name = r.string('a variable name');
           if (name.length === 0) r.fail('empty variable name', at);
+          const m = FRESH_SUFFIX.exec(name);
+          if (m !== null) this.maxFresh = Math.max(this.maxFresh, Number(m[1]));
           done = new VariableAtom(name);
           break;
         }
@@ -569,6 +573,8 @@ function decode(bytes: Uint8Array, opaque: readonly GroundedAtom[] | null): Mett
   const source: SourceItem[] = [];
   const output: OutputRecord[] = [];
   let exitCode: ExitCode = ExitCode.Ok;
+  let mark = 0;
+  let markAt = 0;
 
   readSections(bytes, start, end, [
     // 1 symbols
@@ -706,7 +712,8 @@ function decode(bytes: Uint8Array, opaque: readonly GroundedAtom[] | null): Mett
       env.currentDir = r.string('the current folder');
       const k = r.count('the include path count');
       for (let i = 0; i < k; i++) env.includePaths.push(r.string('an include path'));
-      reserveFresh(r.varuint('the fresh variable mark'));
+      markAt = r.pos;
+      mark = r.varuint('the fresh variable mark');
     },
     // 8 source
     (r: BinaryReader) => {
@@ -746,6 +753,12 @@ function decode(bytes: Uint8Array, opaque: readonly GroundedAtom[] | null): Mett
       }
     },
   ]);
+  // Checked against the variables actually read, so the counter only ever moves as far as names
+  // present in the state require.
+  if (mark !== dec.maxFresh) {
+    throw new StateFormatError(`fresh variable mark ${mark} does not match the largest fresh variable number in the state (${dec.maxFresh})`, markAt);
+  }
+  reserveFresh(mark);
   return { source, text, file, environment: env, output, exitCode };
 }
 

@@ -2,10 +2,12 @@
 // tokens, settings, modules, generators; and rejection of truncated, corrupted, foreign and newer
 // input with StateFormatError.
 
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Atom, expr, sym, variable } from '../../src/core/atoms.js';
 import { float, int, str } from '../../src/core/values.js';
 import { Bindings } from '../../src/core/bindings.js';
+import { freshVariable } from '../../src/core/fresh.js';
 import { BindingsAtom, SpaceAtom, StateAtom } from '../../src/eval/objects.js';
 import { crc32, wtf8Decode, wtf8Encode } from '../../src/runner/binary.js';
 import {
@@ -199,6 +201,17 @@ describe('round trip of the environment', () => {
   });
 });
 
+describe('fresh variables', () => {
+  it('loading moves the fresh-variable counter past the saved $x#N, so new ones never collide', () => {
+    const now = Number(/#(\d+)$/.exec(freshVariable('t').name)![1]);
+    const state = emptyState();
+    state.environment.self.space.add(expr([sym('saved'), variable(`y#${now + 20_000}`)]));
+    deserializeState(serializeState(state));
+    const next = Number(/#(\d+)$/.exec(freshVariable('t').name)![1]);
+    expect(next).toBeGreaterThan(now + 20_000);
+  });
+});
+
 describe('ownership', () => {
   it('run consumes the accumulated state; cloneState branches', () => {
     const s = runText(emptyState(), '(a)');
@@ -275,6 +288,35 @@ describe('rejecting bad input', () => {
     }
     // Most such changes are structural; the rest are different but valid states (a changed letter).
     expect(rejected).toBeGreaterThan(0);
+  });
+});
+
+describe('fuzzing the reader', () => {
+  it('random multi-byte damage, re-sealed with a valid checksum, is refused or read, never a crash', () => {
+    const rich = runText(
+      emptyState(),
+      `!(import! &self random) !(bind! &g (new-random-generator 3)) !(bind! &sp (new-space)) !(add-atom &sp (x &sp))
+       !(bind! &st (new-state (a "ü" 2.5 -7 123456789012345678901234567890))) !(add-atom &self (cell &st &g))
+       (p 1) !(bind! &bs (collapse-bind (match &self (p $x) $x))) !(pragma! type-check auto) !(println! "hi")`,
+    );
+    const good = serializeState(rich);
+    const seed = 77_001;
+    let refused = 0;
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat({ max: good.length - 21 }), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 }), (edits) => {
+        const bad = good.slice();
+        for (const [at, mask] of edits) bad[16 + at]! ^= mask;
+        new DataView(bad.buffer).setUint32(bad.length - 4, crc32(bad, 0, bad.length - 4), true);
+        try {
+          deserializeState(bad);
+        } catch (e) {
+          if (!(e instanceof StateFormatError)) throw e;
+          refused++;
+        }
+      }),
+      { seed, numRuns: 400 },
+    );
+    expect(refused).toBeGreaterThan(100);
   });
 });
 
