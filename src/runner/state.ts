@@ -11,13 +11,12 @@
 // branching.
 
 import type { Atom } from '../core/atoms.js';
-import { formatPosition, MettaSyntaxError, type SourcePosition } from '../core/errors.js';
+import { MettaSyntaxError, type SourcePosition } from '../core/errors.js';
 import { Parser, type TopLevelItem } from '../core/parser.js';
-import { formatResults } from '../core/printer.js';
-import { typeCheckFailure } from '../eval/builtins/pragma.js';
 import { Environment, type OutputSink } from '../eval/environment.js';
-import { evaluateTopLevel, EvaluationStopped, installStdlib, isError } from '../eval/index.js';
+import { installStdlib } from '../eval/index.js';
 import { ExitCode } from './exit-code.js';
+import { type ItemSource, runSequential } from './top-level.js';
 
 /** One top-level item of a compiled program. */
 export type SourceItem = TopLevelItem;
@@ -190,70 +189,18 @@ export function run(accumulated: MettaState, compiled: MettaState, options: Stat
   };
 }
 
-/** Program.run's loop, recording results as atoms too. */
+/** The sequential top-level loop Program.run uses (top-level.ts), its records converted to this module's. */
 function runItems(env: Environment, compiled: MettaState, keepGoing: boolean, emit: (r: OutputRecord) => void): ExitCode {
-  const space = env.self.space;
-  const err = (line: string): void => emit({ kind: 'stderr', text: line + '\n' });
-  let next: () => SourceItem | null;
-  if (compiled.text !== null) {
-    const parser = new Parser(compiled.text, compiled.file, env.tokens);
-    next = () => parser.next();
-  } else {
+  let source: ItemSource;
+  if (compiled.text !== null) source = new Parser(compiled.text, compiled.file, env.tokens);
+  else {
     let i = 0;
-    next = () => compiled.source[i++] ?? null;
+    source = { next: () => compiled.source[i++] ?? null };
   }
-  let exitCode: ExitCode = ExitCode.Ok;
-  for (;;) {
-    let item: SourceItem | null;
-    try {
-      item = next();
-    } catch (e) {
-      if (e instanceof MettaSyntaxError) {
-        err(e.message);
-        return ExitCode.Usage;
-      }
-      throw e;
-    }
-    if (item === null) return exitCode;
-    const stop = stopReason(env);
-    if (stop !== null) {
-      err(`${formatPosition(item.position)}: evaluation stopped: ${stop}`);
-      return env.interrupted ? ExitCode.Interrupted : ExitCode.ErrorResult;
-    }
-    const badType = typeCheckFailure(env, space, item.atom);
-    if (badType !== null) {
-      emit({ kind: 'results', atoms: [badType], line: formatResults([badType]), position: item.position });
-      exitCode = ExitCode.ErrorResult;
-      if (!keepGoing) return exitCode;
-      continue;
-    }
-    if (!item.exec) {
-      space.add(item.atom);
-      continue;
-    }
-    let results: Atom[];
-    try {
-      results = evaluateTopLevel(env, item.atom);
-    } catch (e) {
-      if (e instanceof EvaluationStopped) {
-        err(`${formatPosition(item.position)}: evaluation stopped: ${e.reason}`);
-        return env.interrupted ? ExitCode.Interrupted : ExitCode.ErrorResult;
-      }
-      throw e;
-    }
-    emit({ kind: 'results', atoms: results, line: formatResults(results), position: item.position });
-    if (results.some(isError)) {
-      exitCode = ExitCode.ErrorResult;
-      if (!keepGoing) return exitCode;
-    }
-  }
-}
-
-function stopReason(env: Environment): string | null {
-  if (env.interrupted) return 'interrupted';
-  const deadline = env.settings.deadline;
-  if (deadline !== null && performance.now() > deadline) return 'time limit reached (--timeout)';
-  return null;
+  return runSequential(env, source, {
+    keepGoing,
+    emit: (r) => emit(r.kind === 'results' ? { kind: 'results', atoms: r.atoms ?? [], line: r.line, position: r.position } : r),
+  });
 }
 
 /** The results of each `!` so far, in order (the seed's `output: Vec<Vec<MettaValue>>`). */
