@@ -19,6 +19,11 @@ export function freshNumber(name: string): number {
   return Number.isInteger(n) ? n : -1;
 }
 
+/** Makes later fresh variables number above `n` (after restoring atoms that hold `$x#n`). */
+export function advanceFreshCount(n: number): void {
+  if (n > counter) counter = n;
+}
+
 export function freshVariable(base: string): VariableAtom {
   const hash = base.indexOf('#');
   const stem = hash === -1 ? base : base.slice(0, hash);

@@ -63,7 +63,12 @@ export class SpeculationAborted extends Error {
  */
 export type PendingQuery =
   | { readonly kind: 'match'; readonly space: AtomSpace; readonly pattern: Atom }
-  | { readonly kind: 'rules'; readonly space: AtomSpace; readonly call: ExpressionAtom };
+  | { readonly kind: 'rules'; readonly space: AtomSpace; readonly call: ExpressionAtom }
+  /**
+   * Several independent alternatives to evaluate with the expected `type` (only when the driver
+   * asked for it with `fanOutDepth`): the answer is each alternative's results, in order.
+   */
+  | { readonly kind: 'fanout'; readonly space: AtomSpace; readonly alternatives: readonly Result[]; readonly type: Atom; readonly depth: number };
 
 abstract class Frame {
   parent: Frame | null = null;
@@ -87,6 +92,9 @@ abstract class Frame {
   receiveRules(_answers: RuleAnswer[]): void {
     throw new Error(`${this.constructor.name} expects no rule answers`);
   }
+  receiveFanOut(_results: readonly Result[][]): void {
+    throw new Error(`${this.constructor.name} expects no fan-out results`);
+  }
 }
 
 export class Machine {
@@ -101,9 +109,17 @@ export class Machine {
     type: Atom = UNDEFINED,
     bindings: Bindings = Bindings.EMPTY,
     space: AtomSpace = env.self.space,
+    /** Depth of the evaluation this one continues (for max-stack-depth). */
+    depth = 0,
   ) {
-    this.current = new MettaFrame(atom, type, bindings, 0, space);
+    this.current = new MettaFrame(atom, type, bindings, depth, space);
   }
+
+  /**
+   * Alternatives at this depth or shallower are offered to the driver as a `fanout` request (to
+   * evaluate them in parallel); -1, the default, never.
+   */
+  fanOutDepth = -1;
 
   get done(): boolean {
     return this.current === null;
@@ -131,6 +147,17 @@ export class Machine {
     if (this.pending?.kind !== 'match' || this.current === null) throw new Error('no match query is pending');
     this.pending = null;
     this.current.receiveAnswers(answers);
+  }
+
+  /** Supplies the results of each alternative of the `fanout` request `run()` returned, in order. */
+  answerFanOut(results: readonly Result[][]): void {
+    if (this.pending?.kind !== 'fanout' || this.current === null) throw new Error('no fan-out is pending');
+    this.pending = null;
+    this.current.receiveFanOut(results);
+  }
+
+  fanOut(space: AtomSpace, alternatives: readonly Result[], type: Atom, depth: number): void {
+    this.pending = { kind: 'fanout', space, alternatives, type, depth };
   }
 
   /** Supplies the answer to the rule lookup `run()` returned. */
@@ -187,11 +214,13 @@ export function evaluateNow(
   type: Atom = UNDEFINED,
   bindings: Bindings = Bindings.EMPTY,
   space: AtomSpace = env.self.space,
+  depth = 0,
 ): Result[] {
-  const m = new Machine(env, atom, type, bindings, space);
+  const m = new Machine(env, atom, type, bindings, space, depth);
   for (let q = m.run(); q !== null; q = m.run()) {
     if (q.kind === 'match') m.answer(env.querySync(q.space, q.pattern));
-    else m.answerRules(env.rulesSync(q.space, q.call));
+    else if (q.kind === 'rules') m.answerRules(env.rulesSync(q.space, q.call));
+    else m.answerFanOut(q.alternatives.map((alt) => evaluateNow(env, alt.atom, q.type, alt.bindings, q.space, q.depth)));
   }
   return m.results;
 }
@@ -696,6 +725,10 @@ class CallFrame extends Frame {
         }
         this.reevaluate = results;
         this.next = 0;
+        if (results.length >= 2 && this.depth <= m.fanOutDepth && !results.some((r) => r.atom === NOT_REDUCIBLE_RESULT)) {
+          m.fanOut(this.space, results, this.returnType, this.depth + 1);
+          return;
+        }
         this.reevaluateNext(m);
         return;
       }
@@ -737,6 +770,11 @@ class CallFrame extends Frame {
     const then = this.continuation as (answers: Bindings[]) => Outcome;
     this.continuation = null;
     this.pendingOutcome = then(answers);
+  }
+
+  override receiveFanOut(results: readonly Result[][]): void {
+    for (const rs of results) for (const r of rs) this.collected.push(r);
+    this.next = this.reevaluate.length; // every alternative is done: the next step finishes
   }
 
   override receiveRules(answers: RuleAnswer[]): void {

@@ -22,6 +22,9 @@ export class SpaceAtom extends GroundedAtom {
   }
 }
 
+/** States being printed right now (cycle guard). */
+const printing = new Set<StateAtom>();
+
 export class StateAtom extends GroundedAtom {
   constructor(
     public value: Atom,
@@ -34,7 +37,15 @@ export class StateAtom extends GroundedAtom {
     return expr([sym('StateMonad'), this.valueType]);
   }
   print(): string {
-    return `(State ${formatAtom(this.value)})`;
+    // A state can hold itself (`(change-state! &s (box &s))`): the inner occurrence prints as
+    // `(State ...)` instead of recursing forever.
+    if (printing.has(this)) return '(State ...)';
+    printing.add(this);
+    try {
+      return `(State ${formatAtom(this.value)})`;
+    } finally {
+      printing.delete(this);
+    }
   }
   internKey(): null {
     return null;

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import workerpool from 'workerpool';
 import { log } from '../core/log.js';
 import type { EvalConfig } from './eval-config.js';
-import type { EvalTask, EvalTaskResult } from './eval-task.js';
+import type { AlternativeResult, AlternativeTask, EvalTask, EvalTaskResult } from './eval-task.js';
 
 /** The compiled worker script; from the TypeScript sources (tests) the built copy in dist/. */
 function workerScript(): string {
@@ -67,12 +67,21 @@ export class EvalPool {
   }
 
   /** Runs one task; a worker that throws or dies rejects the promise (the pool replaces it). */
-  async run(task: EvalTask): Promise<EvalTaskResult> {
+  run(task: EvalTask): Promise<EvalTaskResult> {
+    return this.exec('evaluate', task) as Promise<EvalTaskResult>;
+  }
+
+  /** Evaluates one alternative of a fan-out. */
+  runAlternative(task: AlternativeTask): Promise<AlternativeResult> {
+    return this.exec('evaluateAlternative', task) as Promise<AlternativeResult>;
+  }
+
+  private async exec(method: string, task: EvalTask | AlternativeTask): Promise<EvalTaskResult | AlternativeResult> {
     while (this.inFlight >= this.target) await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.inFlight++;
     this.stats.peakConcurrency = Math.max(this.stats.peakConcurrency, this.inFlight);
     try {
-      const result = (await this.ensurePool().exec('evaluate', [task])) as EvalTaskResult;
+      const result = (await this.ensurePool().exec(method, [task])) as EvalTaskResult | AlternativeResult;
       this.stats.busyMs += result.ms;
       return result;
     } catch (e) {

@@ -31,3 +31,22 @@ export type EvalTaskResult =
   | { readonly kind: 'aborted'; readonly reason: string; readonly ms: number }
   /** A limit or Ctrl-C stopped the form. */
   | { readonly kind: 'stopped'; readonly reason: string; readonly captured: readonly CapturedText[]; readonly ms: number };
+
+/** One alternative of a fanned-out evaluation (machine `fanout` requests, see fan-out.ts). */
+export interface AlternativeTask {
+  readonly epoch: string;
+  readonly environment: SharedArrayBuffer;
+  readonly environmentLength: number;
+  /** atom-wire: the alternative's atom, its bindings, then the expected type. */
+  readonly wire: (string | number)[];
+  readonly depth: number;
+  readonly maxSteps: number | null;
+  readonly remainingMs: number | null;
+  readonly interruptFlag: Int32Array;
+}
+
+export type AlternativeResult =
+  /** atom-wire: the number of results, then each result's atom and bindings. */
+  | { readonly kind: 'done'; readonly wire: (string | number)[]; readonly captured: readonly CapturedText[]; readonly ms: number }
+  | { readonly kind: 'aborted'; readonly reason: string; readonly ms: number }
+  | { readonly kind: 'stopped'; readonly reason: string; readonly captured: readonly CapturedText[]; readonly ms: number };

@@ -11,13 +11,14 @@ import { MettaSyntaxError } from '../core/errors.js';
 import { Parser } from '../core/parser.js';
 import { formatResults } from '../core/printer.js';
 import type { Environment } from '../eval/environment.js';
-import { evaluateTopLevel, EvaluationStopped, isError, SpeculationAborted } from '../eval/index.js';
+import { evaluateNow, evaluateTopLevel, EvaluationStopped, isError, SpeculationAborted } from '../eval/index.js';
+import { NotShippable, readAtom, readBindings, type Wire, writeAtom, writeBindings } from './atom-wire.js';
 import { deserializeState } from './serialize.js';
-import type { EvalTask, EvalTaskResult, CapturedText } from './eval-task.js';
+import type { AlternativeResult, AlternativeTask, CapturedText, EvalTask, EvalTaskResult } from './eval-task.js';
 
 let replica: { epoch: string; env: Environment; captured: CapturedText[] } | null = null;
 
-function replicaFor(task: EvalTask): { env: Environment; captured: CapturedText[] } {
+function replicaFor(task: EvalTask | AlternativeTask): { env: Environment; captured: CapturedText[] } {
   if (replica === null || replica.epoch !== task.epoch) {
     const state = deserializeState(new Uint8Array(task.environment, 0, task.environmentLength));
     const env = state.environment;
@@ -58,4 +59,32 @@ function evaluate(task: EvalTask): EvalTaskResult {
   }
 }
 
-workerpool.worker({ evaluate });
+/** One alternative of a fan-out, evaluated on the copy; its results go back as atom-wire. */
+function evaluateAlternative(task: AlternativeTask): AlternativeResult {
+  const started = performance.now();
+  const { env, captured } = replicaFor(task);
+  env.shareInterruptFlag(task.interruptFlag);
+  captured.length = 0;
+  env.settings.maxSteps = task.maxSteps;
+  env.settings.deadline = task.remainingMs === null ? null : performance.now() + task.remainingMs;
+  const at = { i: 0 };
+  const atom = readAtom(task.wire, at);
+  const bindings = readBindings(task.wire, at);
+  const type = readAtom(task.wire, at);
+  try {
+    const results = evaluateNow(env, atom, type, bindings, env.self.space, task.depth);
+    const wire: Wire = [results.length];
+    for (const r of results) {
+      writeAtom(r.atom, wire);
+      writeBindings(r.bindings, wire);
+    }
+    return { kind: 'done', wire, captured: captured.slice(), ms: performance.now() - started };
+  } catch (e) {
+    if (e instanceof SpeculationAborted) return { kind: 'aborted', reason: `writes through ${e.builtin}`, ms: performance.now() - started };
+    if (e instanceof NotShippable) return { kind: 'aborted', reason: e.message, ms: performance.now() - started };
+    if (e instanceof EvaluationStopped) return { kind: 'stopped', reason: e.reason, captured: captured.slice(), ms: performance.now() - started };
+    throw e;
+  }
+}
+
+workerpool.worker({ evaluate, evaluateAlternative });

@@ -24,7 +24,8 @@ import type { EvalConfig } from './eval-config.js';
 import { EvalPool } from './eval-pool.js';
 import type { EvalTask, EvalTaskResult } from './eval-task.js';
 import { ExitCode } from './exit-code.js';
-import { serializeState } from './serialize.js';
+import { evaluateFannedOut, type FanOutContext } from './fan-out.js';
+import { serializeState, StateSerializeError } from './serialize.js';
 import {
   emitStopped,
   type ItemOutcome,
@@ -32,6 +33,7 @@ import {
   nextItem,
   rejectIllTyped,
   runItemHere,
+  runItemWith,
   stoppedExitCode,
   stopReason,
 } from './top-level.js';
@@ -84,6 +86,7 @@ export class ParallelRunner {
     private readonly interruptFlag: Int32Array = new Int32Array(new SharedArrayBuffer(4)),
   ) {
     this.pool = new EvalPool(config);
+    this.fanOut = { env, pool: this.pool, config, interruptFlag, sync: () => this.sync(), stats: { fanOuts: 0, shipped: 0, handedBack: 0 } };
   }
 
   /** Runs a program read from `parser`, batching consecutive `!` forms. */
@@ -158,7 +161,7 @@ export class ParallelRunner {
       if (!this.poolPays(clock, batch.length - i)) {
         const writes = this.env.writes;
         const t0 = performance.now();
-        const outcome = runItemHere(this.env, batch[i]!.item, options);
+        const outcome = await this.runHere(batch[i]!.item, options);
         const ms = performance.now() - t0;
         clock.ms += ms;
         clock.forms++;
@@ -180,6 +183,14 @@ export class ParallelRunner {
     return finish(null, i);
   }
 
+  /** Evaluates a form on this thread, its wide alternatives fanned out to the pool when that pays. */
+  private runHere(item: TopLevelItem, options: LoopOptions): Promise<ItemOutcome> {
+    return runItemWith(this.env, item, options, (atom) => evaluateFannedOut(this.fanOut, atom));
+  }
+
+  /** What the fan-out driver needs (fan-out.ts). */
+  private readonly fanOut: FanOutContext;
+
   /** Whether the rest of a batch is predicted to take longer than the inline budget. */
   private poolPays(clock: InlineClock, remaining: number): boolean {
     if (this.config.maxWorkers <= 1 || remaining < 2 || clock.forms === 0) return false;
@@ -195,7 +206,16 @@ export class ParallelRunner {
     options: LoopOptions,
     metrics: BatchMetrics,
   ): Promise<{ handled: number; exitCode: ExitCode | null; error: boolean; reread: boolean }> {
-    const { buffer, length, epoch } = this.sync();
+    let synced;
+    try {
+      synced = this.sync();
+    } catch (e) {
+      if (!(e instanceof StateSerializeError)) throw e;
+      // Something workers cannot have (an open file handle): this batch runs here, in order.
+      log('debug', `batch stays on the main thread: ${e.message}`);
+      return this.runAllHere(forms, options, metrics);
+    }
+    const { buffer, length, epoch } = synced;
     const remainingMs = this.env.settings.deadline === null ? null : Math.max(0, this.env.settings.deadline - performance.now());
     // Ill-typed forms (pragma! type-check auto) are answered here, before anything is dispatched.
     const rejectedAt = new Map<number, ItemOutcome>();
@@ -235,7 +255,7 @@ export class ParallelRunner {
         log('debug', `!${formatPosition(form.item.position)} ${result.reason}: evaluated on the main thread`);
         metrics.aborted++;
         const t0 = performance.now();
-        const outcome = runItemHere(this.env, form.item, options);
+        const outcome = await this.runHere(form.item, options);
         metrics.inline++;
         metrics.workMs += performance.now() - t0;
         this.pool.adapt(utilisation(metrics, started, this.pool.concurrency), forms.length - k);
@@ -259,6 +279,20 @@ export class ParallelRunner {
       }
     }
     this.pool.adapt(utilisation(metrics, started, this.pool.concurrency), 0);
+    return { handled: forms.length, exitCode: null, error, reread: false };
+  }
+
+  /** `forms` evaluated here one after the other (when the environment cannot be copied). */
+  private async runAllHere(forms: BatchForm[], options: LoopOptions, metrics: BatchMetrics): Promise<{ handled: number; exitCode: ExitCode | null; error: boolean; reread: boolean }> {
+    let error = false;
+    for (let k = 0; k < forms.length; k++) {
+      const t0 = performance.now();
+      const outcome = runItemHere(this.env, forms[k]!.item, options);
+      metrics.inline++;
+      metrics.workMs += performance.now() - t0;
+      if (!outcome.continue) return { handled: k + 1, exitCode: outcome.exitCode, error: true, reread: false };
+      if (outcome.error) error = true;
+    }
     return { handled: forms.length, exitCode: null, error, reread: false };
   }
 
@@ -310,6 +344,11 @@ export class ParallelRunner {
     return { ...this.synced };
   }
 
+  /** Fan-outs of alternatives within one form (fan-out.ts). */
+  get fanOutStats(): FanOutContext['stats'] {
+    return this.fanOut.stats;
+  }
+
   get poolStats(): EvalPool['stats'] {
     return this.pool.stats;
   }
@@ -355,6 +394,8 @@ export function formatMetrics(runner: ParallelRunner, totalMs: number): string {
     `  pool: ${stats.tasks} tasks, peak ${stats.peakConcurrency} busy workers, utilisation ${(util * 100).toFixed(0)}%, ` +
       `${m.syncs} environment copies (${m.syncBytes} bytes), ${m.faults} worker faults, ${m.retries} retries`,
   );
+  const f = runner.fanOutStats;
+  lines.push(`  fan-out within forms: ${f.fanOuts} times, ${f.shipped} alternatives sent to the pool, ${f.handedBack} evaluated back here (writers)`);
   lines.push(`  speedup against the sequential estimate: ${speedup.toFixed(2)}x`);
   return lines.join('\n');
 }

@@ -13,7 +13,7 @@
 import { type Atom, AtomKind, ExpressionAtom, type GroundedAtom, sym, UNIT, VariableAtom } from '../core/atoms.js';
 import { Bindings } from '../core/bindings.js';
 import type { SourcePosition } from '../core/errors.js';
-import { freshVariable } from '../core/fresh.js';
+import { advanceFreshCount } from '../core/fresh.js';
 import { BoolAtom, FloatAtom, int, IntAtom, str, StringAtom } from '../core/values.js';
 import { FileHandleAtom } from '../eval/builtins/fileio.js';
 import {
@@ -767,8 +767,7 @@ function decode(bytes: Uint8Array, opaque: readonly GroundedAtom[] | null): Mett
  * another process, so the counter is moved past the largest N it holds, keeping new ones distinct.
  */
 function reserveFresh(mark: number): void {
-  const current = Number(FRESH_SUFFIX.exec(freshVariable('_').name)![1]);
-  for (let n = current; n < mark; n++) freshVariable('_');
+  advanceFreshCount(mark);
 }
 
 /** Reads bytes written by serializeState; throws StateFormatError for anything else. */

@@ -93,6 +93,34 @@ export function rejectIllTyped(env: Environment, item: TopLevelItem, options: Lo
 
 /** Adds a plain atom, or evaluates a `!` form and records its results, on this thread. */
 export function runItemHere(env: Environment, item: TopLevelItem, options: LoopOptions): ItemOutcome {
+  const early = startItem(env, item, options);
+  if (early !== null) return early;
+  let results: Atom[] | EvaluationStopped;
+  try {
+    results = evaluateTopLevel(env, item.atom);
+  } catch (e) {
+    if (!(e instanceof EvaluationStopped)) throw e;
+    results = e;
+  }
+  return finishItem(env, item, options, results);
+}
+
+/** `runItemHere` with the `!` form evaluated by `evaluate` (which may use other threads). */
+export async function runItemWith(env: Environment, item: TopLevelItem, options: LoopOptions, evaluate: (atom: Atom) => Promise<Atom[]>): Promise<ItemOutcome> {
+  const early = startItem(env, item, options);
+  if (early !== null) return early;
+  let results: Atom[] | EvaluationStopped;
+  try {
+    results = await evaluate(item.atom);
+  } catch (e) {
+    if (!(e instanceof EvaluationStopped)) throw e;
+    results = e;
+  }
+  return finishItem(env, item, options, results);
+}
+
+/** The type check, and adding a plain atom; null when a `!` form is to be evaluated. */
+function startItem(env: Environment, item: TopLevelItem, options: LoopOptions): ItemOutcome | null {
   const rejected = rejectIllTyped(env, item, options);
   if (rejected !== null) return rejected;
   if (!item.exec) {
@@ -100,15 +128,14 @@ export function runItemHere(env: Environment, item: TopLevelItem, options: LoopO
     return { continue: true, error: false };
   }
   log('debug', `evaluating !${formatPosition(item.position)}`);
-  let results: Atom[];
-  try {
-    results = evaluateTopLevel(env, item.atom);
-  } catch (e) {
-    if (e instanceof EvaluationStopped) {
-      emitStopped(options, item.position, e.reason);
-      return { continue: false, exitCode: stoppedExitCode(env) };
-    }
-    throw e;
+  return null;
+}
+
+/** Records a `!` form's results (or that a limit stopped it). */
+function finishItem(env: Environment, item: TopLevelItem, options: LoopOptions, results: Atom[] | EvaluationStopped): ItemOutcome {
+  if (results instanceof EvaluationStopped) {
+    emitStopped(options, item.position, results.reason);
+    return { continue: false, exitCode: stoppedExitCode(env) };
   }
   const error = results.some(isError);
   options.emit({ kind: 'results', atoms: results, line: formatResults(results), isError: error, position: item.position });

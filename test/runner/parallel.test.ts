@@ -115,6 +115,28 @@ describe('parallel runner', () => {
     expect(parallel.out).toBe(sequential.out);
   });
 
+  it('evaluates the alternatives of one form on the pool, in order, writers included', async () => {
+    const text = `${RULES}
+(= (alt) (fib 10))
+(= (alt) (fib 11))
+(= (alt) (bind! &marker 1))
+(= (alt) (found marker))
+(= (alt) (fib 12))
+(= (g $x) ($x $y))
+!(alt)
+!(collapse (superpose ((fib 9) (g 1) (fib 10) (g 2))))
+!(superpose ((println! "one") (fib 8) (println! "two")))
+!(+ &marker 1)
+`;
+    const sequential = runSequentially(text);
+    const parallel = await runInParallel(text);
+    expect(parallel.out).toBe(sequential.out);
+    expect(parallel.out).toContain('[55, 89, (), (found marker), 144]');
+    expect(parallel.out).toContain('[2]');
+    expect(parallel.runner.fanOutStats.fanOuts).toBeGreaterThan(0);
+    expect(parallel.runner.fanOutStats.handedBack).toBeGreaterThan(0);
+  });
+
   it('stops at the first error result unless keep-going, as the sequential run does', async () => {
     const text = `!(+ 1 1)\n!(+ 2 2)\n!(/ 1 0)\n!(+ 3 3)\n!(+ 4 4)\n`;
     const sequential = runSequentially(text, false);
