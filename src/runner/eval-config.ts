@@ -16,6 +16,11 @@ export interface EvalConfig {
    * faster than a round trip to a worker.
    */
   readonly inlineBudgetMs: number;
+  /**
+   * What starting the pool's threads costs (milliseconds): added to the budget while the pool is
+   * not running yet, so a small program never starts threads it cannot win back.
+   */
+  readonly poolStartMs: number;
   /** Grow and shrink the number of busy workers by measured utilisation. */
   readonly adaptive: boolean;
   readonly gpu: GpuMode;
@@ -23,6 +28,9 @@ export interface EvalConfig {
 
 export const PRESET_NAMES = ['default', 'cpuOptimized', 'memoryOptimized', 'throughputOptimized'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
+
+/** Starting two worker threads and loading the engine in them, measured on the 2-core dev machine. */
+const POOL_START_MS = 150;
 
 export function cores(): number {
   return Math.max(1, availableParallelism());
@@ -32,13 +40,13 @@ export function cores(): number {
 export function preset(name: PresetName, cpuCount = cores()): EvalConfig {
   switch (name) {
     case 'default':
-      return { minWorkers: 1, maxWorkers: cpuCount, inlineBudgetMs: 20, adaptive: true, gpu: 'auto' };
+      return { minWorkers: 1, maxWorkers: cpuCount, inlineBudgetMs: 20, poolStartMs: POOL_START_MS, adaptive: true, gpu: 'auto' };
     case 'cpuOptimized':
-      return { minWorkers: cpuCount, maxWorkers: cpuCount * 2, inlineBudgetMs: 10, adaptive: false, gpu: 'auto' };
+      return { minWorkers: cpuCount, maxWorkers: cpuCount * 2, inlineBudgetMs: 10, poolStartMs: POOL_START_MS, adaptive: false, gpu: 'auto' };
     case 'memoryOptimized':
-      return { minWorkers: 1, maxWorkers: cpuCount, inlineBudgetMs: 50, adaptive: true, gpu: 'auto' };
+      return { minWorkers: 1, maxWorkers: cpuCount, inlineBudgetMs: 50, poolStartMs: POOL_START_MS, adaptive: true, gpu: 'auto' };
     case 'throughputOptimized':
-      return { minWorkers: cpuCount, maxWorkers: cpuCount * 4, inlineBudgetMs: 5, adaptive: true, gpu: 'auto' };
+      return { minWorkers: cpuCount, maxWorkers: cpuCount * 4, inlineBudgetMs: 5, poolStartMs: POOL_START_MS, adaptive: true, gpu: 'auto' };
   }
 }
 

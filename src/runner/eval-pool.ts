@@ -47,9 +47,17 @@ export class EvalPool {
     return this.target;
   }
 
-  /** Starts the worker threads now, so they load while this thread is still busy. */
-  warm(): void {
-    this.ensurePool();
+  /** Whether the worker threads are started (a cold pool costs their start-up first). */
+  get started(): boolean {
+    return this.pool !== null;
+  }
+
+  /**
+   * The work (ms) that makes sending the rest of a batch to the pool worth it: the inline budget
+   * once the workers are running, plus their start-up (loading the engine in each thread) before.
+   */
+  worthMs(): number {
+    return this.config.inlineBudgetMs + (this.started ? 0 : this.config.poolStartMs);
   }
 
   private ensurePool(): workerpool.Pool {

@@ -54,7 +54,7 @@ async function alternatives(ctx: FanOutContext, q: Extract<PendingQuery, { kind:
   out.push(here(q.alternatives[0]!));
   const firstMs = performance.now() - t0;
   const rest = q.alternatives.slice(1);
-  const wires = firstMs * rest.length > ctx.config.inlineBudgetMs && q.space === env.self.space ? shippable(rest, q.type) : null;
+  const wires = firstMs * rest.length > ctx.pool.worthMs() && q.space === env.self.space ? shippable(rest, q.type) : null;
   if (wires === null) {
     for (const alt of rest) out.push(here(alt));
     return out;

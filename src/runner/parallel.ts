@@ -139,8 +139,6 @@ export class ParallelRunner {
     this.metrics.batches.push(metrics);
     const began = performance.now();
     log('debug', `batch of ${batch.length} ! forms from ${formatPosition(batch[0]!.item.position)}`);
-    // A batch is the first sign the pool may be needed: start its threads while the first forms run here.
-    if (batch.length >= 4) this.pool.warm();
     const clock: InlineClock = { ms: 0, forms: 0 };
     let error = false;
     const finish = (exitCode: ExitCode | null, next: number): { exitCode: ExitCode | null; error: boolean } => {
@@ -194,7 +192,7 @@ export class ParallelRunner {
   /** Whether the rest of a batch is predicted to take longer than the inline budget. */
   private poolPays(clock: InlineClock, remaining: number): boolean {
     if (this.config.maxWorkers <= 1 || remaining < 2 || clock.forms === 0) return false;
-    return (clock.ms / clock.forms) * remaining > this.config.inlineBudgetMs;
+    return (clock.ms / clock.forms) * remaining > this.pool.worthMs();
   }
 
   /**
