@@ -1,6 +1,11 @@
-// Library entry point. The embedding API (Engine) grows here as the layers land.
+// Library entry point: atoms and the reader/printer, the space and matchers, the interpreter's
+// environment, programs (sequential and parallel), MettaState with its binary form, EvalConfig.
+// (The `Engine` facade of the embedding API is still to come.)
 export * from './core/index.js';
 export * from './space/index.js';
 export * from './cpu/index.js';
-export { Program, ExitCode, type RunOptions, type RunOutcome } from './runner/index.js';
+export { Environment, evaluateNow, evaluateTopLevel, installStdlib, EvaluationStopped } from './eval/index.js';
+export * from './runner/index.js';
+export { evalConfig, type EvalConfig, type GpuMode, preset, PRESET_NAMES, type PresetName } from './runner/eval-config.js';
+export { ParallelRunner, formatMetrics } from './runner/parallel.js';
 export { main } from './cli/main.js';
