@@ -33,7 +33,7 @@ function runSequential(text: string): string {
 async function runPool(text: string, workers: number, inlineBudgetMs?: number): Promise<string> {
   let out = '';
   const p = new Program({ stdout: (t) => (out += t), stderr: () => {} });
-  const config = evalConfig('default', { workers, ...(inlineBudgetMs === undefined ? {} : { inlineBudgetMs, poolStartMs: 0 }) });
+  const config = evalConfig('default', { workers, ...(inlineBudgetMs === undefined ? {} : { inlineBudgetMs, poolStartMs: 0, copyUsPerAtom: 0 }) });
   await p.runParallel(text, 'bench', { writeOut: (l) => (out += l + '\n'), writeErr: () => {}, config });
   return out;
 }

@@ -21,6 +21,11 @@ export interface EvalConfig {
    * not running yet, so a small program never starts threads it cannot win back.
    */
   readonly poolStartMs: number;
+  /**
+   * What copying the environment to the workers costs per atom of `&self` (microseconds: writing
+   * it once, and rebuilding it in each worker), added to the budget whenever the copy is stale.
+   */
+  readonly copyUsPerAtom: number;
   /** Grow and shrink the number of busy workers by measured utilisation. */
   readonly adaptive: boolean;
   readonly gpu: GpuMode;
@@ -31,6 +36,8 @@ export type PresetName = (typeof PRESET_NAMES)[number];
 
 /** Starting two worker threads and loading the engine in them, measured on the 2-core dev machine. */
 const POOL_START_MS = 150;
+/** Serializing plus deserializing one fact-sized atom (about 1.6 + 3.5 µs on the dev machine). */
+const COPY_US_PER_ATOM = 5;
 
 export function cores(): number {
   return Math.max(1, availableParallelism());
@@ -40,13 +47,13 @@ export function cores(): number {
 export function preset(name: PresetName, cpuCount = cores()): EvalConfig {
   switch (name) {
     case 'default':
-      return { minWorkers: 1, maxWorkers: cpuCount, inlineBudgetMs: 20, poolStartMs: POOL_START_MS, adaptive: true, gpu: 'auto' };
+      return { minWorkers: 1, maxWorkers: cpuCount, inlineBudgetMs: 20, poolStartMs: POOL_START_MS, copyUsPerAtom: COPY_US_PER_ATOM, adaptive: true, gpu: 'auto' };
     case 'cpuOptimized':
-      return { minWorkers: cpuCount, maxWorkers: cpuCount * 2, inlineBudgetMs: 10, poolStartMs: POOL_START_MS, adaptive: false, gpu: 'auto' };
+      return { minWorkers: cpuCount, maxWorkers: cpuCount * 2, inlineBudgetMs: 10, poolStartMs: POOL_START_MS, copyUsPerAtom: COPY_US_PER_ATOM, adaptive: false, gpu: 'auto' };
     case 'memoryOptimized':
-      return { minWorkers: 1, maxWorkers: cpuCount, inlineBudgetMs: 50, poolStartMs: POOL_START_MS, adaptive: true, gpu: 'auto' };
+      return { minWorkers: 1, maxWorkers: cpuCount, inlineBudgetMs: 50, poolStartMs: POOL_START_MS, copyUsPerAtom: COPY_US_PER_ATOM, adaptive: true, gpu: 'auto' };
     case 'throughputOptimized':
-      return { minWorkers: cpuCount, maxWorkers: cpuCount * 4, inlineBudgetMs: 5, poolStartMs: POOL_START_MS, adaptive: true, gpu: 'auto' };
+      return { minWorkers: cpuCount, maxWorkers: cpuCount * 4, inlineBudgetMs: 5, poolStartMs: POOL_START_MS, copyUsPerAtom: COPY_US_PER_ATOM, adaptive: true, gpu: 'auto' };
   }
 }
 

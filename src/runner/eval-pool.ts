@@ -54,10 +54,11 @@ export class EvalPool {
 
   /**
    * The work (ms) that makes sending the rest of a batch to the pool worth it: the inline budget
-   * once the workers are running, plus their start-up (loading the engine in each thread) before.
+   * once the workers are running, plus their start-up (loading the engine in each thread) before,
+   * plus copying `copyAtoms` atoms of environment to them when their copy is stale.
    */
-  worthMs(): number {
-    return this.config.inlineBudgetMs + (this.started ? 0 : this.config.poolStartMs);
+  worthMs(copyAtoms = 0): number {
+    return this.config.inlineBudgetMs + (this.started ? 0 : this.config.poolStartMs) + (copyAtoms * this.config.copyUsPerAtom) / 1000;
   }
 
   private ensurePool(): workerpool.Pool {

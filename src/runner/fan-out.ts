@@ -31,6 +31,8 @@ export interface FanOutContext {
   readonly interruptFlag: Int32Array;
   /** The environment's bytes for the workers, serialized again only when it changed. */
   sync(): { buffer: SharedArrayBuffer; length: number; epoch: string };
+  /** Atoms a pool use would copy now (0 while the workers' copy is current). */
+  staleAtoms(): number;
   readonly stats: { fanOuts: number; shipped: number; handedBack: number };
 }
 
@@ -54,7 +56,7 @@ async function alternatives(ctx: FanOutContext, q: Extract<PendingQuery, { kind:
   out.push(here(q.alternatives[0]!));
   const firstMs = performance.now() - t0;
   const rest = q.alternatives.slice(1);
-  const wires = firstMs * rest.length > ctx.pool.worthMs() && q.space === env.self.space ? shippable(rest, q.type) : null;
+  const wires = firstMs * rest.length > ctx.pool.worthMs(ctx.staleAtoms()) && q.space === env.self.space ? shippable(rest, q.type) : null;
   if (wires === null) {
     for (const alt of rest) out.push(here(alt));
     return out;

@@ -86,7 +86,15 @@ export class ParallelRunner {
     private readonly interruptFlag: Int32Array = new Int32Array(new SharedArrayBuffer(4)),
   ) {
     this.pool = new EvalPool(config);
-    this.fanOut = { env, pool: this.pool, config, interruptFlag, sync: () => this.sync(), stats: { fanOuts: 0, shipped: 0, handedBack: 0 } };
+    this.fanOut = {
+      env,
+      pool: this.pool,
+      config,
+      interruptFlag,
+      sync: () => this.sync(),
+      staleAtoms: () => this.staleAtoms(),
+      stats: { fanOuts: 0, shipped: 0, handedBack: 0 },
+    };
   }
 
   /** Runs a program read from `parser`, batching consecutive `!` forms. */
@@ -192,7 +200,7 @@ export class ParallelRunner {
   /** Whether the rest of a batch is predicted to take longer than the inline budget. */
   private poolPays(clock: InlineClock, remaining: number): boolean {
     if (this.config.maxWorkers <= 1 || remaining < 2 || clock.forms === 0) return false;
-    return (clock.ms / clock.forms) * remaining > this.pool.worthMs();
+    return (clock.ms / clock.forms) * remaining > this.pool.worthMs(this.staleAtoms());
   }
 
   /**
@@ -327,9 +335,18 @@ export class ParallelRunner {
     return this.parser!.textBetween(form.start, form.end);
   }
 
+  private epoch(): string {
+    return `${this.session}:${this.env.writes}:${this.env.self.space.version}`;
+  }
+
+  /** Atoms the next pool use would have to copy to the workers (0 while their copy is current). */
+  private staleAtoms(): number {
+    return this.synced !== null && this.synced.epoch === this.epoch() ? 0 : this.env.self.space.size;
+  }
+
   /** The environment serialized for the workers; serialized again only after it changed. */
   private sync(): { buffer: SharedArrayBuffer; length: number; epoch: string } {
-    const epoch = `${this.session}:${this.env.writes}:${this.env.self.space.version}`;
+    const epoch = this.epoch();
     if (this.synced === null || this.synced.epoch !== epoch) {
       const bytes = serializeState({ source: [], text: null, file: '<batch>', environment: this.env, output: [], exitCode: ExitCode.Ok });
       const buffer = new SharedArrayBuffer(bytes.length);

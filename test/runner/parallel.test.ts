@@ -28,7 +28,7 @@ function runSequentially(text: string, keepGoing = true, currentDir?: string): C
 async function runInParallel(text: string, options: { workers?: number; keepGoing?: boolean; currentDir?: string; setup?: (r: ParallelRunner) => void } = {}): Promise<Captured & { runner: ParallelRunner }> {
   const c: Captured = { out: '', err: '', exitCode: 0 };
   const program = new Program({ stdout: (t) => (c.out += t), stderr: (t) => (c.err += t), currentDir: options.currentDir });
-  const runner = new ParallelRunner(program.env, evalConfig('default', { workers: options.workers ?? 2, inlineBudgetMs: 0, poolStartMs: 0 }));
+  const runner = new ParallelRunner(program.env, evalConfig('default', { workers: options.workers ?? 2, inlineBudgetMs: 0, poolStartMs: 0, copyUsPerAtom: 0 }));
   options.setup?.(runner);
   try {
     c.exitCode = await runner.run(new Parser(text, 'test.metta', program.env.tokens), {
