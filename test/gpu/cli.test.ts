@@ -17,8 +17,12 @@ beforeAll(async () => {
   if (!existsSync('dist/src/gpu/thread.js')) throw new Error('dist/ is not built: run npm run build (npm ci does it)');
 });
 
+/**
+ * Runs the command. `--workers 1` on both sides: a `--gpu on` run evaluates on its main thread
+ * anyway, and the comparison should not depend on the parallel runner's pool.
+ */
 function metta(args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, ['bin/metta.js', 'run', ...args], { encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, ['bin/metta.js', 'run', '--workers', '1', ...args], { encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
