@@ -27,11 +27,23 @@ export interface RunCommand {
   readonly saveState?: string | null;
 }
 
-export type Command = RunCommand | { readonly kind: 'help' } | { readonly kind: 'version' };
+/** `metta repl`, or `metta` with no file when standard input is a terminal (src/cli/repl.ts). */
+export interface ReplCommand {
+  readonly kind: 'repl';
+  readonly log: LogLevel | null;
+  /** `--max-steps N`: interpreter steps allowed for each !form. */
+  readonly maxSteps: number | null;
+  /** `--timeout S`: seconds allowed for each entry. */
+  readonly timeout: number | null;
+}
+
+export type Command = RunCommand | ReplCommand | { readonly kind: 'help' } | { readonly kind: 'version' };
 
 export class UsageError extends Error {}
 
 export const USAGE = `Usage: metta [run] FILE [options]
+       metta repl [--max-steps N] [--timeout S] [--log LEVEL]
+       metta            (no file, on a terminal: the REPL)
 
 Runs a MeTTa program: atoms are added to the space &self, each !form is
 evaluated and its results printed as one line [r1, r2, ...].
@@ -57,7 +69,12 @@ Ctrl-C stops the running !form the same way.
 Exit codes: 0 success, 1 a !form produced an error or a limit stopped the run,
 2 usage or parse error, 130 interrupted (Ctrl-C).`;
 
-export function parseArgs(argv: readonly string[]): Command {
+export interface ParseContext {
+  /** Standard input is a terminal: with no program file, start the REPL instead of failing. */
+  readonly stdinIsTty?: boolean;
+}
+
+export function parseArgs(argv: readonly string[], context: ParseContext = {}): Command {
   let file: string | null = null;
   let workers: number | null = null;
   let presetName: PresetName = 'default';
@@ -71,6 +88,8 @@ export function parseArgs(argv: readonly string[]): Command {
   let saveState: string | null = null;
   const args = [...argv];
   if (args[0] === 'run') args.shift();
+  const replAsked = args[0] === 'repl';
+  if (replAsked) args.shift();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -144,6 +163,15 @@ export function parseArgs(argv: readonly string[]): Command {
         if (file !== null) throw new UsageError(`expected one program file, got '${file}' and '${arg}'`);
         file = arg;
     }
+  }
+  if (replAsked || (file === null && context.stdinIsTty === true)) {
+    if (file !== null) throw new UsageError(`the REPL takes no program file, got '${file}'`);
+    const runOnly = [
+      workers !== null && '--workers', presetName !== 'default' && '--preset', metrics && '--metrics', gpu !== 'auto' && '--gpu',
+      keepGoing && '--keep-going', loadState !== null && '--load-state', saveState !== null && '--save-state',
+    ].filter((f): f is string => f !== false);
+    if (runOnly.length > 0) throw new UsageError(`not available in the REPL: ${runOnly.join(', ')}`);
+    return { kind: 'repl', log: logLevel, maxSteps, timeout };
   }
   if (file === null) throw new UsageError('no program file given');
   return { kind: 'run', file, workers, preset: presetName, metrics, gpu, keepGoing, log: logLevel, maxSteps, timeout, loadState, saveState };

@@ -24,7 +24,7 @@ const processIo: CliIo = {
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   let command: Command;
   try {
-    command = parseArgs(argv);
+    command = parseArgs(argv, { stdinIsTty: io === processIo && process.stdin.isTTY === true });
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`metta: ${e.message}\n\n${USAGE}\n`);
@@ -42,6 +42,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   }
   const envLevel = process.env['METTA_LOG'];
   const logLevel = command.log ?? (envLevel !== undefined && isLogLevel(envLevel) ? envLevel : 'off');
+  if (command.kind === 'repl') {
+    const { runReplCommand } = await import('./repl.js');
+    return runReplCommand(command, logLevel, io === processIo ? null : io);
+  }
 
   let text: string;
   try {
