@@ -1,6 +1,6 @@
 // Library entry point: atoms and the reader/printer, the space and matchers, the interpreter's
-// environment, programs (sequential and parallel), MettaState with its binary form, EvalConfig.
-// (The `Engine` facade of the embedding API is still to come.)
+// environment, programs (sequential and parallel), MettaState with its binary form, EvalConfig,
+// and the embedding facade `Engine` (docs/api.md).
 export * from './core/index.js';
 export * from './space/index.js';
 export * from './cpu/index.js';
@@ -9,3 +9,4 @@ export * from './runner/index.js';
 export { evalConfig, type EvalConfig, type GpuMode, preset, PRESET_NAMES, type PresetName } from './runner/eval-config.js';
 export { ParallelRunner, formatMetrics } from './runner/parallel.js';
 export { main } from './cli/main.js';
+export { Engine, EngineClosedError, type EngineOptions, type FormResult, type QueryAnswer, type RunResult } from './api/engine.js';
