@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { closeGpu } from '../../src/gpu/index.js';
-import { gpuAdapter } from './helpers.js';
+import { gpuAdapter, noGpu } from './helpers.js';
 
 let adapter: string | null = null;
 beforeAll(async () => {
@@ -38,7 +38,7 @@ function kbProgram(): string {
 
 describe('metta run --gpu on|off', () => {
   it('prints byte-identical output, with the matches batched on the GPU', (ctx) => {
-    if (adapter === null) return ctx.skip();
+    if (adapter === null) return noGpu(ctx);
     const file = join(mkdtempSync(join(tmpdir(), 'metta-gpu-')), 'kb.metta');
     writeFileSync(file, kbProgram());
     for (const program of ['examples/kb.metta', file]) {

@@ -12,7 +12,7 @@ import { closeGpu, GpuMatcher } from '../../src/gpu/index.js';
 import { AtomSpace, type SpaceView } from '../../src/space/index.js';
 import { type PatternSpec, patternSpecArb, resolvePatternSpec, storedAtomArb } from '../space/arbitraries.js';
 import { expectSameHits } from './compare.js';
-import { gpuAdapter } from './helpers.js';
+import { gpuAdapter, noGpu } from './helpers.js';
 
 const SEED = Number(process.env['GPU_DIFF_SEED'] ?? 20_250_707);
 const LONG = process.env['GPU_LONG'] === '1';
@@ -59,7 +59,7 @@ function fill(atoms: readonly Atom[], dupes: readonly number[]): { space: AtomSp
 
 describe('GPU matcher = CPU matcher (differential, fast-check)', () => {
   it(`random spaces, frozen (${RUNS.frozen} cases)`, async (ctx) => {
-    if (adapter === null) return ctx.skip();
+    if (adapter === null) return noGpu(ctx);
     await fc.assert(
       fc.asyncProperty(atomsArb, fc.array(fc.nat(), { maxLength: 6 }), patternsArb, async (atoms, dupes, specs) => {
         const { space, added } = fill(atoms, dupes);
@@ -70,7 +70,7 @@ describe('GPU matcher = CPU matcher (differential, fast-check)', () => {
   });
 
   it(`atoms removed after the snapshot: dead ids in the trie (${RUNS.removed} cases)`, async (ctx) => {
-    if (adapter === null) return ctx.skip();
+    if (adapter === null) return noGpu(ctx);
     await fc.assert(
       fc.asyncProperty(atomsArb, fc.array(fc.nat(), { maxLength: 8 }), patternsArb, async (atoms, removals, specs) => {
         const { space, added } = fill(atoms, []);
@@ -85,7 +85,7 @@ describe('GPU matcher = CPU matcher (differential, fast-check)', () => {
   });
 
   it(`many patterns per batch (64-256) against one space (${RUNS.batched} cases)`, async (ctx) => {
-    if (adapter === null) return ctx.skip();
+    if (adapter === null) return noGpu(ctx);
     await fc.assert(
       fc.asyncProperty(
         fc.array(storedAtomArb, { minLength: 1, maxLength: 60 }),

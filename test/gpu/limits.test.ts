@@ -8,7 +8,7 @@ import { CompiledPattern, matchBatch } from '../../src/cpu/index.js';
 import { acquireGpu, closeGpu, type CompactMatches, GpuDeviceLostError, GpuError, GpuMatcher, KERNEL_MAX_DEPTH, KERNEL_MAX_VARS } from '../../src/gpu/index.js';
 import { AtomSpace, type SpaceView } from '../../src/space/index.js';
 import { expectSameHits } from './compare.js';
-import { gpuAdapter, parseAll } from './helpers.js';
+import { gpuAdapter, noGpu, parseAll } from './helpers.js';
 
 const LONG = process.env['GPU_LONG'] === '1';
 let adapter: string | null = null;
@@ -45,7 +45,7 @@ function list(n: number, from = 0): Atom {
 
 describe('GPU matcher edge cases (compared with the CPU matcher)', () => {
   it('empty space, empty results, a pattern matching every atom', async (ctx) => {
-    if (adapter === null) return ctx.skip();
+    if (adapter === null) return noGpu(ctx);
     const empty = new AtomSpace();
     const c1 = await same(empty.snapshot(), parseAll('$x (a $y) b'));
     expect(c1.metrics.results).toBe(0);
@@ -56,7 +56,7 @@ describe('GPU matcher edge cases (compared with the CPU matcher)', () => {
   });
 
   it('deep nesting up to the kernel depth, and beyond it on the CPU (reported in metrics)', async (ctx) => {
-    if (adapter === null) return ctx.skip();
+    if (adapter === null) return noGpu(ctx);
     // (f^d x) has 2d + 1 tokens: d = 31 fits 64 tokens; (g (f^40 x)) has 83 and does not. A walk
     // falls back only when it reaches the deep atom.
     const space = spaceOf([nested(10, sym('x')), nested(31, sym('x')), expr([sym('g'), nested(40, sym('x'))]), nested(31, variable('v'))]);
@@ -71,7 +71,7 @@ describe('GPU matcher edge cases (compared with the CPU matcher)', () => {
   });
 
   it('lists and wide expressions: within the kernel depth on the GPU, longer ones on the CPU', async (ctx) => {
-    if (adapter === null) return ctx.skip();
+    if (adapter === null) return noGpu(ctx);
     // A list of n ints has 3n + 1 tokens: 20 elements fit the kernel's 64, 30 do not.
     const wide = (n: number): Atom => expr(Array.from({ length: n }, (_, i) => int(i)));
     const short = spaceOf([list(20), list(20, 1), list(3), wide(60), expr([sym('w'), wide(50)])]);
@@ -92,7 +92,7 @@ describe('GPU matcher edge cases (compared with the CPU matcher)', () => {
   });
 
   it(`many variables: ${KERNEL_MAX_VARS} on the GPU, more on the CPU; stored variables bind`, async (ctx) => {
-    if (adapter === null) return ctx.skip();
+    if (adapter === null) return noGpu(ctx);
     const vars = (n: number, prefix: string): Atom[] => Array.from({ length: n }, (_, i) => variable(`${prefix}${i}`));
     const space = spaceOf([
       expr([sym('t'), ...Array.from({ length: 20 }, (_, i) => int(i))]),
@@ -110,7 +110,7 @@ describe('GPU matcher edge cases (compared with the CPU matcher)', () => {
   });
 
   it('splits batches transparently under tiny limits (bindings of 4 KiB, 1 workgroup per dispatch)', async (ctx) => {
-    if (adapter === null) return ctx.skip();
+    if (adapter === null) return noGpu(ctx);
     const facts: Atom[] = [];
     for (let i = 0; i < 300; i++) facts.push(expr([sym('edge'), sym(`n${i % 17}`), sym(`n${(i * 7) % 23}`)]));
     const view = spaceOf(facts).snapshot();
@@ -126,7 +126,7 @@ describe('GPU matcher edge cases (compared with the CPU matcher)', () => {
   });
 
   it("creates fresh variables in the CPU matcher's order (so they get the same names)", async (ctx) => {
-    if (adapter === null) return ctx.skip();
+    if (adapter === null) return noGpu(ctx);
     // At the concrete `b` the walk meets two stored-variable children ($y and the repeated $x):
     // the CPU visits them in descending token order, so id 1 gets its fresh variables first.
     const space = spaceOf(parseAll('(f $x $y $z) (f $x $x $z) (f c b $z) (f $x b $w)'));
@@ -136,7 +136,7 @@ describe('GPU matcher edge cases (compared with the CPU matcher)', () => {
   });
 
   it('re-uses the uploaded trie until the space changes', async (ctx) => {
-    if (adapter === null) return ctx.skip();
+    if (adapter === null) return noGpu(ctx);
     const space = spaceOf(parseAll('(a 1) (a 2)'));
     const m = new GpuMatcher();
     expect((await same(space.snapshot(), parseAll('(a $x)'), m)).metrics.trieUploaded).toBe(true);
@@ -148,7 +148,7 @@ describe('GPU matcher edge cases (compared with the CPU matcher)', () => {
   });
 
   it(`a space of ${LONG ? '1,000,000' : '200,000'} atoms`, async (ctx) => {
-    if (adapter === null) return ctx.skip();
+    if (adapter === null) return noGpu(ctx);
     const n = LONG ? 1_000_000 : 200_000;
     const space = new AtomSpace();
     for (let i = 0; i < n; i++) space.add(expr([sym('edge'), sym(`n${i % 1000}`), sym(`n${(i * 7919) % 1009}`)]));
@@ -164,7 +164,7 @@ describe('GPU matcher edge cases (compared with the CPU matcher)', () => {
 
 describe('GPU device loss', () => {
   it('destroying the device mid-batch gives a typed error, no hang, and the next batch gets a new device', async (ctx) => {
-    if (adapter === null) return ctx.skip();
+    if (adapter === null) return noGpu(ctx);
     const view = spaceOf(parseAll('(a 1) (a 2) (b 3)')).snapshot();
     const pats = parseAll('(a $x) ($p $q)');
     for (const stage of ['count', 'write'] as const) {
