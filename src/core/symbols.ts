@@ -1,25 +1,59 @@
-// Process-wide symbol interning: every symbol name gets a small integer id, the payload of the
-// symbol token in the flat trie encoding. Ids are dense and never reused.
+// Symbol interning: every symbol name gets a small integer id, the payload of the symbol token in
+// the flat trie encoding. Ids are dense and never reused.
+//
+// The table lives in shared memory (shared-intern.ts): a worker thread started with the tables of
+// the thread that made it (`sharedTablesForWorker`, passed as `workerData.mettaTables`) attaches
+// to them when this module loads, before any symbol is interned, so both threads give every name
+// the same id and can read each other's token strings and tries as they are.
 
+import { workerData } from 'node:worker_threads';
+import { type SharedInternHandles, SharedInternTable } from './shared-intern.js';
+
+/** The tables a worker thread needs to share ids with its parent (see `sharedTablesForWorker`). */
+export interface SharedTables {
+  readonly symbols: SharedInternHandles;
+  readonly grounded: SharedInternHandles;
+}
+
+function inherited(): SharedTables | null {
+  const data = workerData as { mettaTables?: SharedTables } | null | undefined;
+  return data?.mettaTables ?? null;
+}
+
+export const inheritedTables = inherited();
+
+const table = inheritedTables !== null ? SharedInternTable.attach(inheritedTables.symbols) : SharedInternTable.create();
 const idsByName = new Map<string, number>();
 const names: string[] = [];
 
 export function internSymbolName(name: string): number {
   let id = idsByName.get(name);
   if (id === undefined) {
-    id = names.length;
-    names.push(name);
+    id = table.intern(name);
+    names[id] = name;
     idsByName.set(name, id);
   }
   return id;
 }
 
 export function symbolName(id: number): string {
-  const name = names[id];
-  if (name === undefined) throw new RangeError(`unknown symbol id ${id}`);
+  let name = names[id];
+  if (name === undefined) {
+    // Interned by another thread sharing the table.
+    const shared = table.keyOf(id);
+    if (shared === null) throw new RangeError(`unknown symbol id ${id}`);
+    name = shared;
+    names[id] = name;
+    idsByName.set(name, id);
+  }
   return name;
 }
 
+/** Ids handed out so far, by every thread sharing the table. */
 export function symbolCount(): number {
-  return names.length;
+  return table.count();
+}
+
+export function symbolTableHandles(): SharedInternHandles {
+  return table.handles;
 }

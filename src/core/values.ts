@@ -165,3 +165,20 @@ export function quoteString(s: string): string {
   }
   return out + '"';
 }
+
+/** The plain value whose `internKey()` is `key` (the inverse of `internKey`), or null. */
+export function valueFromInternKey(key: string): IntAtom | FloatAtom | StringAtom | BoolAtom | null {
+  const rest = key.slice(1);
+  switch (key[0]) {
+    case 'i':
+      return /^-?\d+$/.test(rest) ? int(Number.isSafeInteger(Number(rest)) ? Number(rest) : BigInt(rest)) : null;
+    case 'f':
+      return float(rest === 'inf' ? Infinity : rest === '-inf' ? -Infinity : Number(rest));
+    case 's':
+      return str(rest);
+    case 'b':
+      return rest === 'T' ? BoolAtom.TRUE : rest === 'F' ? BoolAtom.FALSE : null;
+    default:
+      return null;
+  }
+}

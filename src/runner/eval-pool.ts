@@ -7,6 +7,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import workerpool from 'workerpool';
 import { log } from '../core/log.js';
+import { type SharedTables, symbolTableHandles } from '../core/symbols.js';
+import { groundedTable } from '../space/encoding.js';
 import type { EvalConfig } from './eval-config.js';
 import type { AlternativeResult, AlternativeTask, EvalTask, EvalTaskResult } from './eval-task.js';
 
@@ -69,6 +71,9 @@ export class EvalPool {
         // then decides how many are kept busy.
         minWorkers: this.config.maxWorkers,
         maxWorkers: this.config.maxWorkers,
+        // The workers intern symbols and values in this thread's tables, so token strings and
+        // tries mean the same in both (core/symbols.ts reads this when it loads).
+        workerThreadOpts: { workerData: { mettaTables: { symbols: symbolTableHandles(), grounded: groundedTable.handles() } satisfies SharedTables } },
       });
       log('debug', `worker pool started: ${this.config.minWorkers}..${this.config.maxWorkers} workers`);
     }

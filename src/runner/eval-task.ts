@@ -6,12 +6,48 @@ export interface CapturedText {
   readonly text: string;
 }
 
-export interface EvalTask {
-  /** Identifies the environment the bytes hold; the worker rebuilds its copy when it changes. */
+/**
+ * What a worker needs to rebuild its copy of the environment, the same object for every task of
+ * one epoch. `&self` is not copied: its trie and its store's arrays are in shared memory and the
+ * worker reads them as they are (zero-copy); symbol and grounded-value ids are the same in both
+ * threads (shared intern tables). The rest of the environment (other spaces, states, tokens,
+ * settings, modules) travels serialized, and the few small lists of `&self` (recent ids, variable
+ * names) as JSON, both in shared buffers written once per epoch.
+ */
+export interface WorkerSync {
+  /** Identifies the environment; the worker rebuilds its copy when it changes. */
   readonly epoch: string;
-  /** The serialized environment (serialize.ts), shared, not copied, with every task. */
+  /** serializeForWorkers(env) bytes. */
   readonly environment: SharedArrayBuffer;
   readonly environmentLength: number;
+  /** JSON of SelfMeta. */
+  readonly meta: SharedArrayBuffer;
+  readonly metaLength: number;
+  /** `&self`'s frozen trie and store arrays (shared memory: references, not copies). */
+  readonly trieTok: Uint32Array;
+  readonly trieChildStart: Uint32Array;
+  readonly storeTokens: Uint32Array;
+  readonly storeOffsets: Uint32Array;
+  readonly storeAlive: Uint8Array;
+}
+
+/** The small parts of `&self`'s shared description, and the copied objects' grounded ids. */
+export interface SelfMeta {
+  readonly nodeCount: number;
+  readonly atomCount: number;
+  readonly trieBytes: number;
+  readonly recent: readonly number[];
+  readonly idCount: number;
+  readonly liveCount: number;
+  readonly tokenCount: number;
+  readonly names: readonly (readonly [number, readonly string[]])[];
+  readonly serial: number;
+  readonly version: number;
+  readonly tokenIds: readonly number[];
+}
+
+export interface EvalTask {
+  readonly sync: WorkerSync;
   /** The `!` form's source text, read again with the copy's tokens. */
   readonly source: string;
   readonly file: string;
@@ -34,9 +70,7 @@ export type EvalTaskResult =
 
 /** One alternative of a fanned-out evaluation (machine `fanout` requests, see fan-out.ts). */
 export interface AlternativeTask {
-  readonly epoch: string;
-  readonly environment: SharedArrayBuffer;
-  readonly environmentLength: number;
+  readonly sync: WorkerSync;
   /** atom-wire: the alternative's atom, its bindings, then the expected type. */
   readonly wire: (string | number)[];
   readonly depth: number;

@@ -1,7 +1,9 @@
 // The pool worker: evaluates one `!` form speculatively against its copy of the environment.
 //
-// The copy is rebuilt from the serialized environment whenever the main thread's epoch moves (the
-// bytes arrive in a SharedArrayBuffer, so a task carries a reference, not a copy). Evaluation is
+// The copy is rebuilt whenever the main thread's epoch moves: `&self` over the parent's trie and
+// store arrays in shared memory (zero-copy; symbol and value ids are shared, see core/symbols.ts),
+// the rest of the environment from serialized bytes (also in shared memory: a task carries
+// references, not copies). Evaluation is
 // speculative: the first built-in that would write (effects.ts) stops it and the form is handed
 // back to run on the main thread, so the copy never changes and never drifts from the original.
 // `println!`/`trace!` text is captured and returned with the results, to be printed in order.
@@ -13,20 +15,43 @@ import { formatResults } from '../core/printer.js';
 import type { Environment } from '../eval/environment.js';
 import { evaluateNow, evaluateTopLevel, EvaluationStopped, isError, SpeculationAborted } from '../eval/index.js';
 import { NotShippable, readAtom, readBindings, type Wire, writeAtom, writeBindings } from './atom-wire.js';
-import { deserializeState } from './serialize.js';
-import type { AlternativeResult, AlternativeTask, CapturedText, EvalTask, EvalTaskResult } from './eval-task.js';
+import { deserializeForWorker } from './serialize.js';
+import { AtomSpace } from '../space/atom-space.js';
+import { SpaceAtom } from '../eval/objects.js';
+import type { AlternativeResult, AlternativeTask, CapturedText, EvalTask, EvalTaskResult, SelfMeta } from './eval-task.js';
 
 let replica: { epoch: string; env: Environment; captured: CapturedText[] } | null = null;
 
+const decoder = new TextDecoder();
+
+/** This worker's copy of the environment for the task's epoch (rebuilt when the epoch moves). */
 function replicaFor(task: EvalTask | AlternativeTask): { env: Environment; captured: CapturedText[] } {
-  if (replica === null || replica.epoch !== task.epoch) {
-    const state = deserializeState(new Uint8Array(task.environment, 0, task.environmentLength));
-    const env = state.environment;
+  const sync = task.sync;
+  if (replica === null || replica.epoch !== sync.epoch) {
+    const meta = JSON.parse(decoder.decode(new Uint8Array(sync.meta, 0, sync.metaLength))) as SelfMeta;
+    const self = new SpaceAtom(
+      AtomSpace.replica({
+        trie: { tok: sync.trieTok, childStart: sync.trieChildStart, nodeCount: meta.nodeCount, atomCount: meta.atomCount, byteLength: meta.trieBytes },
+        recent: meta.recent,
+        store: {
+          tokens: sync.storeTokens,
+          offsets: sync.storeOffsets,
+          alive: sync.storeAlive,
+          idCount: meta.idCount,
+          liveCount: meta.liveCount,
+          tokenCount: meta.tokenCount,
+          names: meta.names,
+        },
+        serial: meta.serial,
+        version: meta.version,
+      }),
+    );
+    const env = deserializeForWorker(new Uint8Array(sync.environment, 0, sync.environmentLength), meta.tokenIds, self);
     const captured: CapturedText[] = [];
     // The state's sink forwards println!/trace! text to whoever set `emit`.
     (env.output as unknown as { emit: ((r: CapturedText) => void) | null }).emit = (r) => captured.push(r);
     env.speculative = true;
-    replica = { epoch: task.epoch, env, captured };
+    replica = { epoch: sync.epoch, env, captured };
   }
   return replica;
 }

@@ -19,7 +19,7 @@ import { evaluateNow, EvaluationStopped, Machine, type PendingQuery, type Result
 import { NotShippable, readAtom, readBindings, type Wire, writeAtom, writeBindings } from './atom-wire.js';
 import type { EvalConfig } from './eval-config.js';
 import type { EvalPool } from './eval-pool.js';
-import type { AlternativeTask } from './eval-task.js';
+import type { AlternativeTask, WorkerSync } from './eval-task.js';
 
 /** Calls this deep or shallower may fan out (deeper alternatives are usually too small to ship). */
 const FAN_OUT_DEPTH = 6;
@@ -30,7 +30,7 @@ export interface FanOutContext {
   readonly config: EvalConfig;
   readonly interruptFlag: Int32Array;
   /** The environment's bytes for the workers, serialized again only when it changed. */
-  sync(): { buffer: SharedArrayBuffer; length: number; epoch: string };
+  sync(): WorkerSync;
   /** Atoms a pool use would copy now (0 while the workers' copy is current). */
   staleAtoms(): number;
   readonly stats: { fanOuts: number; shipped: number; handedBack: number };
@@ -71,15 +71,13 @@ async function alternatives(ctx: FanOutContext, q: Extract<PendingQuery, { kind:
     for (const alt of rest) out.push(here(alt));
     return out;
   }
-  const { buffer, length, epoch } = synced;
+  const sync = synced;
   ctx.stats.fanOuts++;
   ctx.stats.shipped += rest.length;
   const remainingMs = env.settings.deadline === null ? null : Math.max(0, env.settings.deadline - performance.now());
   const pending = wires.map((wire) => {
     const task: AlternativeTask = {
-      epoch,
-      environment: buffer,
-      environmentLength: length,
+      sync,
       wire,
       depth: q.depth,
       maxSteps: env.settings.maxSteps,

@@ -22,10 +22,10 @@ import { errorAtom } from '../eval/builtin.js';
 import type { Environment } from '../eval/environment.js';
 import type { EvalConfig } from './eval-config.js';
 import { EvalPool } from './eval-pool.js';
-import type { EvalTask, EvalTaskResult } from './eval-task.js';
+import type { EvalTask, EvalTaskResult, SelfMeta, WorkerSync } from './eval-task.js';
 import { ExitCode } from './exit-code.js';
 import { evaluateFannedOut, type FanOutContext } from './fan-out.js';
-import { serializeState, StateSerializeError } from './serialize.js';
+import { serializeForWorkers, StateSerializeError } from './serialize.js';
 import {
   emitStopped,
   type ItemOutcome,
@@ -75,7 +75,7 @@ interface BatchForm {
 export class ParallelRunner {
   private readonly pool: EvalPool;
   private readonly session = randomUUID();
-  private synced: { epoch: string; buffer: SharedArrayBuffer; length: number } | null = null;
+  private synced: WorkerSync | null = null;
   readonly metrics: RunMetrics = { batches: [], syncs: 0, syncBytes: 0, faults: 0, retries: 0 };
   /** Test hook: fault injection for the forms whose text contains the key. */
   injectFaults: { readonly match: string; readonly fault: 'throw' | 'crash'; times: number } | null = null;
@@ -221,7 +221,7 @@ export class ParallelRunner {
       log('debug', `batch stays on the main thread: ${e.message}`);
       return this.runAllHere(forms, options, metrics);
     }
-    const { buffer, length, epoch } = synced;
+    const sync = synced;
     const remainingMs = this.env.settings.deadline === null ? null : Math.max(0, this.env.settings.deadline - performance.now());
     // Ill-typed forms (pragma! type-check auto) are answered here, before anything is dispatched.
     const rejectedAt = new Map<number, ItemOutcome>();
@@ -233,9 +233,7 @@ export class ParallelRunner {
         return null;
       }
       const task: EvalTask = {
-        epoch,
-        environment: buffer,
-        environmentLength: length,
+        sync,
         source: this.sourceOf(form),
         file: form.item.position.file,
         maxSteps: this.env.settings.maxSteps,
@@ -344,19 +342,46 @@ export class ParallelRunner {
     return this.synced !== null && this.synced.epoch === this.epoch() ? 0 : this.env.self.space.size;
   }
 
-  /** The environment serialized for the workers; serialized again only after it changed. */
-  private sync(): { buffer: SharedArrayBuffer; length: number; epoch: string } {
+  /** What the workers need for the current epoch (eval-task.ts WorkerSync); made again only after a change. */
+  private sync(): WorkerSync {
     const epoch = this.epoch();
     if (this.synced === null || this.synced.epoch !== epoch) {
-      const bytes = serializeState({ source: [], text: null, file: '<batch>', environment: this.env, output: [], exitCode: ExitCode.Ok });
-      const buffer = new SharedArrayBuffer(bytes.length);
-      new Uint8Array(buffer).set(bytes);
-      this.synced = { epoch, buffer, length: bytes.length };
+      const { bytes, tokenIds } = serializeForWorkers(this.env);
+      // Workers should find `&self` indexed: a long list of atoms added since the last freeze is
+      // frozen into the trie first (main benefits as well); a short one travels as ids.
+      if (this.env.self.space.view().recent.length > SHIPPED_RECENT_LIMIT) this.env.self.space.snapshot();
+      const self = this.env.self.space.share();
+      const meta: SelfMeta = {
+        nodeCount: self.trie.nodeCount,
+        atomCount: self.trie.atomCount,
+        trieBytes: self.trie.byteLength,
+        recent: self.recent,
+        idCount: self.store.idCount,
+        liveCount: self.store.liveCount,
+        tokenCount: self.store.tokenCount,
+        names: self.store.names,
+        serial: self.serial,
+        version: self.version,
+        tokenIds,
+      };
+      const metaBytes = new TextEncoder().encode(JSON.stringify(meta));
+      this.synced = {
+        epoch,
+        environment: inShared(bytes),
+        environmentLength: bytes.length,
+        meta: inShared(metaBytes),
+        metaLength: metaBytes.length,
+        trieTok: self.trie.tok,
+        trieChildStart: self.trie.childStart,
+        storeTokens: self.store.tokens,
+        storeOffsets: self.store.offsets,
+        storeAlive: self.store.alive,
+      };
       this.metrics.syncs++;
-      this.metrics.syncBytes += bytes.length;
-      log('debug', `environment copied for the workers: ${bytes.length} bytes (epoch ${epoch})`);
+      this.metrics.syncBytes += bytes.length + metaBytes.length;
+      log('debug', `environment for the workers (epoch ${epoch}): &self shared in place (${self.store.liveCount} atoms, ${self.trie.byteLength} trie bytes), the rest copied: ${bytes.length} + ${metaBytes.length} bytes`);
     }
-    return { ...this.synced };
+    return this.synced;
   }
 
   /** Fan-outs of alternatives within one form (fan-out.ts). */
@@ -371,6 +396,15 @@ export class ParallelRunner {
   async close(): Promise<void> {
     await this.pool.close();
   }
+}
+
+/** Atoms added since the last freeze that workers may receive as a list instead of in the trie. */
+const SHIPPED_RECENT_LIMIT = 256;
+
+function inShared(bytes: Uint8Array): SharedArrayBuffer {
+  const buffer = new SharedArrayBuffer(bytes.length);
+  new Uint8Array(buffer).set(bytes);
+  return buffer;
 }
 
 function rejectIllTypedQuietly(env: Environment, item: TopLevelItem): boolean {

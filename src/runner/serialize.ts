@@ -28,6 +28,7 @@ import { Prng, RandomGeneratorAtom } from '../eval/builtins/random.js';
 import type { Environment } from '../eval/environment.js';
 import { BindingsAtom, SpaceAtom, StateAtom } from '../eval/objects.js';
 import { AtomSpace } from '../space/atom-space.js';
+import { groundedTable } from '../space/encoding.js';
 import { BinaryReader, BinaryWriter, crc32, StateFormatError } from './binary.js';
 import { ExitCode } from './exit-code.js';
 import { assertUsable, type MettaState, newStateEnvironment, type OutputRecord, type SourceItem } from './state.js';
@@ -240,7 +241,7 @@ function section(body: BinaryWriter, id: number, content: BinaryWriter): void {
   body.raw(content.finish());
 }
 
-function encode(state: MettaState, opaque: GroundedAtom[] | null): Uint8Array {
+function encode(state: MettaState, opaque: GroundedAtom[] | null, workers: { tokenIds: number[] } | null = null): Uint8Array {
   const env = state.environment;
   const enc = new Encoder(env, opaque);
   enc.objectRef(env.self);
@@ -312,7 +313,12 @@ function encode(state: MettaState, opaque: GroundedAtom[] | null): Uint8Array {
   // Contents last among the atom writers: writing them discovers further objects, appended to the
   // queue and written in turn, so contents appear in index order.
   const contents = new BinaryWriter();
-  for (let i = 0; i < enc.objects.length; i++) enc.contents(contents, i);
+  for (let i = 0; i < enc.objects.length; i++) {
+    // A copy for workers leaves `&self` (object 0) out: they read it in shared memory.
+    if (i === 0 && workers !== null) contents.varuint(0);
+    else enc.contents(contents, i);
+  }
+  if (workers !== null) workers.tokenIds = enc.objects.map((o) => o.tokenId);
 
   const loaded = new BinaryWriter();
   const loadedEntries: [number, string[]][] = [];
@@ -561,12 +567,12 @@ function readSections(bytes: Uint8Array, start: number, end: number, readers: ((
   if (outer.pos !== outer.end) outer.fail(`${outer.end - outer.pos} bytes after the last section`);
 }
 
-function decode(bytes: Uint8Array, opaque: readonly GroundedAtom[] | null): MettaState {
+function decode(bytes: Uint8Array, opaque: readonly GroundedAtom[] | null, worker: { self: SpaceAtom; tokenIds: readonly number[] } | null = null): MettaState {
   const { start, end, flags } = checkEnvelope(bytes);
   if ((flags & FLAG_OPAQUE) !== 0 && opaque === null) {
     throw new StateFormatError('an in-memory copy made by cloneState, not a saved state', 10);
   }
-  const env = newStateEnvironment();
+  const env = newStateEnvironment(worker === null ? {} : { self: worker.self });
   const dec = new Decoder(env, opaque);
   let file = '<input>';
   let text: string | null = null;
@@ -759,6 +765,13 @@ function decode(bytes: Uint8Array, opaque: readonly GroundedAtom[] | null): Mett
     throw new StateFormatError(`fresh variable mark ${mark} does not match the largest fresh variable number in the state (${dec.maxFresh})`, markAt);
   }
   reserveFresh(mark);
+  if (worker !== null) {
+    // The copies take their originals' grounded ids: atoms in the shared `&self` refer to them so.
+    dec.objects.forEach((obj, i) => {
+      const id = worker.tokenIds[i] ?? -1;
+      if (id >= 0 && obj !== null) groundedTable.adopt(id, obj);
+    });
+  }
   return { source, text, file, environment: env, output, exitCode };
 }
 
@@ -768,6 +781,22 @@ function decode(bytes: Uint8Array, opaque: readonly GroundedAtom[] | null): Mett
  */
 function reserveFresh(mark: number): void {
   advanceFreshCount(mark);
+}
+
+/**
+ * The environment for the parallel runner's workers: everything but the contents of `&self`, which
+ * they read in shared memory (AtomSpace.share / replica), plus each object's grounded id, so that
+ * a worker's copy of a space or state encodes to the same token as the original.
+ */
+export function serializeForWorkers(env: Environment): { bytes: Uint8Array; tokenIds: number[] } {
+  const workers = { tokenIds: [] as number[] };
+  const bytes = encode({ source: [], text: null, file: '<workers>', environment: env, output: [], exitCode: ExitCode.Ok }, null, workers);
+  return { bytes, tokenIds: workers.tokenIds };
+}
+
+/** A worker's copy of the environment `serializeForWorkers` wrote, with `self` as `&self`. */
+export function deserializeForWorker(bytes: Uint8Array, tokenIds: readonly number[], self: SpaceAtom): Environment {
+  return decode(bytes, null, { self, tokenIds }).environment;
 }
 
 /** Reads bytes written by serializeState; throws StateFormatError for anything else. */

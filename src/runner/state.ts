@@ -14,6 +14,7 @@ import type { Atom } from '../core/atoms.js';
 import { MettaSyntaxError, type SourcePosition } from '../core/errors.js';
 import { Parser, type TopLevelItem } from '../core/parser.js';
 import { Environment, type OutputSink } from '../eval/environment.js';
+import type { SpaceAtom } from '../eval/objects.js';
 import { installStdlib } from '../eval/index.js';
 import { ExitCode } from './exit-code.js';
 import { type ItemSource, runSequential } from './top-level.js';
@@ -79,11 +80,13 @@ export interface EnvironmentOptions {
   readonly currentDir?: string;
   /** Extra folders `import!` searches. */
   readonly includePaths?: readonly string[];
+  /** The space `&self` stands for (a worker's replica of its parent's, see serialize.ts). */
+  readonly self?: SpaceAtom;
 }
 
 /** A fresh environment with the standard library, whose output a state run captures. */
 export function newStateEnvironment(options: EnvironmentOptions = {}): Environment {
-  const env = new Environment(new StateSink(), { currentDir: options.currentDir });
+  const env = new Environment(new StateSink(), { currentDir: options.currentDir, ...(options.self !== undefined ? { space: options.self } : {}) });
   installStdlib(env);
   if (options.includePaths !== undefined) env.includePaths.push(...options.includePaths);
   return env;

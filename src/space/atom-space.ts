@@ -7,7 +7,7 @@
 
 import type { Atom } from '../core/atoms.js';
 import { atomEquals } from '../core/equality.js';
-import { AtomStore } from './atom-store.js';
+import { AtomStore, type SharedStore } from './atom-store.js';
 import { encodeAtom } from './encoding.js';
 import { buildFlatTrie, emptyFlatTrie, type FlatTrie, idsWithTokens } from './flat-trie.js';
 
@@ -31,8 +31,40 @@ const RECENT_LIMIT = 4096;
 let spaceCounter = 0;
 const NO_RECENT: readonly number[] = Object.freeze([]);
 
+/** A space as another thread reads it without copies (`AtomSpace.share` / `AtomSpace.replica`). */
+export interface SharedSpace {
+  readonly trie: FlatTrie;
+  readonly recent: readonly number[];
+  readonly store: SharedStore;
+  readonly serial: number;
+  readonly version: number;
+}
+
 export class AtomSpace {
-  readonly store = new AtomStore();
+  readonly store: AtomStore = new AtomStore();
+  /** A replica of another thread's space: matching and reading only. */
+  private readOnly = false;
+
+  /**
+   * The current contents for another thread: the frozen trie and the store's arrays are shared,
+   * not copied (only the short recent list and the variable names are).
+   */
+  share(): SharedSpace {
+    const view = this.view();
+    return { trie: view.trie, recent: view.recent, store: this.store.share(), serial: this.serial, version: this.writes };
+  }
+
+  /** A read-only space over what another thread shared; it prints and versions as the original. */
+  static replica(shared: SharedSpace): AtomSpace {
+    const space = new AtomSpace(shared.serial);
+    (space as { store: AtomStore }).store = AtomStore.fromShared(shared.store);
+    space.trie = shared.trie;
+    space.recent = [...shared.recent];
+    space.writes = shared.version;
+    space.frozenAt = shared.version;
+    space.readOnly = true;
+    return space;
+  }
   constructor(
     /**
      * The number the space prints with (`GroundingSpace-N`). An environment numbers its own spaces
@@ -60,6 +92,7 @@ export class AtomSpace {
 
   /** Adds one copy of `atom`; returns its insertion id. */
   add(atom: Atom): number {
+    if (this.readOnly) throw new Error('this space is a read-only replica of another thread\'s');
     const id = this.store.add(atom);
     this.recent.push(id);
     this.writes++;
@@ -82,6 +115,7 @@ export class AtomSpace {
 
   /** Removes the atom with insertion id `id`; false if it is not present. */
   removeId(id: number): boolean {
+    if (this.readOnly) throw new Error('this space is a read-only replica of another thread\'s');
     if (!this.store.remove(id)) return false;
     const at = this.recent.indexOf(id);
     if (at >= 0) this.recent.splice(at, 1);
@@ -121,12 +155,14 @@ export class AtomSpace {
     return { trie: this.trie, recent: [], store: this.store, version: this.writes };
   }
 
+  /** Rebuilds the trie from the store (also on a replica: it reads the shared store, writes nothing shared). */
   private freeze(): void {
     const { tokens, offsets } = this.store.rawTokens();
     this.trie = buildFlatTrie(tokens, offsets, this.store.liveIds());
     this.recent = [];
     this.deadInTrie = 0;
     this.frozenAt = this.writes;
+    this.lastView = null; // a view of the same contents, but without the new trie
   }
 }
 

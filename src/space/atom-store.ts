@@ -7,15 +7,69 @@ import { decodeAtom, encodeInto, namedVariables } from './encoding.js';
 
 const NO_NAMES: readonly string[] = [];
 
+/**
+ * A store's arrays as another thread reads them (zero-copy: the arrays are in shared memory), with
+ * the counts of the moment it was taken. Ids below `idCount` never change; the thread that owns the
+ * store only appends (and flips liveness, which readers must not rely on across its writes).
+ */
+export interface SharedStore {
+  readonly tokens: Uint32Array;
+  readonly offsets: Uint32Array;
+  readonly alive: Uint8Array;
+  readonly idCount: number;
+  readonly liveCount: number;
+  readonly tokenCount: number;
+  /** Variable names of the atoms that have variables. */
+  readonly names: readonly (readonly [number, readonly string[]])[];
+}
+
+function sharedU8(length: number): Uint8Array {
+  return new Uint8Array(new SharedArrayBuffer(length));
+}
+
+function sharedU32(length: number): Uint32Array {
+  return new Uint32Array(new SharedArrayBuffer(4 * length));
+}
+
 export class AtomStore {
-  private tokens = new Uint32Array(1024);
+  // In shared memory, so that worker threads read them without a copy (`share`).
+  private tokens = sharedU32(1024);
   private tokenCount = 0;
   /** offsets[id] .. offsets[id + 1] is the token string of atom `id`. */
-  private offsets = new Uint32Array(256);
-  private alive = new Uint8Array(256);
+  private offsets = sharedU32(256);
+  private alive = sharedU8(256);
   private idCount = 0;
   private liveCount = 0;
   private readonly names = new Map<number, readonly string[]>();
+  /** A copy over another thread's arrays: reading only. */
+  private readOnly = false;
+
+  /** The arrays and counts as they are now, for another thread (`AtomStore.fromShared`). */
+  share(): SharedStore {
+    return {
+      tokens: this.tokens,
+      offsets: this.offsets,
+      alive: this.alive,
+      idCount: this.idCount,
+      liveCount: this.liveCount,
+      tokenCount: this.tokenCount,
+      names: [...this.names],
+    };
+  }
+
+  /** A read-only store over the arrays another thread shared. */
+  static fromShared(shared: SharedStore): AtomStore {
+    const store = new AtomStore();
+    store.tokens = shared.tokens;
+    store.offsets = shared.offsets;
+    store.alive = shared.alive;
+    store.idCount = shared.idCount;
+    store.liveCount = shared.liveCount;
+    store.tokenCount = shared.tokenCount;
+    for (const [id, names] of shared.names) store.names.set(id, names);
+    store.readOnly = true;
+    return store;
+  }
   private readonly scratch: number[] = [];
 
   /** Number of atoms present. */
@@ -29,6 +83,7 @@ export class AtomStore {
   }
 
   add(atom: Atom): number {
+    if (this.readOnly) throw new Error('this atom store is a read-only copy of another thread\'s');
     const scratch = this.scratch;
     scratch.length = 0;
     const varNames = encodeInto(atom, scratch);
@@ -48,6 +103,7 @@ export class AtomStore {
 
   /** Marks `id` removed; returns false when it was not present. */
   remove(id: number): boolean {
+    if (this.readOnly) throw new Error('this atom store is a read-only copy of another thread\'s');
     if (!this.isAlive(id)) return false;
     this.alive[id] = 0;
     this.names.delete(id);
@@ -89,17 +145,17 @@ export class AtomStore {
   private ensureIds(n: number): void {
     if (n <= this.offsets.length) return;
     const cap = Math.max(n, this.offsets.length * 2);
-    const offsets = new Uint32Array(cap);
+    const offsets = sharedU32(cap);
     offsets.set(this.offsets);
     this.offsets = offsets;
-    const alive = new Uint8Array(cap);
+    const alive = sharedU8(cap);
     alive.set(this.alive);
     this.alive = alive;
   }
 
   private ensureTokens(n: number): void {
     if (n <= this.tokens.length) return;
-    const tokens = new Uint32Array(Math.max(n, this.tokens.length * 2));
+    const tokens = sharedU32(Math.max(n, this.tokens.length * 2));
     tokens.set(this.tokens.subarray(0, this.tokenCount));
     this.tokens = tokens;
   }

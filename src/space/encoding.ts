@@ -21,6 +21,9 @@ import {
   symById,
   VariableAtom,
 } from '../core/atoms.js';
+import { type SharedInternHandles, SharedInternTable } from '../core/shared-intern.js';
+import { inheritedTables } from '../core/symbols.js';
+import { valueFromInternKey } from '../core/values.js';
 
 export const TAG_SHIFT = 29;
 export const PAYLOAD_MASK = (1 << TAG_SHIFT) - 1;
@@ -47,10 +50,14 @@ export function isVarToken(t: number): boolean {
 export class EncodingLimitError extends Error {}
 
 /**
- * Process-wide table of grounded values that appear in encoded atoms. Plain values (numbers,
- * strings, booleans) are interned by value; stateful objects (spaces, states) by identity.
+ * Table of grounded values that appear in encoded atoms. Plain values (numbers, strings, booleans)
+ * are interned by value; stateful objects (spaces, states) by identity. Ids come from an intern
+ * table in shared memory (shared with worker threads, like symbol ids), so a value has the same id
+ * in every thread; an object's id is known only in the thread that holds the object (and in the
+ * workers' copies of it, which `adopt` the id).
  */
 class GroundedTable {
+  private readonly shared = inheritedTables !== null ? SharedInternTable.attach(inheritedTables.grounded) : SharedInternTable.create();
   private readonly byKey = new Map<string, number>();
   private readonly byObject = new Map<GroundedAtom, number>();
   private readonly atoms: GroundedAtom[] = [];
@@ -60,9 +67,9 @@ class GroundedTable {
     const key = atom.internKey();
     let id = key === null ? this.byObject.get(atom) : this.byKey.get(key);
     if (id === undefined) {
-      id = this.atoms.length;
+      id = key === null ? this.shared.allocate() : this.shared.intern(key);
       if (id > MAX_PAYLOAD) throw new EncodingLimitError('too many distinct grounded values for the token encoding');
-      this.atoms.push(atom);
+      this.atoms[id] = atom;
       if (key === null) this.byObject.set(atom, id);
       else this.byKey.set(key, id);
     }
@@ -71,9 +78,29 @@ class GroundedTable {
   }
 
   atom(id: number): GroundedAtom {
-    const atom = this.atoms[id];
-    if (atom === undefined) throw new RangeError(`unknown grounded id ${id}`);
+    let atom = this.atoms[id];
+    if (atom === undefined) {
+      // A plain value another thread interned: rebuilt from its key.
+      const key = this.shared.keyOf(id);
+      const value = key === null ? null : valueFromInternKey(key);
+      if (value === null) throw new RangeError(`unknown grounded id ${id}`);
+      atom = value;
+      atom.tokenId = id;
+      this.atoms[id] = atom;
+      this.byKey.set(key!, id);
+    }
     return atom;
+  }
+
+  /** Gives `atom` (a worker's copy of an object) the id its original has in the parent thread. */
+  adopt(id: number, atom: GroundedAtom): void {
+    atom.tokenId = id;
+    this.atoms[id] = atom;
+    this.byObject.set(atom, id);
+  }
+
+  handles(): SharedInternHandles {
+    return this.shared.handles;
   }
 }
 

@@ -62,6 +62,10 @@ describe('parallel runner', () => {
     expect(parallel.out.split('\n').length).toBe(1001);
     const pooled = parallel.runner.metrics.batches.reduce((n, b) => n + b.pooled, 0);
     expect(pooled).toBeGreaterThan(900);
+    // &self (400 facts, 2 rules) is read by the workers in shared memory: only the small rest of
+    // the environment was copied, once.
+    expect(parallel.runner.metrics.syncs).toBe(1);
+    expect(parallel.runner.metrics.syncBytes).toBeLessThan(1000);
   });
 
   it('applies barriers in order in a program that mixes facts, rules and queries every few lines', async () => {

@@ -1,0 +1,215 @@
+// An intern table in shared memory: strings get dense integer ids that are the same in every
+// thread attached to the table. Symbol ids and grounded-value ids are payloads of the token
+// encoding, so with one table per kind the flat trie and the token strings a thread builds can
+// be read by any other thread as they are (zero-copy), without translating ids.
+//
+// Layout (growable SharedArrayBuffers, viewed by length-tracking typed arrays, so growth made by
+// one thread is visible to all):
+//   control  Int32  [0] lock, [1] number of ids, [2] bytes used, [3] hash slots
+//   spans    Int32  [2 id] start and [2 id + 1] end of its UTF-8 bytes, end -1 for an id without a
+//                   string (ids are published only after their bytes and span are written, so
+//                   reading a known id needs no lock)
+//   hashes   Int32  id -> hash of its string (to rehash and to compare quickly)
+//   slots    Int32  open-addressing table of id + 1 (0 = empty), only touched under the lock
+//   bytes    Uint8  the strings, UTF-8
+// Ids made with `allocate()` have no string and are not in the hash (objects interned by identity).
+//
+// Every thread caches what it looked up, so the lock is taken only the first time a thread meets
+// a string.
+
+export interface SharedInternHandles {
+  readonly control: SharedArrayBuffer;
+  readonly spans: SharedArrayBuffer;
+  readonly hashes: SharedArrayBuffer;
+  readonly slots: SharedArrayBuffer;
+  readonly bytes: SharedArrayBuffer;
+}
+
+const LOCK = 0;
+const COUNT = 1;
+const BYTES_USED = 2;
+const SLOT_COUNT = 3;
+
+const MAX_IDS = 1 << 26;
+const MAX_BYTES = 1 << 30;
+const INITIAL_SLOTS = 1 << 12;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** ES2024 growable shared buffers (Node 20 has them; the ES2022 lib we compile with does not type them). */
+interface GrowableSharedArrayBuffer extends SharedArrayBuffer {
+  readonly maxByteLength: number;
+  grow(bytes: number): void;
+}
+const GrowableSAB = SharedArrayBuffer as unknown as new (bytes: number, options: { maxByteLength: number }) => GrowableSharedArrayBuffer;
+
+function growable(bytes: number, max: number): SharedArrayBuffer {
+  return new GrowableSAB(bytes, { maxByteLength: max });
+}
+
+/** FNV-1a over UTF-16 code units: the same in every thread. */
+function hashOf(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h | 0;
+}
+
+export class SharedInternTable {
+  private readonly control: Int32Array;
+  private readonly spans: Int32Array;
+  private readonly hashes: Int32Array;
+  private readonly slots: Int32Array;
+  private readonly bytes: Uint8Array;
+
+  private constructor(readonly handles: SharedInternHandles) {
+    this.control = new Int32Array(handles.control);
+    this.spans = new Int32Array(handles.spans);
+    this.hashes = new Int32Array(handles.hashes);
+    this.slots = new Int32Array(handles.slots);
+    this.bytes = new Uint8Array(handles.bytes);
+  }
+
+  static create(): SharedInternTable {
+    const table = new SharedInternTable({
+      control: new SharedArrayBuffer(16),
+      spans: growable(8 * 1024, 8 * MAX_IDS),
+      hashes: growable(4 * 1024, 4 * MAX_IDS),
+      slots: growable(4 * INITIAL_SLOTS, 4 * 2 * MAX_IDS),
+      bytes: growable(16 * 1024, MAX_BYTES),
+    });
+    table.control[SLOT_COUNT] = INITIAL_SLOTS;
+    return table;
+  }
+
+  static attach(handles: SharedInternHandles): SharedInternTable {
+    return new SharedInternTable(handles);
+  }
+
+  /** Ids handed out so far. */
+  count(): number {
+    return Atomics.load(this.control, COUNT);
+  }
+
+  /** The string of `id`, or null for an id made by `allocate` (or not made yet). */
+  keyOf(id: number): string | null {
+    if (id < 0 || id >= this.count()) return null;
+    const start = this.spans[2 * id]!;
+    const end = this.spans[2 * id + 1]!;
+    if (end < 0) return null;
+    return decoder.decode(this.bytes.slice(start, end));
+  }
+
+  /** The id of `key`, made if it has none. */
+  intern(key: string): number {
+    const h = hashOf(key);
+    this.lock();
+    try {
+      const found = this.find(key, h);
+      if (found >= 0) return found;
+      return this.add(key, h);
+    } finally {
+      this.unlock();
+    }
+  }
+
+  /** The id of `key` if some thread interned it, else -1 (nothing is made). */
+  lookup(key: string): number {
+    const h = hashOf(key);
+    this.lock();
+    try {
+      return this.find(key, h);
+    } finally {
+      this.unlock();
+    }
+  }
+
+  /** A new id with no string (for values interned by identity). */
+  allocate(): number {
+    this.lock();
+    try {
+      const id = this.reserve(0);
+      this.spans[2 * id + 1] = -1;
+      this.publish(id);
+      return id;
+    } finally {
+      this.unlock();
+    }
+  }
+
+  private find(key: string, h: number): number {
+    const mask = this.control[SLOT_COUNT]! - 1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const slot = this.slots[i]!;
+      if (slot === 0) return -1;
+      const id = slot - 1;
+      if (this.hashes[id] === h && this.keyOf(id) === key) return id;
+    }
+  }
+
+  private add(key: string, h: number): number {
+    const encoded = encoder.encode(key);
+    const id = this.reserve(encoded.length);
+    const start = this.spans[2 * id]!;
+    this.bytes.set(encoded, start);
+    this.spans[2 * id + 1] = start + encoded.length;
+    this.hashes[id] = h;
+    this.insertSlot(id, h);
+    this.publish(id);
+    return id;
+  }
+
+  /** Room for one more id with `length` bytes; returns the id (not yet published). */
+  private reserve(length: number): number {
+    const id = this.control[COUNT]!;
+    if (id >= MAX_IDS) throw new RangeError(`more than ${MAX_IDS} interned values`);
+    ensure(this.handles.spans, 8 * (id + 1));
+    ensure(this.handles.hashes, 4 * (id + 1));
+    const used = this.control[BYTES_USED]!;
+    if (used + length > MAX_BYTES) throw new RangeError('interned strings exceed 1 GiB');
+    ensure(this.handles.bytes, used + length);
+    this.spans[2 * id] = used;
+    this.control[BYTES_USED] = used + length;
+    return id;
+  }
+
+  private publish(id: number): void {
+    Atomics.store(this.control, COUNT, id + 1);
+    // Keep the load factor under one half.
+    if (2 * (id + 1) > this.control[SLOT_COUNT]!) this.rehash(this.control[SLOT_COUNT]! * 2);
+  }
+
+  private insertSlot(id: number, h: number): void {
+    const mask = this.control[SLOT_COUNT]! - 1;
+    let i = h & mask;
+    while (this.slots[i] !== 0) i = (i + 1) & mask;
+    this.slots[i] = id + 1;
+  }
+
+  private rehash(slotCount: number): void {
+    ensure(this.handles.slots, 4 * slotCount);
+    this.slots.fill(0, 0, slotCount);
+    this.control[SLOT_COUNT] = slotCount;
+    const n = this.control[COUNT]!;
+    for (let id = 0; id < n; id++) if (this.spans[2 * id + 1]! >= 0) this.insertSlot(id, this.hashes[id]!);
+  }
+
+  private lock(): void {
+    while (Atomics.compareExchange(this.control, LOCK, 0, 1) !== 0) Atomics.wait(this.control, LOCK, 1, 1);
+  }
+
+  private unlock(): void {
+    Atomics.store(this.control, LOCK, 0);
+    Atomics.notify(this.control, LOCK, 1);
+  }
+}
+
+/** Grows a growable buffer (to at least `bytes`, doubling) when it is smaller. */
+function ensure(shared: SharedArrayBuffer, bytes: number): void {
+  const buffer = shared as GrowableSharedArrayBuffer;
+  if (buffer.byteLength >= bytes) return;
+  buffer.grow(Math.min(buffer.maxByteLength, Math.max(bytes, buffer.byteLength * 2)));
+}

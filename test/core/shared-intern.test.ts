@@ -1,0 +1,51 @@
+// The shared intern table gives every thread the same ids for the same strings.
+
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+import { SharedInternTable } from '../../src/core/shared-intern.js';
+
+describe('SharedInternTable', () => {
+  it('interns, looks up, names and grows (20,000 keys, unicode included)', () => {
+    const table = SharedInternTable.create();
+    const keys = Array.from({ length: 20_000 }, (_, i) => (i % 3 === 0 ? `sym${i}` : i % 3 === 1 ? `ключ-${i}-🙂` : `s"${i}"\n`));
+    const ids = keys.map((k) => table.intern(k));
+    expect(new Set(ids).size).toBe(keys.length);
+    expect(keys.map((k) => table.intern(k))).toEqual(ids);
+    expect(ids.map((id) => table.keyOf(id))).toEqual(keys);
+    const anonymous = table.allocate();
+    expect(table.keyOf(anonymous)).toBeNull();
+    expect(table.lookup('never interned')).toBe(-1);
+    expect(table.count()).toBe(keys.length + 1);
+    const other = SharedInternTable.attach(table.handles);
+    expect(other.intern('sym300')).toBe(ids[300]);
+    expect(other.intern('new one')).toBe(keys.length + 1);
+    expect(table.keyOf(keys.length + 1)).toBe('new one');
+  });
+
+  it('agrees across threads that intern concurrently', async () => {
+    const table = SharedInternTable.create();
+    const url = new URL('../../dist/src/core/shared-intern.js', import.meta.url).href;
+    const script = `
+      const { workerData, parentPort } = require('node:worker_threads');
+      import(workerData.url).then(({ SharedInternTable }) => {
+        const t = SharedInternTable.attach(workerData.handles);
+        const ids = [];
+        for (let i = 0; i < 3000; i++) ids.push(t.intern('k' + ((i * workerData.step) % 3000)));
+        parentPort.postMessage(ids);
+      });`;
+    const run = (step: number): Promise<number[]> =>
+      new Promise((resolve, reject) => {
+        const w = new Worker(script, { eval: true, workerData: { url, handles: table.handles, step } });
+        w.once('message', resolve);
+        w.once('error', reject);
+      });
+    const [a, b] = await Promise.all([run(7), run(11)]);
+    const byKey = new Map<string, number>();
+    for (let i = 0; i < 3000; i++) {
+      byKey.set('k' + ((i * 7) % 3000), a![i]!);
+    }
+    for (let i = 0; i < 3000; i++) expect(b![i]).toBe(byKey.get('k' + ((i * 11) % 3000)));
+    expect(table.count()).toBe(3000);
+    for (const [k, id] of byKey) expect(table.keyOf(id)).toBe(k);
+  });
+});
