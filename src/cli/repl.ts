@@ -89,7 +89,7 @@ export function runRepl(options: ReplOptions): Promise<number> {
       if (historyBroken) return;
       try {
         mkdirSync(dirname(file), { recursive: true });
-        writeFileSync(file, [...lines].reverse().join('\n') + '\n');
+        writeFileSync(file, [...lines].reverse().join('\n') + '\n', { mode: 0o600 });
       } catch (e) {
         historyBroken = true;
         errorOutput.write(`metta: cannot write the history file ${file}: ${(e as Error).message}\n`);
