@@ -5,7 +5,7 @@
 //
 // Layout (growable SharedArrayBuffers, viewed by length-tracking typed arrays, so growth made by
 // one thread is visible to all):
-//   control  Int32  [0] lock, [1] number of ids, [2] bytes used, [3] hash slots
+//   control  Int32  [0] lock, [1] number of ids, [2] bytes used, [3] hash slots, [4] waiters
 //   spans    Int32  [2 id] start and [2 id + 1] end of its UTF-8 bytes, end -1 for an id without a
 //                   string (ids are published only after their bytes and span are written, so
 //                   reading a known id needs no lock)
@@ -29,6 +29,8 @@ const LOCK = 0;
 const COUNT = 1;
 const BYTES_USED = 2;
 const SLOT_COUNT = 3;
+/** Threads waiting for the lock (so that an uncontended unlock skips the notify). */
+const WAITERS = 4;
 
 const MAX_IDS = 1 << 26;
 const MAX_BYTES = 1 << 30;
@@ -75,7 +77,7 @@ export class SharedInternTable {
 
   static create(): SharedInternTable {
     const table = new SharedInternTable({
-      control: new SharedArrayBuffer(16),
+      control: new SharedArrayBuffer(32),
       spans: growable(8 * 1024, 8 * MAX_IDS),
       hashes: growable(4 * 1024, 4 * MAX_IDS),
       slots: growable(4 * INITIAL_SLOTS, 4 * 2 * MAX_IDS),
@@ -151,11 +153,12 @@ export class SharedInternTable {
   }
 
   private add(key: string, h: number): number {
-    const encoded = encoder.encode(key);
-    const id = this.reserve(encoded.length);
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: reserve that, then encode in place.
+    const id = this.reserve(3 * key.length);
     const start = this.spans[2 * id]!;
-    this.bytes.set(encoded, start);
-    this.spans[2 * id + 1] = start + encoded.length;
+    const { written } = encoder.encodeInto(key, this.bytes.subarray(start, start + 3 * key.length));
+    this.spans[2 * id + 1] = start + written;
+    this.control[BYTES_USED] = start + written;
     this.hashes[id] = h;
     this.insertSlot(id, h);
     this.publish(id);
@@ -198,12 +201,16 @@ export class SharedInternTable {
   }
 
   private lock(): void {
-    while (Atomics.compareExchange(this.control, LOCK, 0, 1) !== 0) Atomics.wait(this.control, LOCK, 1, 1);
+    while (Atomics.compareExchange(this.control, LOCK, 0, 1) !== 0) {
+      Atomics.add(this.control, WAITERS, 1);
+      Atomics.wait(this.control, LOCK, 1, 1);
+      Atomics.sub(this.control, WAITERS, 1);
+    }
   }
 
   private unlock(): void {
     Atomics.store(this.control, LOCK, 0);
-    Atomics.notify(this.control, LOCK, 1);
+    if (Atomics.load(this.control, WAITERS) > 0) Atomics.notify(this.control, LOCK, 1);
   }
 }
 
