@@ -9,6 +9,7 @@ import { compile, results, run, stdoutText } from '../../src/runner/state.js';
 import { deserializeState, StateFormatError } from '../../src/runner/serialize.js';
 import { EvaluationStopped } from '../../src/eval/index.js';
 import { Program } from '../../src/runner/program.js';
+import { evalConfig } from '../../src/runner/eval-config.js';
 
 const fmt = (atoms: readonly { toString(): string }[] | null): string[] | null => (atoms === null ? null : atoms.map((a) => formatAtom(a as never)));
 
@@ -126,6 +127,17 @@ describe('Engine', () => {
     const seq = await new Engine().run(text);
     expect(seq.forms.every((f) => f.atoms !== null)).toBe(true);
     expect(seq.stdout).toBe(sequential.stdout);
+  });
+
+  it('forms evaluated on the pool report their line and null atoms; the output is the sequential one', async () => {
+    const text = '(= (fib $n) (if (< $n 2) $n (+ (fib (- $n 1)) (fib (- $n 2)))))\n' + Array.from({ length: 12 }, (_, i) => `!(fib ${12 + (i % 4)})`).join('\n');
+    const sequential = new Engine().load(text);
+    // A pool that takes every batch: no inline budget, no start-up cost counted.
+    const engine = new Engine({ config: evalConfig('default', { workers: 2, inlineBudgetMs: 0, poolStartMs: 0 }) });
+    const pooled = await engine.run(text);
+    expect(pooled.lines).toEqual(sequential.lines);
+    expect(pooled.forms.some((f) => f.atoms === null)).toBe(true);
+    for (const [i, f] of pooled.forms.entries()) if (f.atoms !== null) expect(fmt(f.atoms)).toEqual(fmt(sequential.forms[i]!.atoms));
   });
 
   it('state() is an independent MettaState; serialize / fromState continue the engine', async () => {
