@@ -42,6 +42,8 @@ export interface BatchParallelFigures {
   readonly workers: number;
   readonly sizes: Record<string, { sequentialMs: number; poolMs: number; speedup: number }>;
   readonly overheadPerTaskMs: number;
+  readonly crossover: Record<string, { inlineMs: number; poolMs: number }>;
+  readonly crossoverAt: number | null;
 }
 
 export async function benchBatchParallel(options: { workers: number; quick: boolean }): Promise<BatchParallelFigures> {
@@ -64,6 +66,28 @@ export async function benchBatchParallel(options: { workers: number; quick: bool
     sizeFigures[String(n)] = { sequentialMs: seq, poolMs: pool, speedup: seq / pool };
     console.log(`${String(n).padStart(7)} ${seq.toFixed(1).padStart(15)} ${pool.toFixed(1).padStart(9)} ${(seq / pool).toFixed(2).padStart(8)}x`);
   }
+  // The crossover: batches of n forms of about 1 ms, inline versus forced onto a pool started for
+  // the run (what the inline budget and poolStartMs decide between).
+  const crossover: Record<string, { inlineMs: number; poolMs: number }> = {};
+  let crossoverAt: number | null = null;
+  console.log('\ncrossover (forms of ~1 ms; pool forced, its start-up included)');
+  console.log('forms   inline ms   pool ms');
+  for (const n of options.quick ? [4, 16, 64] : [2, 4, 8, 16, 32, 64, 128]) {
+    const text = `(= (fib $n) (if (< $n 2) $n (+ (fib (- $n 1)) (fib (- $n 2)))))\n${Array.from({ length: n }, () => '!(fib 12)').join('\n')}\n`;
+    runSequential(text);
+    await runPool(text, options.workers, 0);
+    const i0 = performance.now();
+    runSequential(text);
+    const inlineMs = performance.now() - i0;
+    const p0 = performance.now();
+    await runPool(text, options.workers, 0);
+    const poolMs = performance.now() - p0;
+    crossover[String(n)] = { inlineMs, poolMs };
+    if (crossoverAt === null && poolMs < inlineMs) crossoverAt = n;
+    console.log(`${String(n).padStart(5)} ${inlineMs.toFixed(1).padStart(11)} ${poolMs.toFixed(1).padStart(9)}`);
+  }
+  console.log(`the pool wins from ${crossoverAt ?? 'none of these'} forms`);
+
   // Per-task overhead: trivial forms, all sent to the pool (zero inline budget), minus running them inline.
   const trivial = Array.from({ length: 2000 }, (_, i) => `!(+ ${i} 1)`).join('\n');
   await runPool(trivial, options.workers, 0); // warm the code paths
@@ -75,7 +99,7 @@ export async function benchBatchParallel(options: { workers: number; quick: bool
   const inlineMs = performance.now() - t1;
   const overheadPerTaskMs = (poolMs - inlineMs) / 2000;
   console.log(`overhead of one pool task (2,000 trivial forms): ${(overheadPerTaskMs * 1000).toFixed(0)} µs (pool ${poolMs.toFixed(0)} ms vs inline ${inlineMs.toFixed(0)} ms, start-up included)`);
-  return { workers: options.workers, sizes: sizeFigures, overheadPerTaskMs };
+  return { workers: options.workers, sizes: sizeFigures, overheadPerTaskMs, crossover, crossoverAt };
 }
 
 if (isMain(import.meta.url)) {
