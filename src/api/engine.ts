@@ -20,7 +20,7 @@ import { type EvalConfig, evalConfig, type PresetName } from '../runner/eval-con
 import { ExitCode } from '../runner/exit-code.js';
 import { ParallelRunner } from '../runner/parallel.js';
 import { cloneState, deserializeState, serializeState } from '../runner/serialize.js';
-import { compile as compileState, type MettaState, run as runState, type OutputRecord as StateRecord } from '../runner/state.js';
+import { compile as compileState, type MettaState, routeStateOutput, run as runState } from '../runner/state.js';
 import { type LoopOptions, type OutputRecord, runSequential } from '../runner/top-level.js';
 
 export interface EngineOptions {
@@ -119,21 +119,6 @@ class EngineSink implements OutputSink {
   stderr(text: string): void {
     if (this.capture !== null) this.capture.stderr += text;
   }
-}
-
-/**
- * An environment restored from a MettaState prints through the state module's sink, whose `emit`
- * a driver sets for the time of a run (state.ts `run` does the same). Returns the restore function,
- * or null when the environment's sink is not of that kind.
- */
-function routeStateSink(env: Environment, emit: (record: StateRecord) => void): (() => void) | null {
-  const sink = env.output as unknown as { emit?: ((record: StateRecord) => void) | null };
-  if (!('emit' in sink)) return null;
-  const saved = sink.emit ?? null;
-  sink.emit = emit;
-  return () => {
-    sink.emit = saved;
-  };
 }
 
 export class Engine {
@@ -370,7 +355,7 @@ export class Engine {
       sink.capture = capture;
       restoreSink = () => (sink.capture = saved);
     } else {
-      const undo = routeStateSink(this.env, (r) => {
+      const undo = routeStateOutput(this.env, (r) => {
         if (r.kind === 'stdout') capture.stdout += r.text;
         else if (r.kind === 'stderr') capture.stderr += r.text;
       });

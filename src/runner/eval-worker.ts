@@ -16,6 +16,7 @@ import type { Environment } from '../eval/environment.js';
 import { evaluateNow, evaluateTopLevel, EvaluationStopped, isError, SpeculationAborted } from '../eval/index.js';
 import { NotShippable, readAtom, readBindings, type Wire, writeAtom, writeBindings } from './atom-wire.js';
 import { deserializeForWorker } from './serialize.js';
+import { routeStateOutput } from './state.js';
 import { AtomSpace } from '../space/atom-space.js';
 import { SpaceAtom } from '../eval/objects.js';
 import type { AlternativeResult, AlternativeTask, CapturedText, EvalTask, EvalTaskResult, SelfMeta } from './eval-task.js';
@@ -48,8 +49,9 @@ function replicaFor(task: EvalTask | AlternativeTask): { env: Environment; captu
     );
     const env = deserializeForWorker(new Uint8Array(sync.environment, 0, sync.environmentLength), meta.tokenIds, self);
     const captured: CapturedText[] = [];
-    // The state's sink forwards println!/trace! text to whoever set `emit`.
-    (env.output as unknown as { emit: ((r: CapturedText) => void) | null }).emit = (r) => captured.push(r);
+    routeStateOutput(env, (r) => {
+      if (r.kind === 'stdout' || r.kind === 'stderr') captured.push(r);
+    });
     env.speculative = true;
     replica = { epoch: sync.epoch, env, captured };
   }

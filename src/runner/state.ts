@@ -75,6 +75,21 @@ class StateSink implements OutputSink {
   }
 }
 
+/**
+ * Sends the `println!`/`trace!` text of an environment made by this module (a state's, or a
+ * worker's copy) to `emit` until the returned function is called; null for an environment whose
+ * output goes elsewhere.
+ */
+export function routeStateOutput(env: Environment, emit: (record: OutputRecord) => void): (() => void) | null {
+  const sink = env.output;
+  if (!(sink instanceof StateSink)) return null;
+  const saved = sink.emit;
+  sink.emit = emit;
+  return () => {
+    sink.emit = saved;
+  };
+}
+
 export interface EnvironmentOptions {
   /** Folder that `import!` resolves relative names against (default: the working folder). */
   readonly currentDir?: string;
