@@ -9,7 +9,7 @@
 // be merged afterwards. Calls whose variables would have to be bound, and unusual stored atoms
 // (`$x`, `($f ...)`, `(= $lhs ...)`), take the general two-sided path: rename apart, unify.
 
-import { type Atom, AtomKind, type ExpressionAtom, expr, type GroundedAtom, sym, variable, type VariableAtom } from '../core/atoms.js';
+import { type Atom, AtomKind, ExpressionAtom, expr, type GroundedAtom, sym, variable, type VariableAtom } from '../core/atoms.js';
 import { Bindings, instantiate, unify } from '../core/bindings.js';
 import { atomEquals } from '../core/equality.js';
 import { freshVariable, renameApart } from '../core/fresh.js';
@@ -35,16 +35,85 @@ export function ruleQueryPattern(call: Atom): ExpressionAtom {
 
 /** Every rule of the view that applies to `call`, in definition (insertion) order. */
 export function lookupRules(view: SpaceView, call: ExpressionAtom): RuleAnswer[] {
-  const ids = candidateIds(view, call);
-  if (ids.length === 0) return [];
+  const candidates = compiledCandidates(view, call);
   const answers: RuleAnswer[] = [];
-  for (const id of ids) {
-    const stored = decodedAtom(view.store, id);
-    let answer = isRuleShape(stored) ? fireByMatching(stored, call) : undefined;
-    if (answer === undefined) answer = fireGeneral(stored, call);
+  const store = view.store;
+  for (let i = 0; i < candidates.length; i++) {
+    const rule = candidates[i]!;
+    if (!store.isAlive(rule.id)) continue;
+    let answer = rule.matcher !== null ? rule.matcher.fire(call) : undefined;
+    if (answer === undefined) answer = fireGeneral(rule.stored, call);
     if (answer !== null) answers.push(answer);
   }
   return answers;
+}
+
+/** A candidate stored atom, decoded, with its one-sided matcher when it has the rule shape. */
+interface Candidate {
+  readonly id: number;
+  readonly stored: Atom;
+  readonly matcher: RuleMatcher | null;
+}
+
+const compiledCache = new WeakMap<SpaceView, Map<number, Map<number, readonly Candidate[]>>>();
+let lastView: SpaceView | null = null;
+let lastViewCache: Map<number, Map<number, readonly Candidate[]>> | null = null;
+
+/**
+ * The candidates of `candidateIds` (liveness not yet checked), decoded and compiled, cached per
+ * view (views are immutable; liveness is checked per lookup, so a view used after a removal
+ * still answers as the uncached path would).
+ */
+function compiledCandidates(view: SpaceView, call: ExpressionAtom): readonly Candidate[] {
+  if (equalsToken < 0) equalsToken = encodeAtom(EQUALS).tokens[0]!;
+  const head = call.children[0];
+  const headToken =
+    head === undefined ? -1 : head.kind === AtomKind.Symbol ? token(Tag.Sym, head.id) : head.kind === AtomKind.Grounded ? token(Tag.Gnd, groundedTable.idOf(head)) : -1;
+  const arity = call.children.length;
+  let byArity: Map<number, Map<number, readonly Candidate[]>> | undefined;
+  if (view === lastView) byArity = lastViewCache!;
+  else {
+    byArity = compiledCache.get(view);
+    if (byArity === undefined) {
+      byArity = new Map();
+      compiledCache.set(view, byArity);
+    }
+    lastView = view;
+    lastViewCache = byArity;
+  }
+  let byHead = byArity.get(arity);
+  if (byHead === undefined) {
+    byHead = new Map();
+    byArity.set(arity, byHead);
+  }
+  let list = byHead.get(headToken);
+  if (list === undefined) {
+    const ids: number[] = [];
+    for (const id of trieCandidates(view.trie, headToken, arity)) ids.push(id);
+    // Recent ids are all larger than the trie's, so appending keeps the order.
+    if (view.recent.length > 0) for (const id of recentCandidates(view, headToken, arity)) ids.push(id);
+    list = ids.map((id) => compiledCandidate(view.store, id));
+    byHead.set(headToken, list);
+  }
+  return list;
+}
+
+const compiledAtoms = new WeakMap<AtomStore, Map<number, Candidate>>();
+
+/** Stored atoms never change under an id, so each is decoded and compiled once per store. */
+function compiledCandidate(store: AtomStore, id: number): Candidate {
+  let byId = compiledAtoms.get(store);
+  if (byId === undefined) {
+    byId = new Map();
+    compiledAtoms.set(store, byId);
+  }
+  let c = byId.get(id);
+  if (c === undefined) {
+    const stored = store.atom(id);
+    c = { id, stored, matcher: isRuleShape(stored) ? new RuleMatcher(stored) : null };
+    byId.set(id, c);
+  }
+  return c;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -52,23 +121,6 @@ export function lookupRules(view: SpaceView, call: ExpressionAtom): RuleAnswer[]
 
 let equalsToken = -1;
 
-/** Ids (ascending, present) of stored atoms whose first tokens do not rule out a match. */
-function candidateIds(view: SpaceView, call: ExpressionAtom): number[] {
-  if (equalsToken < 0) equalsToken = encodeAtom(EQUALS).tokens[0]!;
-  const head = call.children[0];
-  const headToken =
-    head === undefined ? -1 : head.kind === AtomKind.Symbol ? token(Tag.Sym, head.id) : head.kind === AtomKind.Grounded ? token(Tag.Gnd, groundedTable.idOf(head)) : -1;
-  const arity = call.children.length;
-  const fromTrie = trieCandidates(view.trie, headToken, arity);
-  const fromRecent = view.recent.length === 0 ? NONE : recentCandidates(view, headToken, arity);
-  const out: number[] = [];
-  for (const id of fromTrie) if (view.store.isAlive(id)) out.push(id);
-  // Recent ids are all larger than the trie's, so appending keeps the order.
-  for (const id of fromRecent) if (view.store.isAlive(id)) out.push(id);
-  return out;
-}
-
-const NONE: readonly number[] = [];
 const recentCandidateCache = new WeakMap<SpaceView, Map<number, Map<number, readonly number[]>>>();
 
 /** Views are immutable (the space hands out a new one after a write), so this is cached per view. */
@@ -170,73 +222,189 @@ function collectSubtree(trie: FlatTrie, node: number, open: number, out: number[
 // ---------------------------------------------------------------------------------------------
 // Firing one rule
 
-const decodedAtoms = new WeakMap<AtomStore, Map<number, Atom>>();
-
-/** Stored atoms never change under an id, so each is decoded once per store. */
-function decodedAtom(store: AtomStore, id: number): Atom {
-  let byId = decodedAtoms.get(store);
-  if (byId === undefined) {
-    byId = new Map();
-    decodedAtoms.set(store, byId);
-  }
-  let atom = byId.get(id);
-  if (atom === undefined) {
-    atom = store.atom(id);
-    byId.set(id, atom);
-  }
-  return atom;
-}
-
 function isRuleShape(atom: Atom): atom is ExpressionAtom {
   return atom.kind === AtomKind.Expression && atom.children.length === 3 && atom.children[0] === EQUALS;
+}
+
+const KIND_VAR = 0;
+const KIND_SYM = 1;
+const KIND_GND = 2;
+const KIND_EXPR = 3;
+
+/** The call's sub-terms still to visit, shared by every matcher (matching never re-enters). */
+const callStack: Atom[] = [];
+
+/** Body templates deeper than this are instantiated by the iterative `instantiate`. */
+const MAX_TEMPLATE_DEPTH = 200;
+
+/** A node of a rule body: `slot` >= 0 for a variable, `children` for an expression with variables. */
+interface Template {
+  readonly atom: Atom;
+  readonly slot: number;
+  readonly children: readonly Template[] | null;
 }
 
 /**
  * `(= lhs body)` fired by one-sided matching: when the call is an instance of `lhs`, binding the
  * rule's variables to parts of the call is the most general unifier, so the body is instantiated
- * at once and the call's own variables stay free. Returns `undefined` when a call variable would
- * have to be bound (then the two-sided path decides), null when the rule cannot apply.
+ * at once and the call's own variables stay free.
+ *
+ * Compiled once per stored rule: the left side becomes a flat program in the order a stack walk
+ * visits it (children right to left), each variable a numbered slot; the body a template whose
+ * ground parts are shared as they are. Matching and instantiation then do what a walk with a map
+ * of variable names would do, in the same order (so fresh variables are numbered the same).
  */
-function fireByMatching(rule: ExpressionAtom, call: ExpressionAtom): RuleAnswer | null | undefined {
-  const slots = new Map<string, Atom>();
-  const left: Atom[] = [rule.children[1]!];
-  const right: Atom[] = [call];
-  while (left.length > 0) {
-    const p = left.pop()!;
-    const c = right.pop()!;
-    if (p === c) continue;
-    if (p.kind === AtomKind.Variable) {
-      const bound = slots.get(p.name);
-      if (bound === undefined) slots.set(p.name, c);
-      else if (!atomEquals(bound, c)) return hasVariable(bound) || hasVariable(c) ? undefined : null;
-      continue;
-    }
-    if (c.kind === AtomKind.Variable) return undefined;
-    switch (p.kind) {
-      case AtomKind.Symbol:
-        return null; // interned: distinct objects are distinct symbols
-      case AtomKind.Grounded:
-        if (c.kind !== AtomKind.Grounded || !p.equals(c as GroundedAtom)) return null;
-        break;
-      case AtomKind.Expression: {
-        if (c.kind !== AtomKind.Expression || c.children.length !== p.children.length) return null;
-        for (let i = 0; i < p.children.length; i++) {
-          left.push(p.children[i]!);
-          right.push(c.children[i]!);
-        }
-        break;
+class RuleMatcher {
+  private readonly pat: Atom[] = [];
+  private readonly kind: number[] = [];
+  /** Slot of a variable; arity of an expression. */
+  private readonly arg: number[] = [];
+  /** Instructions in the sub-term rooted here (skipped when the call holds that very atom). */
+  private readonly size: number[] = [];
+  private readonly slotOf = new Map<string, number>();
+  private readonly body: Template | null;
+  private readonly rule: ExpressionAtom;
+
+  constructor(rule: ExpressionAtom) {
+    this.rule = rule;
+    const stack: Atom[] = [rule.children[1]!];
+    const open: number[] = []; // instruction indices whose sub-term is not finished yet
+    const remaining: number[] = []; // sub-terms each open instruction still waits for
+    while (stack.length > 0) {
+      const p = stack.pop()!;
+      const k = this.pat.length;
+      this.pat.push(p);
+      this.size.push(1);
+      switch (p.kind) {
+        case AtomKind.Variable:
+          this.kind.push(KIND_VAR);
+          this.arg.push(this.slotFor(p.name));
+          break;
+        case AtomKind.Symbol:
+          this.kind.push(KIND_SYM);
+          this.arg.push(0);
+          break;
+        case AtomKind.Grounded:
+          this.kind.push(KIND_GND);
+          this.arg.push(0);
+          break;
+        case AtomKind.Expression:
+          this.kind.push(KIND_EXPR);
+          this.arg.push(p.children.length);
+          for (let i = 0; i < p.children.length; i++) stack.push(p.children[i]!);
+          break;
+      }
+      // Close finished sub-terms, adding their sizes to their parents.
+      let finished = p.kind === AtomKind.Expression && p.children.length > 0 ? -1 : k;
+      if (finished < 0) {
+        open.push(k);
+        remaining.push((p as ExpressionAtom).children.length);
+      }
+      while (finished >= 0 && open.length > 0) {
+        const parent = open[open.length - 1]!;
+        this.size[parent]! += this.size[finished]!;
+        if (--remaining[remaining.length - 1]! > 0) break;
+        open.pop();
+        remaining.pop();
+        finished = parent;
       }
     }
+    const depth = { max: 0 };
+    this.body = this.template(rule.children[2]!, 0, depth);
+    if (depth.max > MAX_TEMPLATE_DEPTH) this.body = null;
   }
-  const body = instantiate(rule.children[2]!, (v: VariableAtom) => {
-    let value = slots.get(v.name);
+
+  private slotFor(name: string): number {
+    let s = this.slotOf.get(name);
+    if (s === undefined) {
+      s = this.slotOf.size;
+      this.slotOf.set(name, s);
+    }
+    return s;
+  }
+
+  /** Recursion is bounded: a template deeper than MAX_TEMPLATE_DEPTH is abandoned. */
+  private template(atom: Atom, depth: number, out: { max: number }): Template {
+    if (depth > out.max) out.max = depth;
+    if (atom.kind === AtomKind.Variable) return { atom, slot: this.slotFor(atom.name), children: null };
+    if (atom.kind !== AtomKind.Expression || depth > MAX_TEMPLATE_DEPTH || !hasVariable(atom)) return { atom, slot: -1, children: null };
+    return { atom, slot: -1, children: atom.children.map((c) => this.template(c, depth + 1, out)) };
+  }
+
+  /** The answer, null when the rule cannot apply, undefined when a call variable would have to be bound. */
+  fire(call: ExpressionAtom): RuleAnswer | null | undefined {
+    const slots: (Atom | undefined)[] = new Array(this.slotOf.size);
+    const { pat, kind, arg, size } = this;
+    const stack = callStack;
+    let sp = 0;
+    stack[sp++] = call;
+    const n = pat.length;
+    for (let k = 0; k < n; ) {
+      const p = pat[k]!;
+      const c = stack[--sp]!;
+      if (p === c) {
+        k += size[k]!;
+        continue;
+      }
+      const kd = kind[k]!;
+      if (kd === KIND_VAR) {
+        const bound = slots[arg[k]!];
+        if (bound === undefined) slots[arg[k]!] = c;
+        else if (!atomEquals(bound, c)) return hasVariable(bound) || hasVariable(c) ? undefined : null;
+        k++;
+        continue;
+      }
+      if (c.kind === AtomKind.Variable) return undefined;
+      if (kd === KIND_SYM) return null; // interned: distinct objects are distinct symbols
+      if (kd === KIND_GND) {
+        if (c.kind !== AtomKind.Grounded || !(p as GroundedAtom).equals(c)) return null;
+        k++;
+        continue;
+      }
+      const arity = arg[k]!;
+      if (c.kind !== AtomKind.Expression || c.children.length !== arity) return null;
+      const cc = c.children;
+      for (let i = 0; i < arity; i++) stack[sp++] = cc[i]!;
+      k++;
+    }
+    return { atom: this.instantiateBody(slots), bindings: Bindings.EMPTY };
+  }
+
+  private instantiateBody(slots: (Atom | undefined)[]): Atom {
+    if (this.body !== null) return build(this.body, slots);
+    return instantiate(this.rule.children[2]!, (v: VariableAtom) => {
+      const s = this.slotFor(v.name);
+      let value = slots[s];
+      if (value === undefined) {
+        value = freshVariable(v.name);
+        slots[s] = value;
+      }
+      return value;
+    });
+  }
+}
+
+/** The body with its slots filled (a fresh variable for an empty one), sharing unchanged parts. */
+function build(t: Template, slots: (Atom | undefined)[]): Atom {
+  if (t.slot >= 0) {
+    let value = slots[t.slot];
     if (value === undefined) {
-      value = freshVariable(v.name);
-      slots.set(v.name, value);
+      value = freshVariable((t.atom as VariableAtom).name);
+      slots[t.slot] = value;
     }
     return value;
-  });
-  return { atom: body, bindings: Bindings.EMPTY };
+  }
+  const kids = t.children;
+  if (kids === null) return t.atom;
+  const source = (t.atom as ExpressionAtom).children;
+  const rebuilt: Atom[] = [];
+  let changed = false;
+  for (let i = 0; i < kids.length; i++) {
+    const a = build(kids[i]!, slots);
+    if (a !== source[i]) changed = true;
+    rebuilt.push(a);
+  }
+  return changed ? new ExpressionAtom(rebuilt) : t.atom;
 }
 
 /** Two-sided: the stored atom renamed apart, unified with `(= call $result)`. */
