@@ -6,15 +6,19 @@
 
 import { type Atom, AtomKind, ExpressionAtom, type GroundedAtom, VariableAtom } from './atoms.js';
 
+/** The map of every empty Bindings: shared, never written (`bind` allocates a map first). */
+const NO_MAP: Map<string, Atom> = new Map();
+
 /** Bindings are mutable while a unification builds them, then used as values. */
 export class Bindings {
   /** Shared empty bindings: never mutate it (clone first). */
   static readonly EMPTY = new Bindings();
 
-  private readonly map: Map<string, Atom>;
+  /** NO_MAP until the first binding: most bindings made for checks stay empty. */
+  private map: Map<string, Atom>;
 
   constructor(map?: Map<string, Atom>) {
-    this.map = map ?? new Map();
+    this.map = map ?? NO_MAP;
   }
 
   get size(): number {
@@ -43,6 +47,7 @@ export class Bindings {
    */
   bind(name: string, value: Atom): boolean {
     if (this.occurs(name, value)) return false;
+    if (this.map === NO_MAP) this.map = new Map();
     this.map.set(name, value);
     return true;
   }
@@ -72,7 +77,7 @@ export class Bindings {
   }
 
   clone(): Bindings {
-    return new Bindings(new Map(this.map));
+    return new Bindings(this.map.size === 0 ? undefined : new Map(this.map));
   }
 
   /**
