@@ -176,6 +176,27 @@ export function argumentFits(index: TypeIndex, arg: Atom, expected: Atom, bindin
   if (isMetaType(expected) && metaType(arg) === expected) return true;
   // A grounded value has exactly its own type: the common case needs no type list.
   if (arg.kind === AtomKind.Grounded) return typeFits(index, expected, arg.typeAtom(), bindings);
+  // An application of a head with no declared type (and no declared type of its own) is
+  // %Undefined%, which fits anything: what getTypes would find, without its lists.
+  if (arg.kind === AtomKind.Expression && arg.children.length > 0) {
+    const head = arg.children[0]!;
+    if (head.kind === AtomKind.Symbol && index.declaredTypes(arg).length === 0) {
+      if (depth + 1 > MAX_TYPE_DEPTH) return true;
+      const headTypes = index.declaredTypes(head);
+      if (headTypes.length === 0) return true;
+      // getTypes' answer is the return types of the head's function types that apply (all
+      // computed, in order, as it does), or %Undefined% when the head has none.
+      let functions = 0;
+      let fits = false;
+      for (const fnType of headTypes) {
+        if (!isFunctionType(fnType)) continue;
+        functions++;
+        const ret = applicationType(index, arg.children, fnType, depth + 1);
+        if (ret !== null && !fits && typeFits(index, expected, ret, bindings)) fits = true;
+      }
+      return functions === 0 || fits;
+    }
+  }
   for (const actual of getTypes(index, arg, depth + 1)) {
     if (typeFits(index, expected, actual, bindings)) return true;
   }
