@@ -121,6 +121,12 @@ export class Machine {
    */
   fanOutDepth = -1;
 
+  /**
+   * Rule lookups are answered at once with the environment's `rulesSync` instead of being
+   * returned as queries (what `evaluateNow` would answer anyway); false for batch drivers.
+   */
+  rulesInline = false;
+
   get done(): boolean {
     return this.current === null;
   }
@@ -217,6 +223,7 @@ export function evaluateNow(
   depth = 0,
 ): Result[] {
   const m = new Machine(env, atom, type, bindings, space, depth);
+  m.rulesInline = true;
   for (let q = m.run(); q !== null; q = m.run()) {
     if (q.kind === 'match') m.answer(env.querySync(q.space, q.pattern));
     else if (q.kind === 'rules') m.answerRules(env.rulesSync(q.space, q.call));
@@ -261,6 +268,9 @@ function dropUnreachable(bindings: Bindings, atom: Atom, freshMark: number): Bin
   return new Bindings(map);
 }
 
+const NO_ATOMS: readonly Atom[] = [];
+const NO_RESULTS: readonly Result[] = [];
+
 /** Keeps the non-error alternatives when there is any (SPEC §3.4). */
 function dropErrorsIfAnySucceeded(results: Result[]): Result[] {
   let errors = 0;
@@ -271,9 +281,9 @@ function dropErrorsIfAnySucceeded(results: Result[]): Result[] {
 
 /** metta(atom, type): SPEC §3 steps 1–3. */
 class MettaFrame extends Frame {
-  private alternatives: (Atom | null)[] = [];
+  private alternatives: readonly Atom[] = NO_ATOMS;
   private next = 0;
-  private collected: Result[] = [];
+  private collected: Result[] | null = null;
 
   constructor(
     private atom: Atom,
@@ -328,7 +338,7 @@ class MettaFrame extends Frame {
 
   private startAlternative(m: Machine): void {
     if (this.next >= this.alternatives.length) {
-      m.finish(dropErrorsIfAnySucceeded(this.collected));
+      m.finish(dropErrorsIfAnySucceeded(this.collected ?? []));
       return;
     }
     const fnType = this.alternatives[this.next++]!;
@@ -336,7 +346,8 @@ class MettaFrame extends Frame {
   }
 
   override receive(results: Result[]): void {
-    for (const r of results) this.collected.push(r);
+    const collected = (this.collected ??= []);
+    for (const r of results) collected.push(r);
   }
 }
 
@@ -349,6 +360,18 @@ function typeCast(env: Environment, space: AtomSpace, atom: Atom, type: Atom): A
     if (typeFits(index, type, actual, new Bindings())) return atom;
   }
   return errorAtom(atom, sym('BadType'));
+}
+
+const undefinedTypeLists: (readonly Atom[])[] = [];
+
+/** `n` times %Undefined%: the element types of an application with no function type; shared. */
+function undefinedTypes(n: number): readonly Atom[] {
+  let types = undefinedTypeLists[n];
+  if (types === undefined) {
+    types = new Array<Atom>(n).fill(UNDEFINED);
+    if (n < 64) undefinedTypeLists[n] = types;
+  }
+  return types;
 }
 
 const elementTypesCache = new WeakMap<ExpressionAtom, Atom[]>();
@@ -458,18 +481,26 @@ interface Combination {
  * One way of applying an expression: evaluate its elements left to right (type-directed when the
  * head has a function type), forming the Cartesian product of their results with bindings
  * threaded from each element to the next, then call each combination.
+ *
+ * While every element so far had exactly one result (the usual case) there is one combination,
+ * kept as a growing `items` array and its `bindings`; the first element with several results (or
+ * none, or an error) turns the frame into the general list of combinations.
  */
 class ApplyFrame extends Frame {
   private prepared = false;
-  private elementTypes: Atom[] = [];
+  private elementTypes: readonly Atom[] = NO_ATOMS;
   private returnType: Atom;
-  /** Finished combinations (or errors, in order) of the elements before `element`. */
+  /** Single mode: the one combination, elements before `element` and the bindings so far. */
+  private single = true;
+  private items: Atom[] = [];
+  private bindings: Bindings;
+  /** General mode: finished combinations (or errors, in order) of the elements before `element`. */
   private done: (Combination | Result)[] = [];
-  private pending: Combination[];
+  private pending: (Combination | Result)[] = [];
   private element = 0;
   private combo = 0;
   private calling = -1;
-  private collected: Result[] = [];
+  private collected: Result[] | null = null;
 
   constructor(
     private readonly atom: ExpressionAtom,
@@ -481,28 +512,90 @@ class ApplyFrame extends Frame {
   ) {
     super(depth, space);
     this.returnType = expected;
-    this.pending = [{ items: [], bindings }];
+    this.bindings = bindings;
   }
 
   step(m: Machine): void {
     if (!this.prepared) {
       this.prepared = true;
       if (!this.prepare(m)) return;
+      if (nothingToEvaluate(this.atom.children, this.elementTypes)) {
+        // Common fast path: every element stands for itself, so the call is the atom itself.
+        m.tail(new CallFrame(this.atom, this.returnType, this.bindings, this.depth, this.space, true));
+        return;
+      }
     }
     if (this.calling >= 0) {
       this.call(m);
       return;
     }
+    if (this.single ? this.stepSingle(m) : this.stepGeneral(m)) this.call(m);
+  }
+
+  /** Evaluates elements of the one combination; true when all are done. */
+  private stepSingle(m: Machine): boolean {
     const children = this.atom.children;
-    if (this.element === 0 && this.combo === 0 && nothingToEvaluate(children, this.elementTypes)) {
-      // Common fast path: every element stands for itself, so the call is the atom itself.
-      const c = this.pending[0] as Combination;
-      m.tail(new CallFrame(this.atom, this.returnType, c.bindings, this.depth, this.space, true));
-      return;
+    const items = this.items;
+    while (this.element < children.length) {
+      const bindings = this.bindings;
+      const raw = children[this.element]!;
+      const item = bindings.size > 0 ? bindings.resolve(raw) : raw;
+      const type = this.elementTypes[this.element]!;
+      if (item.kind !== AtomKind.Expression || item.children.length === 0 || type === ATOM_TYPE || metaType(item) === type) {
+        // Nothing to evaluate: symbols, values and variables stand for themselves here (their
+        // types were checked before evaluation started).
+        items.push(item);
+        this.element++;
+        continue;
+      }
+      const inline = evaluatePureCall(m, item as ExpressionAtom, bindings, this.depth + 1, this.space);
+      if (inline !== null) {
+        items.push(inline);
+        this.element++;
+        continue;
+      }
+      const started = startMetta(m, item, type, bindings, this.depth + 1, this.space);
+      if (started instanceof Frame) {
+        m.push(started);
+        return false;
+      }
+      this.receiveSingle([started]);
+      if (!this.single) return this.stepGeneral(m);
     }
+    return true;
+  }
+
+  private receiveSingle(results: Result[]): void {
+    if (results.length === 1) {
+      const r = results[0]!;
+      if (r.atom !== EMPTY && !isError(r.atom)) {
+        this.items.push(r.atom);
+        this.bindings = r.bindings;
+        this.element++;
+        return;
+      }
+    }
+    // Leave single mode: the results of this element become the list of combinations.
+    const done: (Combination | Result)[] = [];
+    const items = this.items;
+    for (const r of results) {
+      if (r.atom === EMPTY) continue;
+      if (isError(r.atom)) done.push(r);
+      else done.push({ items: [...items, r.atom], bindings: r.bindings });
+    }
+    this.single = false;
+    this.pending = done;
+    this.done = [];
+    this.element++;
+    this.combo = 0;
+  }
+
+  /** Evaluates elements over the list of combinations; true when all are done. */
+  private stepGeneral(m: Machine): boolean {
+    const children = this.atom.children;
     while (this.element < children.length) {
       if (this.combo >= this.pending.length) {
-        this.pending = this.done as Combination[];
+        this.pending = this.done;
         this.done = [];
         this.element++;
         this.combo = 0;
@@ -519,8 +612,6 @@ class ApplyFrame extends Frame {
       const item = c.bindings.size > 0 ? c.bindings.resolve(raw) : raw;
       const type = this.elementTypes[this.element]!;
       if (item.kind !== AtomKind.Expression || item.children.length === 0 || type === ATOM_TYPE || metaType(item) === type) {
-        // Nothing to evaluate: symbols, values and variables stand for themselves here (their
-        // types were checked before evaluation started).
         this.done.push({ items: [...c.items, item], bindings: c.bindings });
         this.combo++;
         continue;
@@ -531,22 +622,36 @@ class ApplyFrame extends Frame {
         this.combo++;
         continue;
       }
-      m.push(new MettaFrame(item, type, c.bindings, this.depth + 1, this.space));
-      return;
+      const started = startMetta(m, item, type, c.bindings, this.depth + 1, this.space);
+      if (started instanceof Frame) {
+        m.push(started);
+        return false;
+      }
+      this.receiveGeneral([started]);
     }
-    this.call(m);
+    return true;
+  }
+
+  private receiveGeneral(results: Result[]): void {
+    const c = this.pending[this.combo]! as Combination;
+    for (const r of results) {
+      if (r.atom === EMPTY) continue;
+      if (isError(r.atom)) this.done.push(r);
+      else this.done.push({ items: [...c.items, r.atom], bindings: r.bindings });
+    }
+    this.combo++;
   }
 
   /** Type checks and element types; false when it already finished with an error. */
   private prepare(m: Machine): boolean {
     const children = this.atom.children;
     if (this.fnType === null) {
-      this.elementTypes = new Array<Atom>(children.length).fill(UNDEFINED);
+      this.elementTypes = undefinedTypes(children.length);
       return true;
     }
     // No renaming apart: these type variables live only in this application's type bindings.
     const { args, ret } = splitFunctionType(this.fnType as ExpressionAtom);
-    const bindings = this.pending[0]!.bindings;
+    const bindings = this.bindings;
     if (args.length !== children.length - 1) {
       m.finish([{ atom: errorAtom(this.atom, sym('IncorrectNumberOfArguments')), bindings }]);
       return false;
@@ -578,48 +683,81 @@ class ApplyFrame extends Frame {
 
   override receive(results: Result[]): void {
     if (this.calling >= 0) {
-      for (const r of results) this.collected.push(r);
+      const collected = (this.collected ??= []);
+      for (const r of results) collected.push(r);
       return;
     }
-    const c = this.pending[this.combo]! as Combination;
-    for (const r of results) {
-      if (r.atom === EMPTY) continue;
-      if (isError(r.atom)) this.done.push(r);
-      else this.done.push({ items: [...c.items, r.atom], bindings: r.bindings });
-    }
-    this.combo++;
+    if (this.single) this.receiveSingle(results);
+    else this.receiveGeneral(results);
   }
 
   private call(m: Machine): void {
     if (this.calling < 0) {
       this.calling = 0;
+      if (this.single) {
+        m.tail(this.callFrame(this.items, this.bindings));
+        return;
+      }
       if (this.pending.length === 1 && 'items' in this.pending[0]!) {
-        m.tail(this.callFrame(this.pending[0] as Combination));
+        const c = this.pending[0] as Combination;
+        m.tail(this.callFrame(c.items, c.bindings));
         return;
       }
     }
     while (this.calling < this.pending.length) {
       const c = this.pending[this.calling++]!;
       if (!('items' in c)) {
-        this.collected.push(c);
+        (this.collected ??= []).push(c);
         continue;
       }
-      m.push(this.callFrame(c));
+      m.push(this.callFrame(c.items, c.bindings));
       return;
     }
-    m.finish(this.collected);
+    m.finish(this.collected ?? []);
   }
 
-  private callFrame(c: Combination): CallFrame {
+  /** The call of one combination (`items` is not changed afterwards: it may become the call). */
+  private callFrame(items: Atom[], bindings: Bindings): CallFrame {
     const children = this.atom.children;
-    let same = c.items.length === children.length;
-    for (let i = 0; same && i < children.length; i++) same = c.items[i] === children[i];
-    let reduced: ExpressionAtom = same ? this.atom : expr(c.items);
-    if (c.bindings.size > 0) reduced = c.bindings.resolve(reduced) as ExpressionAtom;
-    return new CallFrame(reduced, this.returnType, c.bindings, this.depth, this.space, same && reduced === this.atom);
+    let same = items.length === children.length;
+    for (let i = 0; same && i < children.length; i++) same = items[i] === children[i];
+    let reduced: ExpressionAtom = same ? this.atom : expr(items);
+    if (bindings.size > 0) reduced = bindings.resolve(reduced) as ExpressionAtom;
+    return new CallFrame(reduced, this.returnType, bindings, this.depth, this.space, same && reduced === this.atom);
   }
 }
 
+/**
+ * What the first step of a MettaFrame does, without the frame: the result when there is nothing
+ * to evaluate, else the frame that evaluates `atom` (its fresh mark as the MettaFrame's would be).
+ */
+function startMetta(m: Machine, atom0: Atom, type: Atom, bindings: Bindings, depth: number, space: AtomSpace): Frame | Result {
+  const mark = freshCount();
+  const atom = bindings.size > 0 ? bindings.resolve(atom0) : atom0;
+  if (type === ATOM_TYPE || atom.kind === AtomKind.Variable || metaType(atom) === type) return { atom, bindings };
+  if (atom.kind !== AtomKind.Expression || atom.children.length === 0) return { atom: typeCast(m.env, space, atom, type), bindings };
+  if (type === UNDEFINED && isKnownNormalForm(atom, space)) return { atom, bindings };
+  // Errors are values: never evaluated further.
+  if (atom.children[0] === ERROR) return { atom, bindings };
+  if (m.overflow(depth)) return { atom: errorAtom(atom, sym('StackOverflow')), bindings };
+  const head = atom.children[0]!;
+  let fnType: Atom | null = null;
+  let several = false;
+  if (head.kind === AtomKind.Symbol) {
+    for (const t of m.env.types(space).declaredTypes(head)) {
+      if (!isFunctionType(t)) continue;
+      if (fnType === null) fnType = t;
+      else several = true;
+    }
+  } else if (head.kind === AtomKind.Grounded) {
+    const t = head.typeAtom();
+    if (isFunctionType(t)) fnType = t;
+  }
+  // Several function types: a MettaFrame tries each.
+  const frame: Frame = several ? new MettaFrame(atom, type, bindings, depth, space) : new ApplyFrame(atom, fnType, type, bindings, depth, space);
+  frame.freshMark = mark;
+  return frame;
+}
 
 /**
  * The call step: run a built-in, or query the space for `(= call $X)` and fire every matching
@@ -627,9 +765,9 @@ class ApplyFrame extends Frame {
  */
 class CallFrame extends Frame {
   private continuation: ((results: Result[]) => Outcome) | ((answers: Bindings[]) => Outcome) | ((answers: RuleAnswer[]) => Outcome) | null = null;
-  private reevaluate: Result[] = [];
+  private reevaluate: readonly Result[] = NO_RESULTS;
   private next = -1;
-  private collected: Result[] = [];
+  private collected: Result[] | null = null;
   private started = false;
 
   constructor(
@@ -651,6 +789,10 @@ class CallFrame extends Frame {
       const builtin = head.kind === AtomKind.Symbol ? m.env.builtin(head) : undefined;
       if (builtin !== undefined) {
         this.handle(m, this.execute(m, builtin));
+        return;
+      }
+      if (m.rulesInline) {
+        this.handle(m, this.ruleResults(m.env.rulesSync(this.space, this.call)));
         return;
       }
       this.continuation = (answers: RuleAnswer[]) => this.ruleResults(answers);
@@ -720,7 +862,9 @@ class CallFrame extends Frame {
             m.finish([{ atom, bindings: r.bindings }]);
             return;
           }
-          m.tail(new MettaFrame(r.atom, this.returnType, dropUnreachable(r.bindings, r.atom, this.freshMark), this.depth + 1, this.space));
+          const started = startMetta(m, r.atom, this.returnType, dropUnreachable(r.bindings, r.atom, this.freshMark), this.depth + 1, this.space);
+          if (started instanceof Frame) m.tail(started);
+          else m.finish([started]);
           return;
         }
         this.reevaluate = results;
@@ -744,12 +888,12 @@ class CallFrame extends Frame {
   private reevaluateNext(m: Machine): void {
     if (this.next < 0) throw new Error('CallFrame stepped while waiting');
     if (this.next >= this.reevaluate.length) {
-      m.finish(dropErrorsIfAnySucceeded(this.collected));
+      m.finish(dropErrorsIfAnySucceeded(this.collected ?? []));
       return;
     }
     const r = this.reevaluate[this.next++]!;
     if (r.atom === NOT_REDUCIBLE_RESULT) {
-      this.collected.push({ atom: this.call, bindings: r.bindings });
+      (this.collected ??= []).push({ atom: this.call, bindings: r.bindings });
       this.reevaluateNext(m);
       return;
     }
@@ -763,7 +907,8 @@ class CallFrame extends Frame {
       this.pendingOutcome = then(results);
       return;
     }
-    for (const r of results) this.collected.push(r);
+    const collected = (this.collected ??= []);
+    for (const r of results) collected.push(r);
   }
 
   override receiveAnswers(answers: Bindings[]): void {
@@ -773,7 +918,8 @@ class CallFrame extends Frame {
   }
 
   override receiveFanOut(results: readonly Result[][]): void {
-    for (const rs of results) for (const r of rs) this.collected.push(r);
+    const collected = (this.collected ??= []);
+    for (const rs of results) for (const r of rs) collected.push(r);
     this.next = this.reevaluate.length; // every alternative is done: the next step finishes
   }
 
