@@ -53,7 +53,8 @@ Options:
   --preset NAME      pool sizing: default (cores), cpuOptimized (cores x 2),
                      memoryOptimized (cores), throughputOptimized (cores x 4)
   --metrics          print batch sizes, times, worker use and speedup to stderr at the end
-  --gpu auto|on|off  use the GPU for matching (reserved: matching runs on the CPU in this release)
+  --gpu auto|on|off  on: answer runs of top-level !(match &self ...) on the GPU, one batch
+                     per run (same output); off and auto (the default): the CPU
   --keep-going       continue after a !form whose results contain an error
   --log LEVEL        log to stderr: error, warn, info or debug (also METTA_LOG)
   --max-steps N      stop a !form after N interpreter steps
