@@ -22,6 +22,14 @@ function workerScript(): string {
   throw new Error(`the evaluation worker is not built (${candidates[0]}); run \`npm run build\``);
 }
 
+/** A task offered after the pool was closed (the run is over; its result is not wanted). */
+export class PoolClosedError extends Error {
+  constructor() {
+    super('the worker pool is closed');
+    this.name = 'PoolClosedError';
+  }
+}
+
 export interface PoolStats {
   /** Tasks finished, and how many of those failed in the worker (threw or died). */
   tasks: number;
@@ -91,7 +99,11 @@ export class EvalPool {
   }
 
   private async exec(method: string, task: EvalTask | AlternativeTask): Promise<EvalTaskResult | AlternativeResult> {
-    while (this.inFlight >= this.target) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    if (this.closed) throw new PoolClosedError();
+    while (this.inFlight >= this.target) {
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      if (this.closed) throw new PoolClosedError();
+    }
     this.inFlight++;
     this.stats.peakConcurrency = Math.max(this.stats.peakConcurrency, this.inFlight);
     try {
@@ -120,7 +132,17 @@ export class EvalPool {
     if (this.target !== before) log('debug', `worker pool: concurrency ${before} -> ${this.target} (utilisation ${(utilisation * 100).toFixed(0)}%)`);
   }
 
+  /** Once closed, no task starts (a retry of a task the close interrupted must not restart threads). */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private closed = false;
+
   async close(): Promise<void> {
+    this.closed = true;
+    // Tasks still waiting for a slot give up (they see `closed`).
+    for (const wake of this.waiting.splice(0)) wake();
     const pool = this.pool;
     this.pool = null;
     if (pool !== null) await pool.terminate(true);

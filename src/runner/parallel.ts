@@ -305,6 +305,8 @@ export class ParallelRunner {
     try {
       return await this.pool.run(task);
     } catch (first) {
+      // The run ended (the pool closed under a task nobody waits for any more): nothing to retry.
+      if (this.pool.isClosed) return { kind: 'aborted', reason: 'the run ended', ms: 0 };
       this.metrics.faults++;
       this.metrics.retries++;
       log('warn', `a worker failed (${describe(first)}); retrying !${formatPosition(item.position)} once`);

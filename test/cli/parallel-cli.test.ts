@@ -36,6 +36,19 @@ describe('metta --workers / --preset / --metrics', () => {
     expect(pool.err).toMatch(/speedup against the sequential estimate/);
   });
 
+  it('exits when it stops early while pool tasks are still queued or running', () => {
+    const file = programFile(`(= (fib $n) (if (< $n 2) $n (+ (fib (- $n 1)) (fib (- $n 2)))))
+!(fib 17)
+!(fib 17)
+!(/ 1 0)
+${Array.from({ length: 8 }, () => '!(fib 20)').join('\n')}
+`);
+    const r = spawnSync(process.execPath, ['bin/metta.js', file, '--workers', '2'], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.signal).toBeNull(); // not killed by the timeout: the process ended by itself
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('[1597]\n[1597]\n[(Error (/ 1 0) DivisionByZero)]\n');
+  });
+
   it('accepts every preset and rejects an unknown one with a usage error', () => {
     const file = programFile('!(+ 1 2)\n');
     for (const preset of ['default', 'cpuOptimized', 'memoryOptimized', 'throughputOptimized']) {
