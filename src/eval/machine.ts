@@ -521,7 +521,7 @@ class ApplyFrame extends Frame {
       if (!this.prepare(m)) return;
       if (nothingToEvaluate(this.atom.children, this.elementTypes)) {
         // Common fast path: every element stands for itself, so the call is the atom itself.
-        m.tail(new CallFrame(this.atom, this.returnType, this.bindings, this.depth, this.space, true));
+        tailCall(m, this.atom, this.returnType, this.bindings, this.depth, this.space, true, this.freshMark);
         return;
       }
     }
@@ -695,12 +695,12 @@ class ApplyFrame extends Frame {
     if (this.calling < 0) {
       this.calling = 0;
       if (this.single) {
-        m.tail(this.callFrame(this.items, this.bindings));
+        this.tailCall(m, this.items, this.bindings);
         return;
       }
       if (this.pending.length === 1 && 'items' in this.pending[0]!) {
         const c = this.pending[0] as Combination;
-        m.tail(this.callFrame(c.items, c.bindings));
+        this.tailCall(m, c.items, c.bindings);
         return;
       }
     }
@@ -717,14 +717,99 @@ class ApplyFrame extends Frame {
   }
 
   /** The call of one combination (`items` is not changed afterwards: it may become the call). */
-  private callFrame(items: Atom[], bindings: Bindings): CallFrame {
+  private reducedCall(items: Atom[], bindings: Bindings): ExpressionAtom {
     const children = this.atom.children;
     let same = items.length === children.length;
     for (let i = 0; same && i < children.length; i++) same = items[i] === children[i];
     let reduced: ExpressionAtom = same ? this.atom : expr(items);
     if (bindings.size > 0) reduced = bindings.resolve(reduced) as ExpressionAtom;
-    return new CallFrame(reduced, this.returnType, bindings, this.depth, this.space, same && reduced === this.atom);
+    return reduced;
   }
+
+  private callFrame(items: Atom[], bindings: Bindings): CallFrame {
+    const reduced = this.reducedCall(items, bindings);
+    return new CallFrame(reduced, this.returnType, bindings, this.depth, this.space, reduced === this.atom);
+  }
+
+  /** The only combination's call, replacing this frame. */
+  private tailCall(m: Machine, items: Atom[], bindings: Bindings): void {
+    const reduced = this.reducedCall(items, bindings);
+    tailCall(m, reduced, this.returnType, bindings, this.depth, this.space, reduced === this.atom, this.freshMark);
+  }
+}
+
+/**
+ * The call step of a call that replaces the current frame (whose fresh mark is `mark`), as a
+ * CallFrame would take it, without one for the usual outcomes: not reducible, no result, one
+ * result. Anything else (several results, an evaluation or a query to wait for) goes to a
+ * CallFrame, which takes over the outcome.
+ */
+function tailCall(m: Machine, call: ExpressionAtom, returnType: Atom, bindings: Bindings, depth: number, space: AtomSpace, unchanged: boolean, mark: number): void {
+  const head = call.children[0]!;
+  const builtin = head.kind === AtomKind.Symbol ? m.env.builtin(head) : undefined;
+  let outcome: Outcome;
+  if (builtin !== undefined) outcome = executeBuiltin(m, builtin, call, bindings, space);
+  else if (m.rulesInline) outcome = ruleOutcome(m.env.rulesSync(space, call), bindings);
+  else {
+    m.tail(new CallFrame(call, returnType, bindings, depth, space, unchanged));
+    return;
+  }
+  if (outcome.kind === 'not-reducible') {
+    if (unchanged && call.children.length > 0 && isGround(call)) rememberNormalForm(call, space);
+    m.finish([{ atom: call, bindings }]);
+    return;
+  }
+  if (outcome.kind === 'values') {
+    const results = withoutEmpty(outcome.results);
+    if (returnType === ATOM_TYPE || results.length === 0) {
+      m.finish(results);
+      return;
+    }
+    if (results.length === 1) {
+      const r = results[0]!;
+      if (r.atom.kind !== AtomKind.Expression && r.atom.kind !== AtomKind.Variable) {
+        const atom = r.atom === NOT_REDUCIBLE_RESULT ? call : typeCast(m.env, space, r.atom, returnType);
+        m.finish([{ atom, bindings: r.bindings }]);
+        return;
+      }
+      const started = startMetta(m, r.atom, returnType, dropUnreachable(r.bindings, r.atom, mark), depth + 1, space);
+      if (started instanceof Frame) m.tail(started);
+      else m.finish([started]);
+      return;
+    }
+  }
+  m.tail(new CallFrame(call, returnType, bindings, depth, space, unchanged, outcome));
+}
+
+/** The results that are not Empty (a new array: callers may keep it). */
+function withoutEmpty(results: readonly Result[]): Result[] {
+  if (results.length === 1) return results[0]!.atom === EMPTY ? [] : [results[0]!];
+  return results.filter((r) => r.atom !== EMPTY);
+}
+
+/** Runs a built-in: its outcome, with a thrown error as the error result. */
+function executeBuiltin(m: Machine, builtin: Builtin, call: ExpressionAtom, bindings: Bindings, space: AtomSpace): Outcome {
+  if (m.env.writerCalled(builtin)) throw new SpeculationAborted(builtin.name);
+  try {
+    return builtin.execute(call.children.slice(1), { env: m.env, call, bindings, space });
+  } catch (e) {
+    if (e instanceof MettaError) return { kind: 'values', results: [{ atom: errorAtom(call, e.payload), bindings }] };
+    if (e instanceof EvaluationStopped || e instanceof SpeculationAborted) throw e;
+    const message = e instanceof Error ? e.message : String(e);
+    return { kind: 'values', results: [{ atom: errorAtom(call, sym(message)), bindings }] };
+  }
+}
+
+/** The rules' answers as an outcome: each body with the call's bindings and the rule's merged. */
+function ruleOutcome(answers: RuleAnswer[], bindings: Bindings): Outcome {
+  if (answers.length === 0) return { kind: 'not-reducible' };
+  const results: Result[] = [];
+  for (const answer of answers) {
+    const merged = answer.bindings.size === 0 ? bindings : bindings.merge(answer.bindings);
+    if (merged === null) continue;
+    results.push({ atom: answer.atom, bindings: merged });
+  }
+  return { kind: 'values', results };
 }
 
 /**
@@ -778,8 +863,14 @@ class CallFrame extends Frame {
     space: AtomSpace,
     /** The call is the expression as it was given: every element evaluated to itself. */
     private readonly unchanged = false,
+    /** The outcome of the call, already run (the frame's first step acts on it). */
+    outcome: Outcome | null = null,
   ) {
     super(depth, space);
+    if (outcome !== null) {
+      this.started = true;
+      this.pendingOutcome = outcome;
+    }
   }
 
   step(m: Machine): void {
@@ -788,14 +879,14 @@ class CallFrame extends Frame {
       const head = this.call.children[0]!;
       const builtin = head.kind === AtomKind.Symbol ? m.env.builtin(head) : undefined;
       if (builtin !== undefined) {
-        this.handle(m, this.execute(m, builtin));
+        this.handle(m, executeBuiltin(m, builtin, this.call, this.bindings, this.space));
         return;
       }
       if (m.rulesInline) {
-        this.handle(m, this.ruleResults(m.env.rulesSync(this.space, this.call)));
+        this.handle(m, ruleOutcome(m.env.rulesSync(this.space, this.call), this.bindings));
         return;
       }
-      this.continuation = (answers: RuleAnswer[]) => this.ruleResults(answers);
+      this.continuation = (answers: RuleAnswer[]) => ruleOutcome(answers, this.bindings);
       m.lookupRules(this.space, this.call);
       return;
     }
@@ -806,33 +897,6 @@ class CallFrame extends Frame {
       return;
     }
     this.reevaluateNext(m);
-  }
-
-  private execute(m: Machine, builtin: Builtin): Outcome {
-    if (m.env.writerCalled(builtin)) throw new SpeculationAborted(builtin.name);
-    try {
-      return builtin.execute(this.call.children.slice(1), { env: m.env, call: this.call, bindings: this.bindings, space: this.space });
-    } catch (e) {
-      if (e instanceof MettaError) return this.values([errorAtom(this.call, e.payload)]);
-      if (e instanceof EvaluationStopped || e instanceof SpeculationAborted) throw e;
-      const message = e instanceof Error ? e.message : String(e);
-      return this.values([errorAtom(this.call, sym(message))]);
-    }
-  }
-
-  private values(atoms: Atom[]): Outcome {
-    return { kind: 'values', results: atoms.map((atom) => ({ atom, bindings: this.bindings })) };
-  }
-
-  private ruleResults(answers: RuleAnswer[]): Outcome {
-    if (answers.length === 0) return { kind: 'not-reducible' };
-    const results: Result[] = [];
-    for (const answer of answers) {
-      const merged = answer.bindings.size === 0 ? this.bindings : this.bindings.merge(answer.bindings);
-      if (merged === null) continue;
-      results.push({ atom: answer.atom, bindings: merged });
-    }
-    return { kind: 'values', results };
   }
 
   /** Acts on a built-in's (or the rule lookup's) outcome. */
