@@ -397,6 +397,27 @@ function build(t: Template, slots: (Atom | undefined)[]): Atom {
   const kids = t.children;
   if (kids === null) return t.atom;
   const source = (t.atom as ExpressionAtom).children;
+  // Short children arrays are made as literals: exactly sized, no growth.
+  switch (kids.length) {
+    case 2: {
+      const a = build(kids[0]!, slots);
+      const b = build(kids[1]!, slots);
+      return a === source[0] && b === source[1] ? t.atom : new ExpressionAtom([a, b]);
+    }
+    case 3: {
+      const a = build(kids[0]!, slots);
+      const b = build(kids[1]!, slots);
+      const c = build(kids[2]!, slots);
+      return a === source[0] && b === source[1] && c === source[2] ? t.atom : new ExpressionAtom([a, b, c]);
+    }
+    case 4: {
+      const a = build(kids[0]!, slots);
+      const b = build(kids[1]!, slots);
+      const c = build(kids[2]!, slots);
+      const d = build(kids[3]!, slots);
+      return a === source[0] && b === source[1] && c === source[2] && d === source[3] ? t.atom : new ExpressionAtom([a, b, c, d]);
+    }
+  }
   const rebuilt: Atom[] = [];
   let changed = false;
   for (let i = 0; i < kids.length; i++) {
