@@ -76,6 +76,16 @@ export class Bindings {
     return new Bindings(copy);
   }
 
+  /**
+   * Removes every binding made after the first `size` (they are kept in binding order): undoes a
+   * failed unification attempt made in place.
+   */
+  undoTo(size: number): void {
+    if (this.map.size <= size) return;
+    let i = 0;
+    for (const name of this.map.keys()) if (i++ >= size) this.map.delete(name);
+  }
+
   clone(): Bindings {
     return new Bindings(this.map.size === 0 ? undefined : new Map(this.map));
   }

@@ -1,9 +1,9 @@
 // Types (SPEC §3): `(: atom T)` declarations, function types `(-> A1 ... An R)`, `%Undefined%`,
 // meta-types, subtyping `(:< A B)` and parametric types with variables.
 
-import { type Atom, AtomKind, expr, isExpression, isSymbol, type SymbolAtom, sym, variable } from '../core/atoms.js';
-import { Bindings, unify } from '../core/bindings.js';
-import { renameApart } from '../core/fresh.js';
+import { type Atom, AtomKind, expr, isExpression, isSymbol, type SymbolAtom, sym, variable, type VariableAtom } from '../core/atoms.js';
+import { Bindings, instantiate, unify } from '../core/bindings.js';
+import { freshVariable } from '../core/fresh.js';
 import { variablesOf } from '../core/equality.js';
 import type { AtomSpace } from '../space/atom-space.js';
 import type { Environment } from './environment.js';
@@ -157,14 +157,42 @@ export function getTypes(index: TypeIndex, atom: Atom, depth = 0): Atom[] {
 
 /** Return type of `children` applied with `fnType`, or null when the arguments do not fit. */
 function applicationType(index: TypeIndex, children: readonly Atom[], fnType: Atom, depth: number): Atom | null {
-  const fresh = (hasVariables(fnType) ? renameApart(fnType) : fnType) as Atom & { children: readonly Atom[] };
-  const { args, ret } = splitFunctionType(fresh);
+  let { args, ret } = splitFunctionType(fnType as Atom & { children: readonly Atom[] });
+  if (hasVariables(fnType)) ({ args, ret } = renamedApart(args, ret));
   if (args.length !== children.length - 1) return null;
   const bindings = new Bindings();
   for (let i = 0; i < args.length; i++) {
     if (!argumentFits(index, children[i + 1]!, args[i]!, bindings, depth)) return null;
   }
   return bindings.resolve(ret);
+}
+
+/**
+ * The argument and return types of a function type renamed apart: what splitting
+ * `renameApart(fnType)` gives (fresh variables made in the same order: the arguments', then the
+ * return type's), without the renamed type itself.
+ */
+function renamedApart(args: readonly Atom[], ret: Atom): { readonly args: readonly Atom[]; readonly ret: Atom } {
+  const renamed = new Map<string, VariableAtom>();
+  const rename = (atom: Atom): Atom => {
+    if (atom.kind === AtomKind.Variable) return freshFor(renamed, atom);
+    if (!hasVariables(atom)) return atom;
+    return instantiate(atom, (v) => freshFor(renamed, v));
+  };
+  const freshArgs: Atom[] = [];
+  for (const a of args) freshArgs.push(rename(a));
+  return { args: freshArgs, ret: rename(ret) };
+}
+
+function freshFor(renamed: Map<string, VariableAtom>, v: VariableAtom): VariableAtom {
+  let fresh = renamed.get(v.name);
+  if (fresh === undefined) {
+    fresh = freshVariable(v.name);
+    renamed.set(v.name, fresh);
+    // As renameApart: a variable already named like a fresh one made here is left as it is.
+    renamed.set(fresh.name, fresh);
+  }
+  return fresh;
 }
 
 /** Whether `arg` can be passed where `expected` is declared, extending the type bindings. */
@@ -208,11 +236,10 @@ export function typeFits(index: TypeIndex, expected: Atom, actual: Atom, binding
   // As the reference's match-types: %Undefined% and Atom on either side match anything (a
   // function returning Atom may be used where any type is expected).
   if (expected === UNDEFINED || actual === UNDEFINED || expected === ATOM_TYPE || actual === ATOM_TYPE || expected === actual) return true;
-  const attempt = bindings.clone();
-  if (unify(expected, actual, attempt)) {
-    adopt(bindings, attempt);
-    return true;
-  }
+  // Unified in place; a failed attempt's partial bindings are undone.
+  const before = bindings.size;
+  if (unify(expected, actual, bindings)) return true;
+  bindings.undoTo(before);
   // Subtyping: walk the declared supertypes of `actual` (breadth-first, cycles cut).
   const seen = new Set<Atom>([actual]);
   const queue = [actual];
@@ -221,11 +248,8 @@ export function typeFits(index: TypeIndex, expected: Atom, actual: Atom, binding
     for (const s of index.superTypes(t)) {
       if (seen.has(s)) continue;
       seen.add(s);
-      const again = bindings.clone();
-      if (unify(expected, s, again)) {
-        adopt(bindings, again);
-        return true;
-      }
+      if (unify(expected, s, bindings)) return true;
+      bindings.undoTo(before);
       queue.push(s);
     }
   }
@@ -242,8 +266,4 @@ export function hasVariables(atom: Atom): boolean {
     variableFlags.set(atom, flag);
   }
   return flag;
-}
-
-function adopt(target: Bindings, source: Bindings): void {
-  for (const [name, value] of source.entries()) if (target.lookup(name) === undefined) target.bind(name, value);
 }
