@@ -328,7 +328,7 @@ class MettaFrame extends Frame {
     const headTypes = head.kind === AtomKind.Symbol ? index.declaredTypes(head) : head.kind === AtomKind.Grounded ? [head.typeAtom()] : [];
     const fnTypes = headTypes.filter(isFunctionType);
     if (fnTypes.length <= 1) {
-      m.tail(new ApplyFrame(atom, fnTypes[0] ?? null, type, this.bindings, this.depth, this.space));
+      m.tail(new ApplyFrame(atom, fnTypes[0] ?? null, type, this.bindings, this.depth, this.space, true));
       return;
     }
     this.alternatives = fnTypes;
@@ -342,7 +342,7 @@ class MettaFrame extends Frame {
       return;
     }
     const fnType = this.alternatives[this.next++]!;
-    m.push(new ApplyFrame(this.atom as ExpressionAtom, fnType, this.type, this.bindings, this.depth, this.space));
+    m.push(new ApplyFrame(this.atom as ExpressionAtom, fnType, this.type, this.bindings, this.depth, this.space, true));
   }
 
   override receive(results: Result[]): void {
@@ -501,6 +501,8 @@ class ApplyFrame extends Frame {
   private combo = 0;
   private calling = -1;
   private collected: Result[] | null = null;
+  /** Bindings under which `atom` is resolved already (its elements then need no resolving). */
+  private readonly resolvedUnder: Bindings | null;
 
   constructor(
     private readonly atom: ExpressionAtom,
@@ -509,10 +511,13 @@ class ApplyFrame extends Frame {
     bindings: Bindings,
     depth: number,
     space: AtomSpace,
+    /** `atom` has the bindings applied already. */
+    resolved = false,
   ) {
     super(depth, space);
     this.returnType = expected;
     this.bindings = bindings;
+    this.resolvedUnder = resolved ? bindings : null;
   }
 
   step(m: Machine): void {
@@ -539,7 +544,7 @@ class ApplyFrame extends Frame {
     while (this.element < children.length) {
       const bindings = this.bindings;
       const raw = children[this.element]!;
-      const item = bindings.size > 0 ? bindings.resolve(raw) : raw;
+      const item = bindings.size > 0 && bindings !== this.resolvedUnder ? bindings.resolve(raw) : raw;
       const type = this.elementTypes[this.element]!;
       if (item.kind !== AtomKind.Expression || item.children.length === 0 || type === ATOM_TYPE || metaType(item) === type) {
         // Nothing to evaluate: symbols, values and variables stand for themselves here (their
@@ -554,7 +559,7 @@ class ApplyFrame extends Frame {
         this.element++;
         continue;
       }
-      const started = startMetta(m, item, type, bindings, this.depth + 1, this.space);
+      const started = startMetta(m, item, type, bindings, this.depth + 1, this.space, true);
       if (started instanceof Frame) {
         m.push(started);
         return false;
@@ -609,7 +614,7 @@ class ApplyFrame extends Frame {
         continue;
       }
       const raw = children[this.element]!;
-      const item = c.bindings.size > 0 ? c.bindings.resolve(raw) : raw;
+      const item = c.bindings.size > 0 && c.bindings !== this.resolvedUnder ? c.bindings.resolve(raw) : raw;
       const type = this.elementTypes[this.element]!;
       if (item.kind !== AtomKind.Expression || item.children.length === 0 || type === ATOM_TYPE || metaType(item) === type) {
         this.done.push({ items: [...c.items, item], bindings: c.bindings });
@@ -622,7 +627,7 @@ class ApplyFrame extends Frame {
         this.combo++;
         continue;
       }
-      const started = startMetta(m, item, type, c.bindings, this.depth + 1, this.space);
+      const started = startMetta(m, item, type, c.bindings, this.depth + 1, this.space, true);
       if (started instanceof Frame) {
         m.push(started);
         return false;
@@ -816,9 +821,9 @@ function ruleOutcome(answers: RuleAnswer[], bindings: Bindings): Outcome {
  * What the first step of a MettaFrame does, without the frame: the result when there is nothing
  * to evaluate, else the frame that evaluates `atom` (its fresh mark as the MettaFrame's would be).
  */
-function startMetta(m: Machine, atom0: Atom, type: Atom, bindings: Bindings, depth: number, space: AtomSpace): Frame | Result {
+function startMetta(m: Machine, atom0: Atom, type: Atom, bindings: Bindings, depth: number, space: AtomSpace, resolved = false): Frame | Result {
   const mark = freshCount();
-  const atom = bindings.size > 0 ? bindings.resolve(atom0) : atom0;
+  const atom = bindings.size > 0 && !resolved ? bindings.resolve(atom0) : atom0;
   if (type === ATOM_TYPE || atom.kind === AtomKind.Variable || metaType(atom) === type) return { atom, bindings };
   if (atom.kind !== AtomKind.Expression || atom.children.length === 0) return { atom: typeCast(m.env, space, atom, type), bindings };
   if (type === UNDEFINED && isKnownNormalForm(atom, space)) return { atom, bindings };
@@ -839,7 +844,7 @@ function startMetta(m: Machine, atom0: Atom, type: Atom, bindings: Bindings, dep
     if (isFunctionType(t)) fnType = t;
   }
   // Several function types: a MettaFrame tries each.
-  const frame: Frame = several ? new MettaFrame(atom, type, bindings, depth, space) : new ApplyFrame(atom, fnType, type, bindings, depth, space);
+  const frame: Frame = several ? new MettaFrame(atom, type, bindings, depth, space) : new ApplyFrame(atom, fnType, type, bindings, depth, space, true);
   frame.freshMark = mark;
   return frame;
 }
