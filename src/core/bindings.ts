@@ -9,6 +9,9 @@ import { type Atom, AtomKind, ExpressionAtom, type GroundedAtom, VariableAtom } 
 /** The map of every empty Bindings: shared, never written (`bind` allocates a map first). */
 const NO_MAP: Map<string, Atom> = new Map();
 
+/** The work list of `mentionsBound` (shared: the walk calls nothing that could re-enter it). */
+const scanStack: Atom[] = [];
+
 /** Bindings are mutable while a unification builds them, then used as values. */
 export class Bindings {
   /** Shared empty bindings: never mutate it (clone first). */
@@ -107,7 +110,37 @@ export class Bindings {
   /** `atom` with every bound variable replaced, to a fixpoint. */
   resolve(atom: Atom): Atom {
     if (this.map.size === 0) return atom;
+    // Usually nothing in `atom` is bound: a walk that allocates nothing says so.
+    if (!this.mentionsBound(atom)) return atom;
     return substitute(atom, (v) => this.map.get(v.name));
+  }
+
+  /** Whether some variable of `atom` is bound here. */
+  private mentionsBound(atom: Atom): boolean {
+    if (atom.kind === AtomKind.Variable) return this.map.has(atom.name);
+    if (atom.kind !== AtomKind.Expression) return false;
+    const map = this.map;
+    const stack = scanStack;
+    const base = stack.length;
+    stack.push(atom);
+    let found = false;
+    while (stack.length > base) {
+      const a = stack.pop()!;
+      if (a.kind === AtomKind.Variable) {
+        if (map.has(a.name)) {
+          found = true;
+          break;
+        }
+      } else if (a.kind === AtomKind.Expression) {
+        const children = a.children;
+        for (let i = 0; i < children.length; i++) {
+          const c = children[i]!;
+          if (c.kind === AtomKind.Expression || c.kind === AtomKind.Variable) stack.push(c);
+        }
+      }
+    }
+    stack.length = base;
+    return found;
   }
 
   entries(): IterableIterator<[string, Atom]> {
