@@ -65,6 +65,70 @@ function encodePatterns(patterns: readonly CompiledPattern[], dense: Map<number,
   return rows;
 }
 
+/** The gpu.js brute force, ready to run on `compiled` against `view`: atom ids per pattern, joined by commas. */
+export interface BruteForce {
+  run(): Promise<string[]>;
+  destroy(): void;
+}
+
+let gpujsReady: Promise<new (s: { mode: string }) => GpuJs> | null = null;
+
+/** gpu.js on its own Dawn instance (through navigator.gpu, as gpu.js expects); loaded once. */
+function loadGpuJs(): Promise<new (s: { mode: string }) => GpuJs> {
+  gpujsReady ??= (async () => {
+    process.env['XDG_RUNTIME_DIR'] ??= tmpdir();
+    const webgpu = (await import('webgpu')) as unknown as { create(o: string[]): unknown; globals: object };
+    Object.assign(globalThis, webgpu.globals);
+    Object.defineProperty(globalThis, 'navigator', { value: { gpu: webgpu.create([]) }, configurable: true, writable: true });
+    return ((await import('gpu.js')) as unknown as { default: { GPU: new (s: { mode: string }) => GpuJs } }).default.GPU;
+  })();
+  return gpujsReady;
+}
+
+/**
+ * Builds the brute-force kernel for these patterns (every pattern against every fact, a dense
+ * 0/1 matrix read back in chunks of at most `chunkCells` cells and scanned on the host).
+ */
+export async function openBruteForce(view: SpaceSnapshot, compiled: readonly CompiledPattern[], chunkCells: number): Promise<BruteForce> {
+  const GPU = await loadGpuJs();
+  const gpujs = new GPU({ mode: 'webgpu' });
+  const dense = new Map<number, number>();
+  const factRows = encodeFacts(view, dense);
+  const patRows = encodePatterns(compiled, dense);
+  const facts = factRows.ids.length;
+  const count = compiled.length;
+  const chunk = Math.max(1, Math.min(count, Math.floor(chunkCells / facts)));
+  const kernel = gpujs
+    .createKernel(function (f: Float32Array, p: Float32Array): number {
+      let ok = 1;
+      for (let c = 0; c < 3; c++) {
+        const v = p[this.thread.y * 3 + c]!;
+        if (v >= 0 && v !== f[this.thread.x * 3 + c]) ok = 0;
+        if (v === -2) ok = 0;
+      }
+      return ok;
+    })
+    .setOutput([facts, chunk]);
+  return {
+    run: async (): Promise<string[]> => {
+      const out: string[] = [];
+      for (let from = 0; from < count; from += chunk) {
+        const part = new Float32Array(chunk * 3).fill(-2);
+        part.set(patRows.subarray(from * 3, Math.min(count, from + chunk) * 3));
+        const rows = await kernel(factRows.rows, part);
+        for (let r = 0; r < chunk && from + r < count; r++) {
+          const row = rows[r]!;
+          const hits: number[] = [];
+          for (let f = 0; f < facts; f++) if (row[f] === 1) hits.push(factRows.ids[f]!);
+          out.push(hits.join(','));
+        }
+      }
+      return out;
+    },
+    destroy: () => void gpujs.destroy(),
+  };
+}
+
 export interface BruteFigures {
   readonly facts: number;
   readonly patterns: number;
@@ -107,44 +171,9 @@ export async function benchGpuBrute(opts: Options): Promise<BruteFigures> {
   const trieIds = compiled.map((_, p) => Array.from(compact.atomIds.subarray(compact.hitStart[p]!, compact.hitStart[p + 1]!)).join(','));
   for (let p = 0; p < count; p++) if (trieIds[p] !== cpuIds[p]) throw new Error(`trie kernel and CPU disagree on pattern ${p}`);
 
-  // The brute force with gpu.js (its own Dawn instance through navigator.gpu, as gpu.js expects).
-  process.env['XDG_RUNTIME_DIR'] ??= tmpdir();
-  const webgpu = (await import('webgpu')) as unknown as { create(o: string[]): unknown; globals: object };
-  Object.assign(globalThis, webgpu.globals);
-  Object.defineProperty(globalThis, 'navigator', { value: { gpu: webgpu.create([]) }, configurable: true, writable: true });
-  const { GPU } = ((await import('gpu.js')) as unknown as { default: { GPU: new (s: { mode: string }) => GpuJs } }).default;
-  const gpujs = new GPU({ mode: 'webgpu' });
-  const dense = new Map<number, number>();
-  const factRows = encodeFacts(view, dense);
-  const patRows = encodePatterns(compiled, dense);
+  const bruteForce = await openBruteForce(view, compiled, chunkCells);
   const cells = facts * count;
-  const chunk = Math.max(1, Math.min(count, Math.floor(chunkCells / facts)));
-  const kernel = gpujs
-    .createKernel(function (f: Float32Array, p: Float32Array): number {
-      let ok = 1;
-      for (let c = 0; c < 3; c++) {
-        const v = p[this.thread.y * 3 + c]!;
-        if (v >= 0 && v !== f[this.thread.x * 3 + c]) ok = 0;
-        if (v === -2) ok = 0;
-      }
-      return ok;
-    })
-    .setOutput([facts, chunk]);
-  const brute = async (): Promise<string[]> => {
-    const out: string[] = [];
-    for (let from = 0; from < count; from += chunk) {
-      const part = new Float32Array(chunk * 3).fill(-2);
-      part.set(patRows.subarray(from * 3, Math.min(count, from + chunk) * 3));
-      const rows = await kernel(factRows.rows, part);
-      for (let r = 0; r < chunk && from + r < count; r++) {
-        const row = rows[r]!;
-        const hits: number[] = [];
-        for (let f = 0; f < facts; f++) if (row[f] === 1) hits.push(factRows.ids[f]!);
-        out.push(hits.join(','));
-      }
-    }
-    return out;
-  };
+  const brute = (): Promise<string[]> => bruteForce.run();
 
   const mean = async (run: () => Promise<unknown> | unknown): Promise<number> => {
     await run();
@@ -165,7 +194,7 @@ export async function benchGpuBrute(opts: Options): Promise<BruteFigures> {
   const cpuMs = await mean(() => {
     for (const p of compiled) cpuMatcher.match(view, p);
   });
-  gpujs.destroy();
+  bruteForce.destroy();
   trie.dispose();
   await closeGpu();
   const row = (name: string, ms: number | null): string[] =>

@@ -1,31 +1,41 @@
-// bench/run: the benchmark suite behind `npm run bench` — kb-match, memory, interp and
-// batch-parallel, in one process.
-// Options are passed to both (see bench/kb-match.ts and bench/memory.ts); `--json FILE` writes one
-// file with both results.
+// bench/run: the benchmark suite behind `npm run bench` — kb-match (with throughput by batch size
+// per path, bench/kb-sweep.ts), memory, interp and batch-parallel, in one process (bench/suite.ts;
+// `metta bench` runs the same).
+// Options are passed to kb-match and memory (see bench/kb-match.ts and bench/memory.ts); `--json FILE`
+// writes one file with every result, `--svg FILE` the throughput chart.
 //
-//   node --expose-gc dist/bench/run.js [--quick] [--clock wall|cpu] [--json FILE] [kb-match / memory options]
+//   node --expose-gc dist/bench/run.js [--quick | --tiny] [--gpu auto|on|off] [--workers N] [--clock wall|cpu]
+//                                      [--json FILE] [--svg FILE] [kb-match / memory options]
 
 import { writeFileSync } from 'node:fs';
 import { hasGc, machine, Options } from './common.js';
-import { benchKbMatch, kbMatchOptions } from './kb-match.js';
-import { benchMemory, memoryOptions } from './memory.js';
-import { benchInterp } from './interp.js';
-import { benchBatchParallel } from './batch-parallel.js';
+import { kbMatchOptions } from './kb-match.js';
+import { sweepChart } from './kb-sweep.js';
+import { memoryOptions } from './memory.js';
+import { runSuites, SUITES } from './suite.js';
 
 const opts = new Options();
 if (!hasGc()) console.log('note: run node with --expose-gc for steadier figures and meaningful memory deltas');
-const started = new Date();
 const before = machine();
-console.log(`metta-gpu benchmarks — ${started.toISOString()} — node ${process.version}, ${before.cpus} CPUs (${before.cpuModel}), load average ${before.loadAvg1min}`);
-const kbMatch = await benchKbMatch(kbMatchOptions(opts));
-const memory = await benchMemory(memoryOptions(opts));
-const interp = await benchInterp({ quick: opts.flag('quick') });
-const batchParallel = await benchBatchParallel({ workers: opts.int('workers', undefined, 2), quick: opts.flag('quick') });
-const after = machine();
+console.log(`metta-gpu benchmarks — ${new Date().toISOString()} — node ${process.version}, ${before.cpus} CPUs (${before.cpuModel}), load average ${before.loadAvg1min}`);
+const mode = opts.flag('tiny') ? 'tiny' : opts.flag('quick') ? 'quick' : 'full';
+const gpu = (opts.string('gpu') ?? 'auto') as 'auto' | 'on' | 'off';
+const results = await runSuites({
+  mode,
+  suites: SUITES,
+  gpu,
+  workers: opts.int('workers', undefined, 2),
+  ...(mode === 'tiny' ? {} : { kbMatch: kbMatchOptions(opts), memory: memoryOptions(opts) }),
+});
 const cpu = process.cpuUsage();
-console.log(`\nload average at the end ${after.loadAvg1min}; process CPU time ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s over ${((Date.now() - started.getTime()) / 1000).toFixed(1)} s wall`);
+console.log(`\nload average at the end ${results.loadAvg1minAtEnd}; process CPU time ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s over ${results.wallSeconds.toFixed(1)} s wall`);
 const json = opts.string('json');
 if (json !== undefined) {
-  writeFileSync(json, JSON.stringify({ date: started.toISOString(), machine: before, loadAvg1minAtEnd: after.loadAvg1min, kbMatch, memory, interp, batchParallel }, null, 2) + '\n');
+  writeFileSync(json, JSON.stringify(results, null, 2) + '\n');
   console.log(`\nwrote ${json}`);
+}
+const svg = opts.string('svg');
+if (svg !== undefined && results.kbSweep !== undefined) {
+  writeFileSync(svg, sweepChart(results.kbSweep, `${results.date.slice(0, 10)}, ${before.cpus} CPUs, ${results.kbSweep.adapter ?? 'no GPU'}`));
+  console.log(`wrote ${svg}`);
 }

@@ -12,7 +12,7 @@ import { type Atom, AtomKind, variable } from '../core/atoms.js';
 import type { Bindings } from '../core/bindings.js';
 import type { SourcePosition } from '../core/errors.js';
 import { Parser, parseAtom } from '../core/parser.js';
-import { conjuncts, matchBatch, query as queryPattern } from '../cpu/index.js';
+import { queryBatch } from '../cpu/index.js';
 import type { Environment, OutputSink } from '../eval/environment.js';
 import { Environment as EnvironmentClass, evaluateTopLevel, installStdlib, isError } from '../eval/index.js';
 import type { AtomSpace } from '../space/atom-space.js';
@@ -284,11 +284,7 @@ export class Engine {
         for (const item of new Parser(p, '<query>', this.env.tokens).all()) list.push(item.atom);
       } else list.push(p);
     }
-    const view = this.env.self.space.view();
-    const plain = list.map((p, i) => ({ p, i })).filter(({ p }) => conjuncts(p) === null);
-    const hits = matchBatch(view, plain.map(({ p }) => p));
-    const bindings: Bindings[][] = list.map((p) => (conjuncts(p) === null ? [] : queryPattern(view, p)));
-    plain.forEach(({ i }, k) => (bindings[i] = hits[k]!.map((h) => h.bindings)));
+    const bindings: Bindings[][] = queryBatch(this.env.self.space.view(), list);
     return list.map((pattern, i) => {
       const names = variableNames(pattern);
       const matches = bindings[i]!.map((b) => new Map(names.map((n) => [n, b.resolve(variable(n))] as const)));

@@ -3,6 +3,7 @@
 
 import { isLogLevel, type LogLevel } from '../core/log.js';
 import { type GpuMode, isPresetName, PRESET_NAMES, type PresetName } from '../runner/eval-config.js';
+import { type BenchCommand, parseBenchArgs, parseQueryArgs, type QueryCommand } from './tool-args.js';
 
 export type { GpuMode };
 
@@ -37,13 +38,22 @@ export interface ReplCommand {
   readonly timeout: number | null;
 }
 
-export type Command = RunCommand | ReplCommand | { readonly kind: 'help' } | { readonly kind: 'version' };
+export type { BenchCommand, QueryCommand };
 
-export class UsageError extends Error {}
+export type Command = RunCommand | ReplCommand | QueryCommand | BenchCommand | { readonly kind: 'help'; readonly usage?: string } | { readonly kind: 'version' };
+
+export class UsageError extends Error {
+  /** The usage text to show with the message (a subcommand's own; default USAGE). */
+  constructor(message: string, readonly usage?: string) {
+    super(message);
+  }
+}
 
 export const USAGE = `Usage: metta [run] FILE [options]
        metta repl [--max-steps N] [--timeout S] [--log LEVEL]
        metta            (no file, on a terminal: the REPL)
+       metta query KB.metta PATTERNS.metta [options]   (metta query --help)
+       metta bench [--quick] [--json FILE] [--svg FILE]  (metta bench --help)
 
 Runs a MeTTa program: atoms are added to the space &self, each !form is
 evaluated and its results printed as one line [r1, r2, ...].
@@ -88,6 +98,8 @@ export function parseArgs(argv: readonly string[], context: ParseContext = {}): 
   let loadState: string | null = null;
   let saveState: string | null = null;
   const args = [...argv];
+  if (args[0] === 'query') return parseQueryArgs(args.slice(1));
+  if (args[0] === 'bench') return parseBenchArgs(args.slice(1));
   if (args[0] === 'run') args.shift();
   const replAsked = args[0] === 'repl';
   if (replAsked) args.shift();

@@ -27,13 +27,13 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     command = parseArgs(argv, { stdinIsTty: io === processIo && process.stdin.isTTY === true });
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(`metta: ${e.message}\n\n${USAGE}\n`);
+      io.err(`metta: ${e.message}\n\n${e.usage ?? USAGE}\n`);
       return ExitCode.Usage;
     }
     throw e;
   }
   if (command.kind === 'help') {
-    io.out(USAGE + '\n');
+    io.out((command.usage ?? USAGE) + '\n');
     return ExitCode.Ok;
   }
   if (command.kind === 'version') {
@@ -45,6 +45,17 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   if (command.kind === 'repl') {
     const { runReplCommand } = await import('./repl.js');
     return runReplCommand(command, logLevel, io === processIo ? null : io);
+  }
+  if (command.kind === 'query') {
+    const { runQueryCommand } = await import('./query.js');
+    const level = command.log ?? logLevel;
+    if (io !== processIo) return runQueryCommand(command, level, io);
+    const drain = (): Promise<void> => (process.stdout.writableNeedDrain ? new Promise((r) => process.stdout.once('drain', () => r())) : Promise.resolve());
+    return runQueryCommand(command, level, { ...io, drain, errIsTty: process.stderr.isTTY === true });
+  }
+  if (command.kind === 'bench') {
+    const { runBenchCommand } = await import('./bench.js');
+    return runBenchCommand(command, command.log ?? logLevel, io);
   }
 
   let text: string;

@@ -43,4 +43,12 @@ export function query(view: SpaceView, pattern: Atom): Bindings[] {
   if (parts === null) return matchPattern(view, pattern).map((hit) => hit.bindings);
   return matchConjunction((p) => matchPattern(view, p), parts);
 }
+
+/**
+ * `query` for many patterns against one view, results in pattern order: plain patterns go through
+ * the trie matcher, conjunctions `(, p1 p2 ...)` are joined as `query` joins them.
+ */
+export function queryBatch(view: SpaceView, patterns: readonly Atom[]): Bindings[][] {
+  return patterns.map((p) => (conjuncts(p) === null ? sharedMatcher.match(view, new CompiledPattern(p)).map((hit) => hit.bindings) : query(view, p)));
+}
 export { lookupRules, RULE_RESULT, type RuleAnswer, ruleQueryPattern } from './rule-lookup.js';

@@ -1,0 +1,152 @@
+// `metta query KB PATTERNS`: answers every pattern of PATTERNS against the knowledge base KB,
+// streaming one line per pattern in pattern order (see src/api/bulk-query.ts for what a pattern is
+// and how a batch is answered).
+//
+// The KB is loaded as `metta run` loads a program (plain atoms go to &self; its `!` forms run, and
+// whatever they print goes to standard error, so standard output holds only the answers). The space
+// is then frozen once (`snapshot`) and the patterns are read, answered and printed a batch at a time
+// (`--batch`, default 4,096), so output starts after the first batch and memory stays bounded
+// however many patterns there are. A progress bar goes to standard error when it is a terminal.
+
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { MettaSyntaxError } from '../core/errors.js';
+import { formatAtom } from '../core/printer.js';
+import { type LogLevel, log, setLogLevel } from '../core/log.js';
+import { Engine } from '../api/engine.js';
+import { type AnswerFormat, BatchMatcher, formatAnswer, PatternReader } from '../api/bulk-query.js';
+import { ExitCode } from '../runner/exit-code.js';
+import type { QueryCommand } from './tool-args.js';
+
+export type { QueryCommand } from './tool-args.js';
+
+
+export interface QueryIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  /** Resolves once standard output can take more (back-pressure: memory stays bounded). */
+  readonly drain?: () => Promise<void>;
+  /** Standard error is a terminal (draw the progress bar). */
+  readonly errIsTty?: boolean;
+}
+
+
+/** Progress on stderr: `\r[#####-----]  45%  12,345 patterns  3,456/s`, redrawn at most every 100 ms. */
+class ProgressBar {
+  private last = 0;
+  private drawn = false;
+  private readonly start = performance.now();
+
+  constructor(private readonly err: (text: string) => void) {}
+
+  update(fraction: number, patterns: number, force = false): void {
+    const now = performance.now();
+    if (!force && now - this.last < 100) return;
+    this.last = now;
+    const width = 30;
+    const filled = Math.max(0, Math.min(width, Math.round(fraction * width)));
+    const rate = patterns / Math.max(1e-3, (now - this.start) / 1000);
+    this.err(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(Math.round(fraction * 100)).padStart(3)}%  ${patterns.toLocaleString('en-US')} patterns  ${Math.round(rate).toLocaleString('en-US')}/s\x1b[K`);
+    this.drawn = true;
+  }
+
+  clear(): void {
+    if (this.drawn) this.err('\r\x1b[K');
+    this.drawn = false;
+  }
+}
+
+function readText(file: string, io: QueryIo): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    io.err(`metta: cannot read ${file}: ${reason}\n`);
+    return null;
+  }
+}
+
+export async function runQueryCommand(command: QueryCommand, logLevel: LogLevel | 'off', io: QueryIo): Promise<number> {
+  setLogLevel(logLevel);
+  const kbText = readText(command.kb, io);
+  if (kbText === null) return ExitCode.Usage;
+  const patternText = readText(command.patterns, io);
+  if (patternText === null) return ExitCode.Usage;
+
+  const engine = new Engine({ keepGoing: true, currentDir: dirname(resolve(command.kb)) });
+  let kbExit: number;
+  try {
+    const loaded = engine.load(kbText, command.kb);
+    if (loaded.stdout !== '') io.err(loaded.stdout);
+    if (loaded.stderr !== '') io.err(loaded.stderr);
+    kbExit = loaded.exitCode;
+  } catch (e) {
+    if (!(e instanceof MettaSyntaxError)) throw e;
+    io.err(e.message + '\n');
+    return ExitCode.Usage;
+  }
+  const t0 = performance.now();
+  const view = engine.space.snapshot();
+  log('info', `query: ${engine.space.size} atoms in the space, snapshot in ${(performance.now() - t0).toFixed(0)} ms`);
+
+  const pool = command.workers !== null && command.workers > 1 ? await openPool(command.workers, engine, view) : null;
+  const matcher = await BatchMatcher.open(view, command.gpu === 'on' ? 'gpu' : 'cpu', io.err);
+  if (matcher.adapter !== null) log('info', `query: GPU adapter ${matcher.adapter}`);
+  const self = engine.environment.self;
+  const reader = new PatternReader(patternText, command.patterns, engine.environment.tokens, (a) => a === self || formatAtom(a) === '&self');
+  const bar = !command.quiet && (command.progress || io.errIsTty === true) ? new ProgressBar(io.err) : null;
+  const batchSize = command.batch;
+  let index = 0;
+  let exitCode: number = kbExit === ExitCode.Ok ? ExitCode.Ok : ExitCode.ErrorResult;
+  try {
+    for (;;) {
+      const { patterns, error } = reader.nextBatch(batchSize);
+      if (patterns.length > 0) {
+        const atoms = patterns.map((p) => p.pattern);
+        const lines = pool !== null ? await pool.answer(patterns, index, command.format) : null;
+        let text: string;
+        if (lines !== null) text = lines.join('\n') + '\n';
+        else {
+          const answers = await matcher.answer(atoms);
+          const out: string[] = [];
+          for (let k = 0; k < patterns.length; k++) out.push(formatAnswer(index + k, patterns[k]!, answers[k]!, command.format));
+          text = out.join('\n') + '\n';
+        }
+        index += patterns.length;
+        bar?.clear();
+        io.out(text);
+        if (io.drain !== undefined) await io.drain();
+        bar?.update(reader.progress, index);
+      }
+      if (error !== null) {
+        bar?.clear();
+        io.err(error.message + '\n');
+        exitCode = ExitCode.Usage;
+        break;
+      }
+      if (reader.finished) break;
+    }
+  } finally {
+    bar?.update(1, index, true);
+    bar?.clear();
+    await matcher.close();
+    await pool?.close();
+    engine.close();
+  }
+  const s = matcher.stats;
+  log('info', `query: ${index} patterns in ${s.batches + (pool?.batches ?? 0)} batch(es); ${s.gpuBatches} on the GPU, ${s.cpuBatches} on the CPU${pool !== null ? `, ${pool.batches} on ${command.workers} workers` : ''}; ${s.results} results${s.gpuFailure !== null ? `; GPU failure: ${s.gpuFailure}` : ''}`);
+  return exitCode;
+}
+
+export interface QueryPool {
+  /** Printed lines for the batch, or null when it must be answered on this thread. */
+  answer(patterns: readonly import('../api/bulk-query.js').BulkPattern[], firstIndex: number, format: AnswerFormat): Promise<string[] | null>;
+  readonly batches: number;
+  close(): Promise<void>;
+}
+
+/** The worker threads for `--workers N` (query-pool.ts), loaded only when asked for. */
+async function openPool(workers: number, engine: Engine, view: ReturnType<Engine['space']['snapshot']>): Promise<QueryPool | null> {
+  const { QueryWorkerPool } = await import('./query-pool.js');
+  return QueryWorkerPool.open(workers, engine.space, view);
+}

@@ -1,0 +1,146 @@
+// `metta query KB PATTERNS`: one line per pattern in pattern order, byte-identical whatever answers
+// the batches (CPU on this thread, worker threads, the GPU), jsonl agreeing with text, streamed a
+// batch at a time, `metta run`'s answers for the same matches, and file:line:column errors (exit 2).
+// Runs the compiled command (bin/metta.js → dist/), as users do, except the in-process streaming test.
+// The --gpu on comparison is test/gpu/query-cli.test.ts.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { kbText, patternText } from './query-fixtures.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'metta-query-'));
+
+function write(name: string, text: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+const kb = write('kb.metta', kbText());
+const patterns = write('patterns.metta', patternText());
+
+function metta(args: string[]): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, ['bin/metta.js', ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+beforeAll(() => {
+  if (!existsSync('dist/src/cli/query-worker.js')) throw new Error('dist/ is not built: run npm run build');
+});
+
+describe('metta query', () => {
+  let reference = '';
+  beforeAll(() => {
+    const r = metta(['query', kb, patterns, '--gpu', 'off']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    reference = r.out;
+  });
+
+  it('prints one line per pattern, in pattern order', () => {
+    const lines = reference.split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines).toHaveLength(400);
+    expect(lines[4]).toBe('[(likes $who#1 (cake $who#1))]');
+    expect(lines[6]).toBe('[(w n1 2.5), (w n2 7)]');
+    expect(lines[7]).toBe('[]');
+    expect(lines[0]!.startsWith('[(edge n0 ')).toBe(true);
+  });
+
+  it('gives byte-identical output with --gpu off, --workers 1, --workers 2 and any batch size', () => {
+    for (const args of [['--workers', '1'], ['--workers', '2'], ['--workers', '2', '--batch', '13'], ['--batch', '1'], ['--gpu', 'auto', '--batch', '64']]) {
+      const r = metta(['query', kb, patterns, ...args]);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.err, args.join(' ')).toBe('');
+      expect(r.out, args.join(' ')).toBe(reference);
+    }
+  });
+
+  it('answers as metta run answers the same matches', () => {
+    // Each pattern P as !(match &self P P), each match form as itself; templates here evaluate to themselves.
+    const forms = patternText()
+      .split('\n')
+      .filter((l) => l !== '' && !l.startsWith(';'))
+      .map((l) => (l.startsWith('!(match') ? l : `!(match &self ${l.replace(/^!/, '')} ${l.replace(/^!/, '')})`));
+    const program = write('program.metta', kbText() + forms.join('\n') + '\n');
+    const run = metta(['run', '--workers', '1', program]);
+    expect(run.code).toBe(0);
+    expect(run.out).toBe(reference);
+  });
+
+  it('jsonl: one object per pattern, results equal to the text line', () => {
+    const r = metta(['query', kb, patterns, '--format', 'jsonl', '--workers', '2', '--batch', '50']);
+    expect(r.code).toBe(0);
+    const text = reference.trimEnd().split('\n');
+    const objects = r.out.trimEnd().split('\n').map((l) => JSON.parse(l) as { index: number; pattern: string; template?: string; line: number; column: number; results: string[] });
+    expect(objects).toHaveLength(400);
+    objects.forEach((o, i) => {
+      expect(o.index).toBe(i);
+      expect(o.line).toBe(i + 2);
+      expect('[' + o.results.join(', ') + ']').toBe(text[i]);
+    });
+    expect(objects[1]).toMatchObject({ pattern: '(edge $x n1)', template: '($x to n1)', column: 1 });
+    expect(objects[0]!.template).toBeUndefined();
+    expect(objects[2]).toMatchObject({ pattern: '(edge n2 n14)', column: 1 });
+  });
+
+  it('streams a batch at a time, in pattern order', async () => {
+    const chunks: string[] = [];
+    const code = await main(['query', kb, patterns, '--batch', '25'], { out: (t) => chunks.push(t), err: () => {} });
+    expect(code).toBe(0);
+    expect(chunks).toHaveLength(16);
+    for (const c of chunks) expect(c.split('\n')).toHaveLength(26);
+    expect(chunks.join('')).toBe(reference);
+  });
+
+  it('draws a progress bar on stderr only when asked or on a terminal, never on stdout', () => {
+    const r = metta(['query', kb, patterns, '--progress', '--batch', '100']);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(reference);
+    expect(r.err).toMatch(/\[#+-*\] +\d+% +[\d,]+ patterns/);
+    const quiet = metta(['query', kb, patterns, '--progress', '--quiet']);
+    expect(quiet.err).toBe('');
+  });
+
+  it('runs the KB\'s ! forms with their output on stderr', () => {
+    const kb2 = write('kb2.metta', '(n 1)\n!(println! "loading")\n!(add-atom &self (n 2))\n(n 3)\n');
+    const pats = write('p2.metta', '(n $x)\n');
+    const r = metta(['query', kb2, pats]);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe('[(n 1), (n 2), (n 3)]\n');
+    expect(r.err).toBe('loading\n[()]\n[()]\n');
+  });
+
+  it('reports bad files as file:line:column with exit 2, after printing the answers before', () => {
+    const bad = write('bad.metta', '(edge n1 $y)\n(edge n2 $y)\n(edge (n3 $y)\n');
+    const r = metta(['query', kb, bad, '--batch', '1']);
+    expect(r.code).toBe(2);
+    expect(r.out.split('\n')).toHaveLength(3);
+    expect(r.err).toMatch(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:1: `));
+
+    const other = write('other.metta', '(edge n1 $y)\n  !(match &kb (edge $x n1) $x)\n');
+    const o = metta(['query', kb, other]);
+    expect(o.code).toBe(2);
+    expect(o.out.split('\n')).toHaveLength(2);
+    expect(o.err).toContain(`${other}:2:3: only &self can be queried here`);
+
+    const badKb = write('badkb.metta', '(edge n1 n2)\n(edge "n2 n3)\n');
+    const k = metta(['query', badKb, patterns]);
+    expect(k.code).toBe(2);
+    expect(k.out).toBe('');
+    expect(k.err).toMatch(new RegExp(`${badKb.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:7: `));
+
+    const missing = metta(['query', kb, join(dir, 'nope.metta')]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('cannot read');
+
+    const usage = metta(['query', kb]);
+    expect(usage.code).toBe(2);
+    expect(usage.err).toContain('Usage: metta query KB.metta PATTERNS.metta');
+    expect(metta(['query', kb, patterns, '--format', 'xml']).code).toBe(2);
+  });
+});
