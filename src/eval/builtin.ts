@@ -78,6 +78,7 @@ export function errorAtom(atom: Atom, message: Atom): ExpressionAtom {
 }
 
 export function values(ctx: OpContext, ...atoms: Atom[]): Outcome {
+  if (atoms.length === 1) return { kind: 'values', results: [{ atom: atoms[0]!, bindings: ctx.bindings }] };
   return { kind: 'values', results: atoms.map((atom) => ({ atom, bindings: ctx.bindings })) };
 }
 

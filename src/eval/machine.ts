@@ -10,7 +10,7 @@
 // Bindings discipline: a frame started with bindings B returns results whose bindings extend B.
 // Results therefore pass upward unchanged, which is what makes tail calls possible.
 
-import { type Atom, AtomKind, expr, type ExpressionAtom, sym } from '../core/atoms.js';
+import { type Atom, AtomKind, expr, type ExpressionAtom, type GroundedAtom, sym } from '../core/atoms.js';
 import { Bindings } from '../core/bindings.js';
 import type { AtomSpace } from '../space/atom-space.js';
 import type { RuleAnswer } from '../cpu/index.js';
@@ -23,6 +23,7 @@ import {
   isFunctionType,
   metaType,
   splitFunctionType,
+  type TypeIndex,
   typeFits,
   UNDEFINED,
   EXPRESSION_TYPE,
@@ -207,6 +208,18 @@ export class Machine {
     this.pending = { kind: 'rules', space, call };
   }
 
+  private typesSpace: AtomSpace | null = null;
+  private typesIndex: TypeIndex | null = null;
+
+  /** The environment's type index of `space` (the last one asked for is kept at hand). */
+  types(space: AtomSpace): TypeIndex {
+    if (space !== this.typesSpace) {
+      this.typesIndex = this.env.types(space);
+      this.typesSpace = space;
+    }
+    return this.typesIndex!;
+  }
+
   overflow(depth: number): boolean {
     const max = this.env.settings.maxStackDepth;
     return max !== null && depth > max;
@@ -269,6 +282,9 @@ function dropUnreachable(bindings: Bindings, atom: Atom, freshMark: number): Bin
 }
 
 const NO_ATOMS: readonly Atom[] = [];
+/** Placeholders of ApplyFrame lists not in use yet (never written: replaced by a new list first). */
+const UNUSED_ITEMS: Atom[] = [];
+const UNUSED_COMBINATIONS: (Combination | Result)[] = [];
 const NO_RESULTS: readonly Result[] = [];
 
 /** Keeps the non-error alternatives when there is any (SPEC §3.4). */
@@ -324,7 +340,7 @@ class MettaFrame extends Frame {
       return;
     }
     const head = atom.children[0]!;
-    const index = m.env.types(this.space);
+    const index = m.types(this.space);
     const headTypes = head.kind === AtomKind.Symbol ? index.declaredTypes(head) : head.kind === AtomKind.Grounded ? [head.typeAtom()] : [];
     const fnTypes = headTypes.filter(isFunctionType);
     if (fnTypes.length <= 1) {
@@ -452,13 +468,18 @@ function evaluatePureCall(m: Machine, call: ExpressionAtom, bindings: Bindings, 
   if (op === undefined || op.pure !== true || op.type === null || m.overflow(depth)) return null;
   const children = call.children;
   for (let i = 1; i < children.length; i++) if (children[i]!.kind !== AtomKind.Grounded) return null;
-  const index = m.env.types(space);
+  const index = m.types(space);
   const declared = index.declaredTypes(head);
   if (declared.length !== 1 || declared[0] !== op.type || !isFunctionType(op.type)) return null;
   const { args, ret } = splitFunctionType(op.type as ExpressionAtom);
   if (args.length !== children.length - 1) return null;
   const typeBindings = new Bindings();
-  for (let i = 0; i < args.length; i++) if (!argumentFits(index, children[i + 1]!, args[i]!, typeBindings)) return null;
+  for (let i = 0; i < args.length; i++) {
+    const arg = children[i + 1] as GroundedAtom;
+    // A value of exactly the declared type fits (what argumentFits finds, binding nothing).
+    if (arg.typeAtom() === args[i]) continue;
+    if (!argumentFits(index, arg, args[i]!, typeBindings)) return null;
+  }
   let outcome: Outcome;
   try {
     outcome = op.execute(children.slice(1), { env: m.env, call, bindings, space });
@@ -492,11 +513,11 @@ class ApplyFrame extends Frame {
   private returnType: Atom;
   /** Single mode: the one combination, elements before `element` and the bindings so far. */
   private single = true;
-  private items: Atom[] = [];
+  private items: Atom[] = UNUSED_ITEMS;
   private bindings: Bindings;
   /** General mode: finished combinations (or errors, in order) of the elements before `element`. */
-  private done: (Combination | Result)[] = [];
-  private pending: (Combination | Result)[] = [];
+  private done: (Combination | Result)[] = UNUSED_COMBINATIONS;
+  private pending: (Combination | Result)[] = UNUSED_COMBINATIONS;
   private element = 0;
   private combo = 0;
   private calling = -1;
@@ -529,6 +550,7 @@ class ApplyFrame extends Frame {
         tailCall(m, this.atom, this.returnType, this.bindings, this.depth, this.space, true, this.freshMark);
         return;
       }
+      this.items = [];
     }
     if (this.calling >= 0) {
       this.call(m);
@@ -661,7 +683,7 @@ class ApplyFrame extends Frame {
       m.finish([{ atom: errorAtom(this.atom, sym('IncorrectNumberOfArguments')), bindings }]);
       return false;
     }
-    const index = m.env.types(this.space);
+    const index = m.types(this.space);
     const typeBindings = new Bindings();
     for (let i = 0; i < args.length; i++) {
       const arg = children[i + 1]!;
@@ -834,7 +856,7 @@ function startMetta(m: Machine, atom0: Atom, type: Atom, bindings: Bindings, dep
   let fnType: Atom | null = null;
   let several = false;
   if (head.kind === AtomKind.Symbol) {
-    for (const t of m.env.types(space).declaredTypes(head)) {
+    for (const t of m.types(space).declaredTypes(head)) {
       if (!isFunctionType(t)) continue;
       if (fnType === null) fnType = t;
       else several = true;

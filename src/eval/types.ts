@@ -203,7 +203,10 @@ export function argumentFits(index: TypeIndex, arg: Atom, expected: Atom, bindin
   // untyped symbol (%Undefined%) passes where `Expression` is declared, as in the reference.
   if (isMetaType(expected) && metaType(arg) === expected) return true;
   // A grounded value has exactly its own type: the common case needs no type list.
-  if (arg.kind === AtomKind.Grounded) return typeFits(index, expected, arg.typeAtom(), bindings);
+  if (arg.kind === AtomKind.Grounded) {
+    const actual = arg.typeAtom();
+    return actual === expected || typeFits(index, expected, actual, bindings);
+  }
   // An application of a head with no declared type (and no declared type of its own) is
   // %Undefined%, which fits anything: what getTypes would find, without its lists.
   if (arg.kind === AtomKind.Expression && arg.children.length > 0) {
