@@ -1,0 +1,36 @@
+// `metta bench --gpu on`: a tiny kb-match run measures the GPU trie kernel and the brute-force
+// baseline besides the CPU paths, and the chart has their series. No timed assertions.
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { SweepFigures } from '../../bench/kb-sweep.js';
+import { closeGpu } from '../../src/gpu/index.js';
+import { allElements, parseXml } from '../helpers/xml.js';
+import { gpuAdapter, noGpu } from './helpers.js';
+
+let adapter: string | null = null;
+beforeAll(async () => {
+  adapter = await gpuAdapter();
+  await closeGpu();
+});
+
+describe('metta bench --gpu on', () => {
+  it('measures every path and draws each', (ctx) => {
+    if (adapter === null) return noGpu(ctx);
+    const dir = mkdtempSync(join(tmpdir(), 'metta-bench-gpu-'));
+    const json = join(dir, 'bench.json');
+    const svg = join(dir, 'bench.svg');
+    const r = spawnSync(process.execPath, ['bin/metta.js', 'bench', '--tiny', '--suite', 'kb-match', '--gpu', 'on', '--json', json, '--svg', svg], { encoding: 'utf8', timeout: 300_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const sweep = (JSON.parse(readFileSync(json, 'utf8')) as { kbSweep: SweepFigures }).kbSweep;
+    expect(sweep.adapter).toBe(adapter);
+    expect(Object.keys(sweep.series).sort()).toEqual(['cpu', 'cpu-pool', 'gpu', 'gpu-brute']);
+    expect(sweep.series.gpu!.map((p) => p.batch)).toEqual([1, 10, 100]);
+    expect(Object.keys(sweep.crossover).sort()).toEqual(['cpu-pool', 'gpu', 'gpu-brute']);
+    const series = allElements(parseXml(readFileSync(svg, 'utf8'))).filter((e) => e.attrs['class'] === 'series').map((e) => e.attrs['data-series']);
+    expect(series).toEqual(['cpu', 'cpu-pool', 'gpu', 'gpu-brute']);
+  });
+});
