@@ -36,16 +36,19 @@ export function ruleQueryPattern(call: Atom): ExpressionAtom {
 /** Every rule of the view that applies to `call`, in definition (insertion) order. */
 export function lookupRules(view: SpaceView, call: ExpressionAtom): RuleAnswer[] {
   const candidates = compiledCandidates(view, call);
-  const answers: RuleAnswer[] = [];
+  // Made on the first answer as an exactly sized literal (a pushed-to empty array grows a larger store).
+  let answers: RuleAnswer[] | null = null;
   const store = view.store;
   for (let i = 0; i < candidates.length; i++) {
     const rule = candidates[i]!;
     if (!store.isAlive(rule.id)) continue;
     let answer = rule.matcher !== null ? rule.matcher.fire(call) : undefined;
     if (answer === undefined) answer = fireGeneral(rule.stored, call);
-    if (answer !== null) answers.push(answer);
+    if (answer === null) continue;
+    if (answers === null) answers = [answer];
+    else answers.push(answer);
   }
-  return answers;
+  return answers ?? [];
 }
 
 /** A candidate stored atom, decoded, with its one-sided matcher when it has the rule shape. */

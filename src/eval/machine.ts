@@ -550,7 +550,8 @@ class ApplyFrame extends Frame {
         tailCall(m, this.atom, this.returnType, this.bindings, this.depth, this.space, true, this.freshMark);
         return;
       }
-      this.items = [];
+      // Exactly sized (filled by index): a pushed-to empty array would grow a larger store.
+      this.items = new Array<Atom>(this.atom.children.length);
     }
     if (this.calling >= 0) {
       this.call(m);
@@ -571,14 +572,12 @@ class ApplyFrame extends Frame {
       if (item.kind !== AtomKind.Expression || item.children.length === 0 || type === ATOM_TYPE || metaType(item) === type) {
         // Nothing to evaluate: symbols, values and variables stand for themselves here (their
         // types were checked before evaluation started).
-        items.push(item);
-        this.element++;
+        items[this.element++] = item;
         continue;
       }
       const inline = evaluatePureCall(m, item as ExpressionAtom, bindings, this.depth + 1, this.space);
       if (inline !== null) {
-        items.push(inline);
-        this.element++;
+        items[this.element++] = inline;
         continue;
       }
       const started = startMetta(m, item, type, bindings, this.depth + 1, this.space, true);
@@ -596,15 +595,14 @@ class ApplyFrame extends Frame {
     if (results.length === 1) {
       const r = results[0]!;
       if (r.atom !== EMPTY && !isError(r.atom)) {
-        this.items.push(r.atom);
+        this.items[this.element++] = r.atom;
         this.bindings = r.bindings;
-        this.element++;
         return;
       }
     }
     // Leave single mode: the results of this element become the list of combinations.
     const done: (Combination | Result)[] = [];
-    const items = this.items;
+    const items = this.items.slice(0, this.element);
     for (const r of results) {
       if (r.atom === EMPTY) continue;
       if (isError(r.atom)) done.push(r);
@@ -830,6 +828,11 @@ function executeBuiltin(m: Machine, builtin: Builtin, call: ExpressionAtom, bind
 /** The rules' answers as an outcome: each body with the call's bindings and the rule's merged. */
 function ruleOutcome(answers: RuleAnswer[], bindings: Bindings): Outcome {
   if (answers.length === 0) return { kind: 'not-reducible' };
+  if (answers.length === 1) {
+    const answer = answers[0]!;
+    const merged = answer.bindings.size === 0 ? bindings : bindings.merge(answer.bindings);
+    return { kind: 'values', results: merged === null ? [] : [{ atom: answer.atom, bindings: merged }] };
+  }
   const results: Result[] = [];
   for (const answer of answers) {
     const merged = answer.bindings.size === 0 ? bindings : bindings.merge(answer.bindings);
