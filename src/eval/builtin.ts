@@ -61,6 +61,11 @@ export interface Builtin {
    * interpreter may then run a call with ready arguments inline, without frames.
    */
   readonly pure?: boolean;
+  /**
+   * For a pure built-in of two arguments: the value `execute` would give as its one result,
+   * without an outcome, or null where it would not be reducible. May throw where `execute` does.
+   */
+  readonly binary?: (a: Atom, b: Atom) => Atom | null;
   execute(args: readonly Atom[], ctx: OpContext): Outcome;
 }
 

@@ -480,14 +480,27 @@ function evaluatePureCall(m: Machine, call: ExpressionAtom, bindings: Bindings, 
     if (arg.typeAtom() === args[i]) continue;
     if (!argumentFits(index, arg, args[i]!, typeBindings)) return null;
   }
-  let outcome: Outcome;
-  try {
-    outcome = op.execute(children.slice(1), { env: m.env, call, bindings, space });
-  } catch {
-    return null;
+  let value: Atom;
+  if (op.binary !== undefined && children.length === 3) {
+    // The same value as execute's, without the outcome.
+    let v: Atom | null;
+    try {
+      v = op.binary(children[1]!, children[2]!);
+    } catch {
+      return null;
+    }
+    if (v === null) return null;
+    value = v;
+  } else {
+    let outcome: Outcome;
+    try {
+      outcome = op.execute(children.slice(1), { env: m.env, call, bindings, space });
+    } catch {
+      return null;
+    }
+    if (outcome.kind !== 'values' || outcome.results.length !== 1) return null;
+    value = outcome.results[0]!.atom;
   }
-  if (outcome.kind !== 'values' || outcome.results.length !== 1) return null;
-  const value = outcome.results[0]!.atom;
   if (value.kind === AtomKind.Expression || value.kind === AtomKind.Variable || value === EMPTY) return null;
   const cast = typeCast(m.env, space, value, typeBindings.size > 0 ? typeBindings.resolve(ret) : ret);
   return cast === value ? value : null;

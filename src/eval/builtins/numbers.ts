@@ -39,11 +39,18 @@ function arith(
   onInts: (a: IntAtom, b: IntAtom) => Atom,
   onFloats: (a: number, b: number) => number,
 ): Builtin {
-  return builtin(name, '(-> Number Number Number)', ([a, b], ctx) => {
-    if (!isNum(a) || !isNum(b)) return NOT_REDUCIBLE;
-    if (a instanceof IntAtom && b instanceof IntAtom) return values(ctx, onInts(a, b));
-    return values(ctx, float(onFloats(toFloat(a), toFloat(b))));
-  });
+  const value = (a: Atom | undefined, b: Atom | undefined): Atom | null => {
+    if (!isNum(a) || !isNum(b)) return null;
+    if (a instanceof IntAtom && b instanceof IntAtom) return onInts(a, b);
+    return float(onFloats(toFloat(a), toFloat(b)));
+  };
+  return {
+    ...builtin(name, '(-> Number Number Number)', ([a, b], ctx) => {
+      const v = value(a, b);
+      return v === null ? NOT_REDUCIBLE : values(ctx, v);
+    }),
+    binary: value,
+  };
 }
 
 function divisionByZero(): never {
@@ -51,10 +58,14 @@ function divisionByZero(): never {
 }
 
 function compare(name: string, test: (order: number) => boolean): Builtin {
-  return builtin(name, '(-> Number Number Bool)', ([a, b], ctx) => {
-    if (!isNum(a) || !isNum(b)) return NOT_REDUCIBLE;
-    return values(ctx, bool(test(numericOrder(a, b))));
-  });
+  const value = (a: Atom | undefined, b: Atom | undefined): Atom | null => (isNum(a) && isNum(b) ? bool(test(numericOrder(a, b))) : null);
+  return {
+    ...builtin(name, '(-> Number Number Bool)', ([a, b], ctx) => {
+      const v = value(a, b);
+      return v === null ? NOT_REDUCIBLE : values(ctx, v);
+    }),
+    binary: value,
+  };
 }
 
 /** Sign of a − b, exact for integers of any size; NaN when a float is NaN. */
@@ -77,10 +88,15 @@ export function valuesEqual(a: Atom, b: Atom): boolean {
 }
 
 function logic(name: string, op: (a: boolean, b: boolean) => boolean): Builtin {
-  return builtin(name, '(-> Bool Bool Bool)', ([a, b], ctx) => {
-    if (!(a instanceof BoolAtom) || !(b instanceof BoolAtom)) return NOT_REDUCIBLE;
-    return values(ctx, bool(op(a.value, b.value)));
-  });
+  const value = (a: Atom | undefined, b: Atom | undefined): Atom | null =>
+    a instanceof BoolAtom && b instanceof BoolAtom ? bool(op(a.value, b.value)) : null;
+  return {
+    ...builtin(name, '(-> Bool Bool Bool)', ([a, b], ctx) => {
+      const v = value(a, b);
+      return v === null ? NOT_REDUCIBLE : values(ctx, v);
+    }),
+    binary: value,
+  };
 }
 
 function floatMath(name: string, f: (x: number) => number): Builtin {
@@ -130,7 +146,7 @@ export const numberBuiltins: Builtin[] = (<Builtin[]>[
   compare('>', (o) => o > 0),
   compare('<=', (o) => o <= 0),
   compare('>=', (o) => o >= 0),
-  builtin('==', '(-> $t $t Bool)', ([a, b], ctx) => values(ctx, bool(valuesEqual(a!, b!)))),
+  { ...builtin('==', '(-> $t $t Bool)', ([a, b], ctx) => values(ctx, bool(valuesEqual(a!, b!)))), binary: (a: Atom, b: Atom) => bool(valuesEqual(a, b)) },
   logic('and', (a, b) => a && b),
   logic('or', (a, b) => a || b),
   logic('xor', (a, b) => a !== b),
