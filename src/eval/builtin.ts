@@ -66,6 +66,12 @@ export interface Builtin {
    * without an outcome, or null where it would not be reducible. May throw where `execute` does.
    */
   readonly binary?: (a: Atom, b: Atom) => Atom | null;
+  /**
+   * The one result `execute` would give for `call` (its arguments are `call.children` after the
+   * head), with the call's bindings unchanged, or null where only `execute` can say. No side
+   * effects: the interpreter may then skip `execute`.
+   */
+  readonly direct?: (call: ExpressionAtom) => Atom | null;
   execute(args: readonly Atom[], ctx: OpContext): Outcome;
 }
 

@@ -786,8 +786,15 @@ function tailCall(m: Machine, call: ExpressionAtom, returnType: Atom, bindings: 
   const head = call.children[0]!;
   const builtin = head.kind === AtomKind.Symbol ? m.env.builtin(head) : undefined;
   let outcome: Outcome;
-  if (builtin !== undefined) outcome = executeBuiltin(m, builtin, call, bindings, space);
-  else if (m.rulesInline) outcome = ruleOutcome(m.env.rulesSync(space, call), bindings);
+  if (builtin !== undefined) {
+    const direct = builtin.direct === undefined ? null : builtin.direct(call);
+    if (direct !== null) {
+      if (m.env.writerCalled(builtin)) throw new SpeculationAborted(builtin.name);
+      tailResult(m, call, returnType, direct, bindings, depth, space, mark);
+      return;
+    }
+    outcome = executeBuiltin(m, builtin, call, bindings, space);
+  } else if (m.rulesInline) outcome = ruleOutcome(m.env.rulesSync(space, call), bindings);
   else {
     m.tail(new CallFrame(call, returnType, bindings, depth, space, unchanged));
     return;
@@ -798,25 +805,47 @@ function tailCall(m: Machine, call: ExpressionAtom, returnType: Atom, bindings: 
     return;
   }
   if (outcome.kind === 'values') {
-    const results = withoutEmpty(outcome.results);
-    if (returnType === ATOM_TYPE || results.length === 0) {
-      m.finish(results);
+    const all = outcome.results;
+    if (returnType === ATOM_TYPE) {
+      m.finish(withoutEmpty(all));
       return;
     }
-    if (results.length === 1) {
-      const r = results[0]!;
-      if (r.atom.kind !== AtomKind.Expression && r.atom.kind !== AtomKind.Variable) {
-        const atom = r.atom === NOT_REDUCIBLE_RESULT ? call : typeCast(m.env, space, r.atom, returnType);
-        m.finish([{ atom, bindings: r.bindings }]);
-        return;
-      }
-      const started = startMetta(m, r.atom, returnType, dropUnreachable(r.bindings, r.atom, mark), depth + 1, space);
-      if (started instanceof Frame) m.tail(started);
-      else m.finish([started]);
+    let count = 0;
+    let one: Result | null = null;
+    for (let i = 0; i < all.length; i++) {
+      if (all[i]!.atom === EMPTY) continue;
+      count++;
+      one = all[i]!;
+    }
+    if (count === 0) {
+      m.finish([]);
+      return;
+    }
+    if (count === 1) {
+      tailResult(m, call, returnType, one!.atom, one!.bindings, depth, space, mark);
       return;
     }
   }
   m.tail(new CallFrame(call, returnType, bindings, depth, space, unchanged, outcome));
+}
+
+/** A tail call's one result (Empty: none), evaluated further when it is an expression. */
+function tailResult(m: Machine, call: ExpressionAtom, returnType: Atom, atom: Atom, bindings: Bindings, depth: number, space: AtomSpace, mark: number): void {
+  if (atom === EMPTY) {
+    m.finish([]);
+    return;
+  }
+  if (returnType === ATOM_TYPE) {
+    m.finish([{ atom, bindings }]);
+    return;
+  }
+  if (atom.kind !== AtomKind.Expression && atom.kind !== AtomKind.Variable) {
+    m.finish([{ atom: atom === NOT_REDUCIBLE_RESULT ? call : typeCast(m.env, space, atom, returnType), bindings }]);
+    return;
+  }
+  const started = startMetta(m, atom, returnType, dropUnreachable(bindings, atom, mark), depth + 1, space);
+  if (started instanceof Frame) m.tail(started);
+  else m.finish([started]);
 }
 
 /** The results that are not Empty (a new array: callers may keep it). */

@@ -1,7 +1,7 @@
 // Control built-ins and the minimal instructions (SPEC §5): if, let, let*, case, switch,
 // superpose, collapse, unify, eval, chain, function/return, and friends.
 
-import { type Atom, AtomKind, expr, isExpression, sym, UNIT, variable, type VariableAtom } from '../../core/atoms.js';
+import { type Atom, AtomKind, expr, type ExpressionAtom, isExpression, sym, UNIT, variable, type VariableAtom } from '../../core/atoms.js';
 import { type Bindings, substitute, unify } from '../../core/bindings.js';
 import { atomEquals, variablesOf } from '../../core/equality.js';
 import { freshVariable } from '../../core/fresh.js';
@@ -44,11 +44,19 @@ function firstCase(ctx: OpContext, value: Atom, cases: readonly Atom[]): Result 
 }
 
 export const controlBuiltins: Builtin[] = [
-  builtin('if', '(-> Bool Atom Atom $t)', ([cond, then, otherwise], ctx) => {
-    if (cond === BoolAtom.TRUE) return values(ctx, then!);
-    if (cond === BoolAtom.FALSE) return values(ctx, otherwise!);
-    return NOT_REDUCIBLE;
-  }),
+  {
+    ...builtin('if', '(-> Bool Atom Atom $t)', ([cond, then, otherwise], ctx) => {
+      if (cond === BoolAtom.TRUE) return values(ctx, then!);
+      if (cond === BoolAtom.FALSE) return values(ctx, otherwise!);
+      return NOT_REDUCIBLE;
+    }),
+    // The branch at once when the condition is a Bool (else execute says: not reducible).
+    direct: (call: ExpressionAtom): Atom | null => {
+      const c = call.children;
+      if (c.length !== 4) return null;
+      return c[1] === BoolAtom.TRUE ? c[2]! : c[1] === BoolAtom.FALSE ? c[3]! : null;
+    },
+  },
   builtin('let', '(-> Atom %Undefined% Atom %Undefined%)', ([pattern, value, body], ctx) => {
     const b = unifyInBranch(ctx, pattern!, value!);
     return b === null ? noValues() : { kind: 'values', results: [withBindings(body!, b)] };
