@@ -787,7 +787,15 @@ function tailCall(m: Machine, call: ExpressionAtom, returnType: Atom, bindings: 
   const builtin = head.kind === AtomKind.Symbol ? m.env.builtin(head) : undefined;
   let outcome: Outcome;
   if (builtin !== undefined) {
-    const direct = builtin.direct === undefined ? null : builtin.direct(call);
+    let direct = builtin.direct === undefined ? null : builtin.direct(call);
+    if (direct === null && builtin.binary !== undefined && call.children.length === 3) {
+      // execute's one value, or (null, or a throw) execute decides.
+      try {
+        direct = builtin.binary(call.children[1]!, call.children[2]!);
+      } catch {
+        direct = null;
+      }
+    }
     if (direct !== null) {
       if (m.env.writerCalled(builtin)) throw new SpeculationAborted(builtin.name);
       tailResult(m, call, returnType, direct, bindings, depth, space, mark);
