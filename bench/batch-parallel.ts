@@ -8,11 +8,18 @@
 //
 //   node dist/bench/batch-parallel.js [--workers N] [--quick] [--json FILE]
 
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 import { evalConfig } from '../src/runner/eval-config.js';
 import { Program } from '../src/runner/index.js';
 import { isMain, machine, Options } from './common.js';
+
+/** bin/metta.js of this checkout (from dist/bench/ or bench/). */
+const metta = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../bin/metta.js' : '../bin/metta.js', import.meta.url));
 
 function program(queries: number): string {
   const facts = Array.from({ length: 2000 }, (_, i) => `(edge n${i % 500} n${(i * 37 + 11) % 500})`).join('\n');
@@ -40,7 +47,10 @@ async function runPool(text: string, workers: number, inlineBudgetMs?: number): 
 
 export interface BatchParallelFigures {
   readonly workers: number;
+  /** In-process: a warm main thread against a pool started (cold) for each run. */
   readonly sizes: Record<string, { sequentialMs: number; poolMs: number; speedup: number }>;
+  /** The installed command, a fresh process per run. */
+  readonly command: Record<string, { sequentialMs: number; poolMs: number; speedup: number }>;
   readonly overheadPerTaskMs: number;
   readonly crossover: Record<string, { inlineMs: number; poolMs: number }>;
   readonly crossoverAt: number | null;
@@ -49,7 +59,7 @@ export interface BatchParallelFigures {
 export async function benchBatchParallel(options: { workers: number; quick: boolean }): Promise<BatchParallelFigures> {
   const sizes = options.quick ? [100] : [100, 1000];
   const sizeFigures: BatchParallelFigures['sizes'] = {};
-  console.log(`\nbatch-parallel: ${options.workers} workers, fresh program per run (pool start-up included)`);
+  console.log(`\nbatch-parallel in process: ${options.workers} workers, fresh program per run (pool start-up included; the main thread is warm, each pool's threads start cold)`);
   console.log('queries   sequential ms   pool ms   speedup');
   for (const n of sizes) {
     const text = program(n);
@@ -66,6 +76,33 @@ export async function benchBatchParallel(options: { workers: number; quick: bool
     sizeFigures[String(n)] = { sequentialMs: seq, poolMs: pool, speedup: seq / pool };
     console.log(`${String(n).padStart(7)} ${seq.toFixed(1).padStart(15)} ${pool.toFixed(1).padStart(9)} ${(seq / pool).toFixed(2).padStart(8)}x`);
   }
+  // The command as a user runs it: a fresh process per run (cold JIT on every thread, pool
+  // start-up included), --workers 1 against --workers N, same output checked.
+  const commandFigures: BatchParallelFigures['command'] = {};
+  console.log(`\ncommand: node bin/metta.js FILE --workers 1 vs --workers ${options.workers} (fresh process per run, best of ${options.quick ? 1 : 3})`);
+  console.log('queries   --workers 1 ms   pool ms   speedup');
+  for (const n of sizes) {
+    const file = join(mkdtempSync(join(tmpdir(), 'metta-bench-')), `queries-${n}.metta`);
+    writeFileSync(file, program(n));
+    const time = (workers: number): { ms: number; out: string } => {
+      let best = Infinity;
+      let out = '';
+      for (let r = 0; r < (options.quick ? 1 : 3); r++) {
+        const t0 = performance.now();
+        const run = spawnSync(process.execPath, [metta, file, '--workers', String(workers)], { encoding: 'utf8' });
+        best = Math.min(best, performance.now() - t0);
+        if (run.status !== 0) throw new Error(`metta exited with ${run.status}: ${run.stderr}`);
+        out = run.stdout;
+      }
+      return { ms: best, out };
+    };
+    const one = time(1);
+    const pool = time(options.workers);
+    if (pool.out !== one.out) throw new Error(`batch-parallel: the command printed different output with ${options.workers} workers`);
+    commandFigures[String(n)] = { sequentialMs: one.ms, poolMs: pool.ms, speedup: one.ms / pool.ms };
+    console.log(`${String(n).padStart(7)} ${one.ms.toFixed(0).padStart(16)} ${pool.ms.toFixed(0).padStart(9)} ${(one.ms / pool.ms).toFixed(2).padStart(8)}x`);
+  }
+
   // The crossover: batches of n forms of about 1 ms, inline versus forced onto a pool started for
   // the run (what the inline budget and poolStartMs decide between).
   const crossover: Record<string, { inlineMs: number; poolMs: number }> = {};
@@ -99,7 +136,7 @@ export async function benchBatchParallel(options: { workers: number; quick: bool
   const inlineMs = performance.now() - t1;
   const overheadPerTaskMs = (poolMs - inlineMs) / 2000;
   console.log(`overhead of one pool task (2,000 trivial forms): ${(overheadPerTaskMs * 1000).toFixed(0)} µs (pool ${poolMs.toFixed(0)} ms vs inline ${inlineMs.toFixed(0)} ms, start-up included)`);
-  return { workers: options.workers, sizes: sizeFigures, overheadPerTaskMs, crossover, crossoverAt };
+  return { workers: options.workers, sizes: sizeFigures, command: commandFigures, overheadPerTaskMs, crossover, crossoverAt };
 }
 
 if (isMain(import.meta.url)) {

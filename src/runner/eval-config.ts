@@ -34,8 +34,14 @@ export interface EvalConfig {
 export const PRESET_NAMES = ['default', 'cpuOptimized', 'memoryOptimized', 'throughputOptimized'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
-/** Starting two worker threads and loading the engine in them, measured on the 2-core dev machine. */
-const POOL_START_MS = 150;
+/**
+ * What a pool costs before it pays: starting the threads and loading the engine (about 150 ms for
+ * two workers) and their JIT warm-up, during which a worker runs the interpreter several times
+ * slower than a warm thread. Measured with bench/batch-parallel's command figures on the 2-core dev
+ * machine: a batch of 100 forms of ~9 ms (0.9 s of work) ran slower on the pool, 1,000 forms
+ * (5 s) 1.94x faster; break-even near 1.4 s of work, i.e. about 700 ms of overhead.
+ */
+const POOL_START_MS = 700;
 /** Serializing plus deserializing one fact-sized atom (about 1.6 + 3.5 µs on the dev machine). */
 const COPY_US_PER_ATOM = 5;
 

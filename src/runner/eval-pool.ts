@@ -100,12 +100,13 @@ export class EvalPool {
 
   private async exec(method: string, task: EvalTask | AlternativeTask): Promise<EvalTaskResult | AlternativeResult> {
     if (this.closed) throw new PoolClosedError();
-    while (this.inFlight >= this.target) {
+    // Two tasks per busy worker: the next one is already queued in the pool when one finishes.
+    while (this.inFlight >= 2 * this.target) {
       await new Promise<void>((resolve) => this.waiting.push(resolve));
       if (this.closed) throw new PoolClosedError();
     }
     this.inFlight++;
-    this.stats.peakConcurrency = Math.max(this.stats.peakConcurrency, this.inFlight);
+    this.stats.peakConcurrency = Math.max(this.stats.peakConcurrency, Math.min(this.inFlight, this.target));
     try {
       const result = (await this.ensurePool().exec(method, [task])) as EvalTaskResult | AlternativeResult;
       this.stats.busyMs += result.ms;
