@@ -5,6 +5,7 @@
 
 import { type Atom, AtomKind, expr, sym, variable } from '../core/atoms.js';
 import { Bindings } from '../core/bindings.js';
+import { PrefixBuilder } from '../core/prefix-builder.js';
 import { BoolAtom, bool, float, FloatAtom, int, IntAtom, str, StringAtom } from '../core/values.js';
 
 export type Wire = (string | number)[];
@@ -51,12 +52,11 @@ export function writeAtom(atom: Atom, out: Wire): void {
 
 /** Reads one atom starting at `at.i`, advancing it. */
 export function readAtom(wire: Wire, at: { i: number }): Atom {
-  // Expressions under construction: children collected until the arity is reached.
-  const open: { arity: number; children: Atom[] }[] = [];
+  const builder = new PrefixBuilder();
   for (;;) {
     const tag = wire[at.i++] as number;
     const payload = wire[at.i++]!;
-    let done: Atom | null;
+    let done: Atom;
     switch (tag) {
       case SYM:
         done = sym(payload as string);
@@ -65,11 +65,11 @@ export function readAtom(wire: Wire, at: { i: number }): Atom {
         done = variable(payload as string);
         break;
       case EXPR:
-        if (payload === 0) done = expr([]);
-        else {
-          open.push({ arity: payload as number, children: [] });
-          done = null;
+        if (payload !== 0) {
+          builder.open(payload as number);
+          continue;
         }
+        done = expr([]);
         break;
       case INT:
         done = int(payload as number);
@@ -89,16 +89,8 @@ export function readAtom(wire: Wire, at: { i: number }): Atom {
       default:
         throw new Error(`atom-wire: unknown tag ${tag} at ${at.i - 2}`);
     }
-    while (done !== null) {
-      const top = open[open.length - 1];
-      if (top === undefined) return done;
-      top.children.push(done);
-      if (top.children.length < top.arity) done = null;
-      else {
-        open.pop();
-        done = expr(top.children);
-      }
-    }
+    const whole = builder.add(done);
+    if (whole !== null) return whole;
   }
 }
 

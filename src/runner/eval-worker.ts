@@ -58,15 +58,21 @@ function replicaFor(task: EvalTask | AlternativeTask): { env: Environment; captu
   return replica;
 }
 
+/** The copy for the task's epoch, with the task's limits and interrupt flag, output capture emptied. */
+function prepare(task: EvalTask | AlternativeTask): { env: Environment; captured: CapturedText[] } {
+  const copy = replicaFor(task);
+  copy.env.shareInterruptFlag(task.interruptFlag);
+  copy.captured.length = 0;
+  copy.env.settings.maxSteps = task.maxSteps;
+  copy.env.settings.deadline = task.remainingMs === null ? null : performance.now() + task.remainingMs;
+  return copy;
+}
+
 function evaluate(task: EvalTask): EvalTaskResult {
   if (task.inject === 'throw') throw new Error('injected fault: the worker threw');
   if (task.inject === 'crash') process.exit(3);
   const started = performance.now();
-  const { env, captured } = replicaFor(task);
-  env.shareInterruptFlag(task.interruptFlag);
-  captured.length = 0;
-  env.settings.maxSteps = task.maxSteps;
-  env.settings.deadline = task.remainingMs === null ? null : performance.now() + task.remainingMs;
+  const { env, captured } = prepare(task);
   let item;
   try {
     item = new Parser(task.source, task.file, env.tokens).next();
@@ -89,11 +95,7 @@ function evaluate(task: EvalTask): EvalTaskResult {
 /** One alternative of a fan-out, evaluated on the copy; its results go back as atom-wire. */
 function evaluateAlternative(task: AlternativeTask): AlternativeResult {
   const started = performance.now();
-  const { env, captured } = replicaFor(task);
-  env.shareInterruptFlag(task.interruptFlag);
-  captured.length = 0;
-  env.settings.maxSteps = task.maxSteps;
-  env.settings.deadline = task.remainingMs === null ? null : performance.now() + task.remainingMs;
+  const { env, captured } = prepare(task);
   const at = { i: 0 };
   const atom = readAtom(task.wire, at);
   const bindings = readBindings(task.wire, at);

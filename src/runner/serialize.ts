@@ -27,6 +27,7 @@ import { pragmaEntries, restorePragma } from '../eval/builtins/pragma.js';
 import { Prng, RandomGeneratorAtom } from '../eval/builtins/random.js';
 import type { Environment } from '../eval/environment.js';
 import { BindingsAtom, SpaceAtom, StateAtom } from '../eval/objects.js';
+import { PrefixBuilder } from '../core/prefix-builder.js';
 import { AtomSpace } from '../space/atom-space.js';
 import { groundedTable } from '../space/encoding.js';
 import { BinaryReader, BinaryWriter, crc32, StateFormatError } from './binary.js';
@@ -444,7 +445,7 @@ class Decoder {
   ) {}
 
   atom(r: BinaryReader): Atom {
-    const frames: { children: Atom[]; arity: number }[] = [];
+    const builder = new PrefixBuilder();
     for (;;) {
       const at = r.pos;
       const tag = r.u8('an atom tag');
@@ -468,7 +469,7 @@ class Decoder {
         case Tag.Expr: {
           const n = r.count('an expression arity');
           if (n > 0) {
-            frames.push({ children: [], arity: n });
+            builder.open(n);
             continue;
           }
           done = new ExpressionAtom([]);
@@ -523,14 +524,8 @@ class Decoder {
         default:
           r.fail(`unknown atom tag ${tag}`, at);
       }
-      for (;;) {
-        const frame = frames[frames.length - 1];
-        if (frame === undefined) return done;
-        frame.children.push(done);
-        if (frame.children.length < frame.arity) break;
-        frames.pop();
-        done = new ExpressionAtom(frame.children);
-      }
+      const whole = builder.add(done);
+      if (whole !== null) return whole;
     }
   }
 

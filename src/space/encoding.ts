@@ -21,6 +21,7 @@ import {
   symById,
   VariableAtom,
 } from '../core/atoms.js';
+import { PrefixBuilder } from '../core/prefix-builder.js';
 import { type SharedInternHandles, SharedInternTable } from '../core/shared-intern.js';
 import { inheritedTables } from '../core/symbols.js';
 import { valueFromInternKey } from '../core/values.js';
@@ -181,8 +182,7 @@ export function decodeAtom(
   start: number,
   variableFor: (level: number) => VariableAtom,
 ): Atom {
-  // Frames of partially built expressions: children collected so far and how many are expected.
-  const frames: { children: Atom[]; arity: number }[] = [];
+  const builder = new PrefixBuilder();
   let i = start;
   for (;;) {
     const t = tokens[i++]!;
@@ -191,7 +191,7 @@ export function decodeAtom(
     let done: Atom;
     if (tag === Tag.Expr) {
       if (payload > 0) {
-        frames.push({ children: [], arity: payload });
+        builder.open(payload);
         continue;
       }
       done = new ExpressionAtom([]);
@@ -199,14 +199,8 @@ export function decodeAtom(
     else if (tag === Tag.Gnd) done = groundedTable.atom(payload);
     else if (tag === Tag.NewVar || tag === Tag.VarRef) done = variableFor(payload);
     else throw new RangeError(`corrupt token ${t} at offset ${i - 1}`);
-    for (;;) {
-      const frame = frames[frames.length - 1];
-      if (frame === undefined) return done;
-      frame.children.push(done);
-      if (frame.children.length < frame.arity) break;
-      frames.pop();
-      done = new ExpressionAtom(frame.children);
-    }
+    const whole = builder.add(done);
+    if (whole !== null) return whole;
   }
 }
 
