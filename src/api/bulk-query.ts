@@ -147,10 +147,13 @@ export class BatchMatcher {
     return this.gpu !== null;
   }
 
-  /** The bindings of every match of each pattern, in pattern order (each in `match` order). */
-  async answer(patterns: readonly Atom[]): Promise<Bindings[][]> {
+  /**
+   * The bindings of every match of each pattern, in pattern order (each in `match` order); on the
+   * GPU when it is open and `useGpu` (the scheduler's choice), else on the CPU.
+   */
+  async answer(patterns: readonly Atom[], useGpu = true): Promise<Bindings[][]> {
     let out: Bindings[][] | null = null;
-    if (this.gpu !== null) out = await this.onGpuOrNull(patterns);
+    if (this.gpu !== null && useGpu) out = await this.onGpuOrNull(patterns);
     if (out === null) {
       out = queryBatch(this.view, patterns);
       this.stats.cpuBatches++;

@@ -4,6 +4,7 @@
 import { isLogLevel, type LogLevel } from '../core/log.js';
 import { type GpuMode, isPresetName, PRESET_NAMES, type PresetName } from '../runner/eval-config.js';
 import { type BenchCommand, parseBenchArgs, parseQueryArgs, type QueryCommand } from './tool-args.js';
+import { type CalibrateCommand, parseCalibrateArgs } from './calibrate.js';
 
 export type { GpuMode };
 
@@ -40,7 +41,7 @@ export interface ReplCommand {
 
 export type { BenchCommand, QueryCommand };
 
-export type Command = RunCommand | ReplCommand | QueryCommand | BenchCommand | { readonly kind: 'help'; readonly usage?: string } | { readonly kind: 'version' };
+export type Command = RunCommand | ReplCommand | QueryCommand | BenchCommand | CalibrateCommand | { readonly kind: 'help'; readonly usage?: string } | { readonly kind: 'version' };
 
 export class UsageError extends Error {
   /** The usage text to show with the message (a subcommand's own; default USAGE). */
@@ -54,6 +55,7 @@ export const USAGE = `Usage: metta [run] FILE [options]
        metta            (no file, on a terminal: the REPL)
        metta query KB.metta PATTERNS.metta [options]   (metta query --help)
        metta bench [--quick] [--json FILE] [--svg FILE]  (metta bench --help)
+       metta calibrate [--gpu auto|on|off] [--workers N] (metta calibrate --help)
 
 Runs a MeTTa program: atoms are added to the space &self, each !form is
 evaluated and its results printed as one line [r1, r2, ...].
@@ -100,6 +102,7 @@ export function parseArgs(argv: readonly string[], context: ParseContext = {}): 
   const args = [...argv];
   if (args[0] === 'query') return parseQueryArgs(args.slice(1));
   if (args[0] === 'bench') return parseBenchArgs(args.slice(1));
+  if (args[0] === 'calibrate') return parseCalibrateArgs(args.slice(1));
   if (args[0] === 'run') args.shift();
   const replAsked = args[0] === 'repl';
   if (replAsked) args.shift();

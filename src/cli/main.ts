@@ -53,6 +53,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     const drain = (): Promise<void> => (process.stdout.writableNeedDrain ? new Promise((r) => process.stdout.once('drain', () => r())) : Promise.resolve());
     return runQueryCommand(command, level, { ...io, drain, errIsTty: process.stderr.isTTY === true });
   }
+  if (command.kind === 'calibrate') {
+    const { runCalibrateCommand } = await import('./calibrate.js');
+    return runCalibrateCommand(command, io);
+  }
   if (command.kind === 'bench') {
     const { runBenchCommand } = await import('./bench.js');
     return runBenchCommand(command, command.log ?? logLevel, io);

@@ -15,6 +15,8 @@ import { formatAtom } from '../core/printer.js';
 import { type LogLevel, log, setLogLevel } from '../core/log.js';
 import { Engine } from '../api/engine.js';
 import { type AnswerFormat, BatchMatcher, formatAnswer, PatternReader } from '../api/bulk-query.js';
+import { loadCostModel, type MatchPath } from '../scheduler/cost-model.js';
+import { Scheduler } from '../scheduler/scheduler.js';
 import { ExitCode } from '../runner/exit-code.js';
 import type { QueryCommand } from './tool-args.js';
 
@@ -90,7 +92,17 @@ export async function runQueryCommand(command: QueryCommand, logLevel: LogLevel 
   log('info', `query: ${engine.space.size} atoms in the space, snapshot in ${(performance.now() - t0).toFixed(0)} ms`);
 
   const pool = command.workers !== null && command.workers > 1 ? await openPool(command.workers, engine, view) : null;
-  const matcher = await BatchMatcher.open(view, command.gpu === 'on' ? 'gpu' : 'cpu', io.err);
+  // The scheduler picks a path per batch from the calibrated cost model (`metta calibrate`);
+  // `--gpu on` and an explicit `--workers N` force their path, `--gpu off` rules the GPU out, and
+  // `auto` opens the GPU only when a calibration found it can win.
+  const { model, calibrated } = loadCostModel();
+  const gpuMayWin = command.gpu === 'auto' && calibrated && (model.paths.gpu?.overheadMs ?? Infinity) < 1e9;
+  const matcher = await BatchMatcher.open(view, command.gpu === 'on' || gpuMayWin ? 'gpu' : 'cpu', command.gpu === 'on' ? io.err : () => {});
+  const available: MatchPath[] = ['cpu'];
+  if (pool !== null) available.push('pool');
+  if (matcher.onGpu) available.push('gpu');
+  const scheduler = new Scheduler(model, available, command.gpu === 'on' ? 'gpu' : pool !== null ? 'pool' : null);
+  log('info', `query: scheduler over ${available.join(', ')} (${calibrated ? `calibrated${model.date !== undefined ? ' ' + model.date : ''}` : 'default costs: run `metta calibrate`'})`);
   if (matcher.adapter !== null) log('info', `query: GPU adapter ${matcher.adapter}`);
   const self = engine.environment.self;
   const reader = new PatternReader(patternText, command.patterns, engine.environment.tokens, (a) => a === self || formatAtom(a) === '&self');
@@ -103,15 +115,19 @@ export async function runQueryCommand(command: QueryCommand, logLevel: LogLevel 
       const { patterns, error } = reader.nextBatch(batchSize);
       if (patterns.length > 0) {
         const atoms = patterns.map((p) => p.pattern);
-        const lines = pool !== null ? await pool.answer(patterns, index, command.format) : null;
+        const decision = scheduler.choose(patterns.length);
+        const started = performance.now();
+        const lines = decision.path === 'pool' && pool !== null ? await pool.answer(patterns, index, command.format) : null;
         let text: string;
         if (lines !== null) text = lines.join('\n') + '\n';
         else {
-          const answers = await matcher.answer(atoms);
+          const answers = await matcher.answer(atoms, decision.path === 'gpu');
+          if (decision.path === 'gpu' && !matcher.onGpu) scheduler.drop('gpu'); // failed: the CPU answered
           const out: string[] = [];
           for (let k = 0; k < patterns.length; k++) out.push(formatAnswer(index + k, patterns[k]!, answers[k]!, command.format));
           text = out.join('\n') + '\n';
         }
+        decision.measuredMs = performance.now() - started;
         index += patterns.length;
         bar?.clear();
         io.out(text);
@@ -133,6 +149,7 @@ export async function runQueryCommand(command: QueryCommand, logLevel: LogLevel 
     await pool?.close();
     engine.close();
   }
+  log('info', `query: scheduler: ${scheduler.summary()}`);
   const s = matcher.stats;
   log('info', `query: ${index} patterns in ${s.batches + (pool?.batches ?? 0)} batch(es); ${s.gpuBatches} on the GPU, ${s.cpuBatches} on the CPU${pool !== null ? `, ${pool.batches} on ${command.workers} workers` : ''}; ${s.results} results${s.gpuFailure !== null ? `; GPU failure: ${s.gpuFailure}` : ''}`);
   return exitCode;

@@ -1,0 +1,88 @@
+// The scheduler: for each batch of match patterns, the path (CPU inline, worker pool, GPU) the cost
+// model predicts fastest among those available; `--gpu on|off` and `--workers` override by what
+// they make available or force. Every decision is recorded with its prediction and, once the
+// caller reports it, the measured time, for the metrics.
+
+import { type CostModel, type MatchPath, predictMs } from './cost-model.js';
+
+export interface Decision {
+  readonly patterns: number;
+  readonly path: MatchPath;
+  readonly predictedMs: number;
+  measuredMs: number | null;
+}
+
+export class Scheduler {
+  readonly decisions: Decision[] = [];
+  private readonly available: Set<MatchPath>;
+
+  constructor(
+    private readonly model: CostModel,
+    available: Iterable<MatchPath>,
+    /** A path to take whenever it is available (`--gpu on`). */
+    private readonly forced: MatchPath | null = null,
+  ) {
+    this.available = new Set(available);
+    this.available.add('cpu'); // the CPU can always answer
+  }
+
+  /** A path stops being available (the GPU failed or was lost): later batches avoid it. */
+  drop(path: MatchPath): void {
+    if (path !== 'cpu') this.available.delete(path);
+  }
+
+  isAvailable(path: MatchPath): boolean {
+    return this.available.has(path);
+  }
+
+  /** The path for a batch of `patterns`, recorded. */
+  choose(patterns: number): Decision {
+    let best: MatchPath = 'cpu';
+    let bestMs = Infinity;
+    if (this.forced !== null && this.available.has(this.forced)) {
+      best = this.forced;
+      bestMs = this.predict(best, patterns);
+    } else {
+      for (const path of this.available) {
+        const ms = this.predict(path, patterns);
+        if (ms < bestMs) {
+          best = path;
+          bestMs = ms;
+        }
+      }
+    }
+    const decision: Decision = { patterns, path: best, predictedMs: bestMs, measuredMs: null };
+    this.decisions.push(decision);
+    return decision;
+  }
+
+  predict(path: MatchPath, patterns: number): number {
+    const cost = this.model.paths[path];
+    return cost === undefined ? Infinity : predictMs(cost, patterns);
+  }
+
+  /** The smallest batch size (up to `limit`) at which `path` is predicted faster than the CPU, or null. */
+  crossover(path: MatchPath, limit = 1 << 24): number | null {
+    const cost = this.model.paths[path];
+    const cpu = this.model.paths.cpu;
+    if (cost === undefined || cpu === undefined || cost.perPatternUs >= cpu.perPatternUs) return null;
+    const n = Math.ceil(((cost.overheadMs - cpu.overheadMs) * 1000) / (cpu.perPatternUs - cost.perPatternUs));
+    return n <= limit ? Math.max(1, n) : null;
+  }
+
+  /** One line per path used: batches, patterns, predicted and measured time. */
+  summary(): string {
+    const by = new Map<MatchPath, { batches: number; patterns: number; predicted: number; measured: number }>();
+    for (const d of this.decisions) {
+      const s = by.get(d.path) ?? { batches: 0, patterns: 0, predicted: 0, measured: 0 };
+      s.batches++;
+      s.patterns += d.patterns;
+      s.predicted += d.predictedMs;
+      s.measured += d.measuredMs ?? 0;
+      by.set(d.path, s);
+    }
+    return [...by]
+      .map(([path, s]) => `${path}: ${s.batches} batch(es), ${s.patterns} patterns, predicted ${s.predicted.toFixed(1)} ms, measured ${s.measured.toFixed(1)} ms`)
+      .join('; ');
+  }
+}
