@@ -7,7 +7,7 @@
 
 import { availableParallelism, cpus } from 'node:os';
 import type { Atom } from '../core/atoms.js';
-import type { LogLevel } from '../core/log.js';
+import { isLogLevel, type LogLevel } from '../core/log.js';
 import type { CostModel, MatchPath, PathCost } from '../scheduler/cost-model.js';
 import { UsageError } from './args.js';
 
@@ -57,9 +57,12 @@ export function parseCalibrateArgs(args: readonly string[]): CalibrateCommand | 
         else facts = n;
         break;
       }
-      case '--log':
-        log = value() as LogLevel;
+      case '--log': {
+        const level = value();
+        if (!isLogLevel(level)) throw new UsageError(`--log expects error, warn, info or debug, got '${level}'`);
+        log = level;
         break;
+      }
       default:
         throw new UsageError(`unknown option ${flag} for metta calibrate`);
     }
