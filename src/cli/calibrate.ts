@@ -35,7 +35,7 @@ export function parseCalibrateArgs(args: readonly string[]): CalibrateCommand | 
     const flag = args[i]!;
     const value = (): string => {
       const v = args[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      if (v === undefined) throw new UsageError(`${flag} needs a value`, CALIBRATE_USAGE);
       return v;
     };
     switch (flag) {
@@ -44,7 +44,7 @@ export function parseCalibrateArgs(args: readonly string[]): CalibrateCommand | 
         return { kind: 'help', usage: CALIBRATE_USAGE };
       case '--gpu': {
         const m = value();
-        if (m !== 'auto' && m !== 'on' && m !== 'off') throw new UsageError(`--gpu expects auto, on or off, got '${m}'`);
+        if (m !== 'auto' && m !== 'on' && m !== 'off') throw new UsageError(`--gpu expects auto, on or off, got '${m}'`, CALIBRATE_USAGE);
         gpu = m;
         break;
       }
@@ -52,19 +52,19 @@ export function parseCalibrateArgs(args: readonly string[]): CalibrateCommand | 
       case '--facts': {
         const text = value();
         const n = Number(text);
-        if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} expects a positive integer, got '${text}'`);
+        if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} expects a positive integer, got '${text}'`, CALIBRATE_USAGE);
         if (flag === '--workers') workers = n;
         else facts = n;
         break;
       }
       case '--log': {
         const level = value();
-        if (!isLogLevel(level)) throw new UsageError(`--log expects error, warn, info or debug, got '${level}'`);
+        if (!isLogLevel(level)) throw new UsageError(`--log expects error, warn, info or debug, got '${level}'`, CALIBRATE_USAGE);
         log = level;
         break;
       }
       default:
-        throw new UsageError(`unknown option ${flag} for metta calibrate`);
+        throw new UsageError(`unknown option ${flag} for metta calibrate`, CALIBRATE_USAGE);
     }
   }
   return { kind: 'calibrate', gpu, workers, facts, log };
