@@ -66,7 +66,8 @@ Options:
                      memoryOptimized (cores), throughputOptimized (cores x 4)
   --metrics          print batch sizes, times, worker use and speedup to stderr at the end
   --gpu auto|on|off  on: answer runs of top-level !(match &self ...) on the GPU, one batch
-                     per run (same output); off and auto (the default): the CPU
+                     per run (same output); off: the CPU; auto (the default): the GPU when
+                     the cost model of metta calibrate predicts it pays, else the CPU
   --keep-going       continue after a !form whose results contain an error
   --log LEVEL        log to stderr: error, warn, info or debug (also METTA_LOG)
   --max-steps N      stop a !form after N interpreter steps

@@ -3,6 +3,7 @@
 
 import { log, type LogLevel, setLogLevel } from '../core/log.js';
 import { gpuQueriesFor } from '../gpu/query-service.js';
+import { scheduledGpuQueries } from '../scheduler/run-gpu.js';
 import { evalConfig, type PresetName } from '../runner/eval-config.js';
 import { Program } from '../runner/index.js';
 import { runStateJob } from './state-job.js';
@@ -48,7 +49,7 @@ export async function runJob(job: RunJob, out: (text: string) => void, err: (tex
   const config = evalConfig(job.preset, job.workers === null ? {} : { workers: job.workers });
   // `--gpu on`: top-level match runs are answered on the GPU, batched by the query service, which
   // serves this thread's evaluation (so the run stays here); the device closes when the run ends.
-  const gpu = gpuQueriesFor(job.gpu, job.text, job.file, err);
+  const gpu = job.gpu === 'auto' ? scheduledGpuQueries(job.text, job.file) : gpuQueriesFor(job.gpu, job.text, job.file, err);
   if (gpu !== null) program.env.queryService = gpu.query;
   try {
     if ((config.maxWorkers <= 1 || gpu !== null) && !job.metrics) return program.run(job.text, job.file, options).exitCode;
