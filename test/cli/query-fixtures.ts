@@ -1,17 +1,8 @@
 // The generated knowledge base and patterns of the `metta query` tests (test/cli/query.test.ts and
 // the GPU one, test/gpu/query-cli.test.ts).
 
-/** mulberry32, so the generated KB is the same on every run. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../bench/common.js';
+
 
 /** 2,000 `(edge nI nJ)` facts (duplicates kept) plus a few atoms with variables and numbers. */
 export function kbText(): string {

@@ -5,8 +5,8 @@
 // recursion per element: each continuation returns the next request, so a 100,000-element list is
 // walked by the interpreter's loop, not by the JavaScript stack.
 
-import { type Atom, AtomKind, ExpressionAtom, VariableAtom } from '../../core/atoms.js';
-import { type Bindings, substitute } from '../../core/bindings.js';
+import { type Atom, VariableAtom } from '../../core/atoms.js';
+import { type Bindings, instantiate, substitute } from '../../core/bindings.js';
 import { alphaEquivalent, atomEquals } from '../../core/equality.js';
 import { formatAtom } from '../../core/printer.js';
 import { errorAtom, MettaError, type OpContext, type Outcome, type Result, values } from '../builtin.js';
@@ -120,36 +120,7 @@ export function consToArray<T>(list: Cons<T> | null): T[] {
  * value is not searched again, so it may itself contain that variable. Iterative (deep templates).
  */
 export function replaceVariable(template: Atom, name: string, value: Atom): Atom {
-  interface Frame {
-    readonly source: ExpressionAtom;
-    index: number;
-    rebuilt: Atom[] | null;
-  }
-  const frames: Frame[] = [];
-  let pending: Atom = template;
-  for (;;) {
-    let result: Atom;
-    if (pending.kind === AtomKind.Expression && pending.children.length > 0) {
-      frames.push({ source: pending, index: 0, rebuilt: null });
-      pending = pending.children[0]!;
-      continue;
-    }
-    result = pending.kind === AtomKind.Variable && pending.name === name ? value : pending;
-    for (;;) {
-      const frame = frames[frames.length - 1];
-      if (frame === undefined) return result;
-      const children = frame.source.children;
-      if (frame.rebuilt === null && result !== children[frame.index]) frame.rebuilt = children.slice(0, frame.index);
-      if (frame.rebuilt !== null) frame.rebuilt.push(result);
-      frame.index++;
-      if (frame.index < children.length) {
-        pending = children[frame.index]!;
-        break;
-      }
-      frames.pop();
-      result = frame.rebuilt === null ? frame.source : new ExpressionAtom(frame.rebuilt);
-    }
-  }
+  return instantiate(template, (v) => (v.name === name ? value : undefined));
 }
 
 /**
