@@ -2,8 +2,7 @@
 // the worker thread the installed command evaluates on (see worker.ts).
 
 import { log, type LogLevel, setLogLevel } from '../core/log.js';
-import { gpuQueriesFor } from '../gpu/query-service.js';
-import { scheduledGpuQueries } from '../scheduler/run-gpu.js';
+import { gpuAnswererFor } from '../scheduler/run-gpu.js';
 import { evalConfig, type PresetName } from '../runner/eval-config.js';
 import { Program } from '../runner/index.js';
 import { runStateJob } from './state-job.js';
@@ -47,14 +46,14 @@ export async function runJob(job: RunJob, out: (text: string) => void, err: (tex
     writeErr: (line: string) => err(line + '\n'),
   };
   const config = evalConfig(job.preset, job.workers === null ? {} : { workers: job.workers });
-  // `--gpu on`: top-level match runs are answered on the GPU, batched by the query service, which
-  // serves this thread's evaluation (so the run stays here); the device closes when the run ends.
-  const gpu = job.gpu === 'auto' ? scheduledGpuQueries(job.text, job.file) : gpuQueriesFor(job.gpu, job.text, job.file, err);
-  if (gpu !== null) program.env.queryService = gpu.query;
+  // `--gpu on|auto`: batched evaluation on this thread, each step's space queries answered as one
+  // batch on the path the scheduler picks (run-gpu.ts); null when nothing would go to the GPU.
+  const answerer = job.gpu === 'on' || job.gpu === 'auto' ? gpuAnswererFor(job.gpu, program.env, err) : null;
   try {
-    if ((config.maxWorkers <= 1 || gpu !== null) && !job.metrics) return program.run(job.text, job.file, options).exitCode;
+    if (answerer !== null) return program.runBatched(job.text, job.file, { ...options, answerer, metrics: job.metrics }).exitCode;
+    if (config.maxWorkers <= 1 && !job.metrics) return program.run(job.text, job.file, options).exitCode;
     return (await program.runParallel(job.text, job.file, { ...options, config, metrics: job.metrics })).exitCode;
   } finally {
-    gpu?.close();
+    answerer?.close();
   }
 }

@@ -14,9 +14,9 @@ import { MettaSyntaxError } from '../core/errors.js';
 import { formatAtom } from '../core/printer.js';
 import { type LogLevel, log, setLogLevel } from '../core/log.js';
 import { Engine } from '../api/engine.js';
-import { type AnswerFormat, BatchMatcher, formatAnswer, PatternReader } from '../api/bulk-query.js';
-import { loadCostModel, type MatchPath } from '../scheduler/cost-model.js';
-import { Scheduler } from '../scheduler/scheduler.js';
+import { type AnswerFormat, BatchMatcher, PatternReader } from '../api/bulk-query.js';
+import { loadCostModel } from '../scheduler/cost-model.js';
+import { answerScheduled, opensGpu, queryScheduler } from './query-schedule.js';
 import { ExitCode } from '../runner/exit-code.js';
 import type { QueryCommand } from './tool-args.js';
 
@@ -96,12 +96,8 @@ export async function runQueryCommand(command: QueryCommand, logLevel: LogLevel 
   // `--gpu on` and an explicit `--workers N` force their path, `--gpu off` rules the GPU out, and
   // `auto` opens the GPU only when a calibration found it can win.
   const { model, calibrated } = loadCostModel();
-  const gpuMayWin = command.gpu === 'auto' && calibrated && (model.paths.gpu?.overheadMs ?? Infinity) < 1e9;
-  const matcher = await BatchMatcher.open(view, command.gpu === 'on' || gpuMayWin ? 'gpu' : 'cpu', command.gpu === 'on' ? io.err : () => {});
-  const available: MatchPath[] = ['cpu'];
-  if (pool !== null) available.push('pool');
-  if (matcher.onGpu) available.push('gpu');
-  const scheduler = new Scheduler(model, available, command.gpu === 'on' ? 'gpu' : pool !== null ? 'pool' : null);
+  const matcher = await BatchMatcher.open(view, opensGpu(command.gpu, model, calibrated) ? 'gpu' : 'cpu', command.gpu === 'on' ? io.err : () => {});
+  const { scheduler, available } = queryScheduler(model, command.gpu, matcher, pool);
   log('info', `query: scheduler over ${available.join(', ')} (${calibrated ? `calibrated${model.date !== undefined ? ' ' + model.date : ''}` : 'default costs: run `metta calibrate`'})`);
   if (matcher.adapter !== null) log('info', `query: GPU adapter ${matcher.adapter}`);
   const self = engine.environment.self;
@@ -114,20 +110,8 @@ export async function runQueryCommand(command: QueryCommand, logLevel: LogLevel 
     for (;;) {
       const { patterns, error } = reader.nextBatch(batchSize);
       if (patterns.length > 0) {
-        const atoms = patterns.map((p) => p.pattern);
-        const decision = scheduler.choose(patterns.length);
-        const started = performance.now();
-        const lines = decision.path === 'pool' && pool !== null ? await pool.answer(patterns, index, command.format) : null;
-        let text: string;
-        if (lines !== null) text = lines.join('\n') + '\n';
-        else {
-          const answers = await matcher.answer(atoms, decision.path === 'gpu');
-          if (decision.path === 'gpu' && !matcher.onGpu) scheduler.drop('gpu'); // failed: the CPU answered
-          const out: string[] = [];
-          for (let k = 0; k < patterns.length; k++) out.push(formatAnswer(index + k, patterns[k]!, answers[k]!, command.format));
-          text = out.join('\n') + '\n';
-        }
-        decision.measuredMs = performance.now() - started;
+        const { lines } = await answerScheduled(scheduler, matcher, pool, patterns, index, command.format);
+        const text = lines.join('\n') + '\n';
         index += patterns.length;
         bar?.clear();
         io.out(text);

@@ -66,7 +66,8 @@ export class Environment {
   private readonly typeIndexes = new Map<AtomSpace, TypeIndex>();
 
   constructor(
-    readonly output: OutputSink,
+    /** Where `println!`/`trace!` write; the batched evaluator points it at each branch's buffer in turn. */
+    public output: OutputSink,
     options: { space?: SpaceAtom; tokens?: TokenRegistry; currentDir?: string; queryService?: QueryService } = {},
   ) {
     this.self = options.space ?? this.newSpace();

@@ -10,5 +10,5 @@ export {
   KERNEL_MAX_DEPTH,
   KERNEL_MAX_VARS,
 } from './matcher.js';
-export { GpuQueryService, type GpuQueryStats, gpuQueriesFor, matchRuns } from './query-service.js';
 export { GpuSyncClient } from './sync-client.js';
+export { GpuSpaceQueries, type GpuSpaceQueryStats } from './space-queries.js';

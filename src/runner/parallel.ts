@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { expr, sym } from '../core/atoms.js';
 import { formatPosition } from '../core/errors.js';
 import { log } from '../core/log.js';
-import type { Parser, ParserMark, TopLevelItem } from '../core/parser.js';
+import type { Parser, TopLevelItem } from '../core/parser.js';
 import { formatResults } from '../core/printer.js';
 import { str } from '../core/values.js';
 import { errorAtom } from '../eval/builtin.js';
@@ -27,7 +27,10 @@ import { ExitCode } from './exit-code.js';
 import { evaluateFannedOut, type FanOutContext } from './fan-out.js';
 import { serializeForWorkers, StateSerializeError } from './serialize.js';
 import {
+  type BatchForm,
   emitStopped,
+  gatherBatch,
+  isIllTyped,
   type ItemOutcome,
   type LoopOptions,
   nextItem,
@@ -66,11 +69,6 @@ interface InlineClock {
   forms: number;
 }
 
-interface BatchForm {
-  readonly item: TopLevelItem;
-  readonly start: ParserMark;
-  readonly end: ParserMark;
-}
 
 export class ParallelRunner {
   private readonly pool: EvalPool;
@@ -112,29 +110,10 @@ export class ParallelRunner {
         if (outcome.error) exitCode = ExitCode.ErrorResult;
         continue;
       }
-      const batch = this.gatherBatch(parser, { item, start, end: parser.mark() });
+      const batch = gatherBatch(parser, { item, start, end: parser.mark() });
       const result = await this.runBatch(parser, batch, options);
       if (result.error) exitCode = ExitCode.ErrorResult;
       if (result.exitCode !== null) return result.exitCode;
-    }
-  }
-
-  /** The `!` forms that follow `first` up to the next barrier, syntax error or end of text. */
-  private gatherBatch(parser: Parser, first: BatchForm): BatchForm[] {
-    const batch = [first];
-    for (;;) {
-      const start = parser.mark();
-      let item: TopLevelItem | null;
-      try {
-        item = parser.next();
-      } catch {
-        item = null; // reported when the main loop reads it, after the batch ran
-      }
-      if (item === null || !item.exec) {
-        parser.reset(start);
-        return batch;
-      }
-      batch.push({ item, start, end: parser.mark() });
     }
   }
 
@@ -227,7 +206,7 @@ export class ParallelRunner {
     const rejectedAt = new Map<number, ItemOutcome>();
     const started = performance.now();
     const pending: (Promise<EvalTaskResult> | null)[] = forms.map((form, k) => {
-      const check = rejectIllTypedQuietly(this.env, form.item);
+      const check = isIllTyped(this.env, form.item);
       if (check) {
         rejectedAt.set(k, { continue: true, error: true });
         return null;
@@ -409,11 +388,6 @@ function inShared(bytes: Uint8Array): SharedArrayBuffer {
   return buffer;
 }
 
-function rejectIllTypedQuietly(env: Environment, item: TopLevelItem): boolean {
-  let rejected = false;
-  rejectIllTyped(env, item, { keepGoing: true, emit: () => (rejected = true) });
-  return rejected;
-}
 
 function utilisation(metrics: BatchMetrics, since: number, workers: number): number {
   const wall = performance.now() - since;

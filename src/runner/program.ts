@@ -5,7 +5,10 @@
 
 import { Parser } from '../core/parser.js';
 import { Environment, installStdlib } from '../eval/index.js';
+import { log } from '../core/log.js';
+import type { BatchAnswerer } from '../scheduler/batch-answerer.js';
 import type { AtomSpace } from '../space/atom-space.js';
+import { BatchedRunner } from './batched.js';
 import type { EvalConfig } from './eval-config.js';
 import { ExitCode } from './exit-code.js';
 import { formatMetrics, ParallelRunner } from './parallel.js';
@@ -67,6 +70,20 @@ export class Program {
   run(text: string, file: string, options: RunOptions): RunOutcome {
     const parser = new Parser(text, file, this.env.tokens);
     const exitCode = runSequential(this.env, parser, loopOptions(options));
+    return { exitCode, space: this.space };
+  }
+
+  /**
+   * Runs `text` with consecutive `!` forms evaluated in lockstep on this thread and the space
+   * queries of each step answered as one batch by `answerer` (batched.ts); prints exactly what
+   * `run` prints.
+   */
+  runBatched(text: string, file: string, options: RunOptions & { readonly answerer: BatchAnswerer; readonly metrics?: boolean }): RunOutcome {
+    const parser = new Parser(text, file, this.env.tokens);
+    const runner = new BatchedRunner(this.env, options.answerer);
+    const exitCode = runner.run(parser, loopOptions(options));
+    log('info', runner.summary());
+    if (options.metrics === true) options.writeErr(runner.summary());
     return { exitCode, space: this.space };
   }
 

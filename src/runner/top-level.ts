@@ -10,7 +10,7 @@
 import type { Atom } from '../core/atoms.js';
 import { formatPosition, MettaSyntaxError, type SourcePosition } from '../core/errors.js';
 import { log } from '../core/log.js';
-import type { TopLevelItem } from '../core/parser.js';
+import type { Parser, ParserMark, TopLevelItem } from '../core/parser.js';
 import { formatResults } from '../core/printer.js';
 import { typeCheckFailure } from '../eval/builtins/pragma.js';
 import type { Environment } from '../eval/environment.js';
@@ -93,11 +93,16 @@ export function rejectIllTyped(env: Environment, item: TopLevelItem, options: Lo
 
 /** Adds a plain atom, or evaluates a `!` form and records its results, on this thread. */
 export function runItemHere(env: Environment, item: TopLevelItem, options: LoopOptions): ItemOutcome {
+  return runItemUsing(env, item, options, (atom) => evaluateTopLevel(env, atom));
+}
+
+/** `runItemHere` with the `!` form's results given by `evaluate` (which may throw EvaluationStopped). */
+export function runItemUsing(env: Environment, item: TopLevelItem, options: LoopOptions, evaluate: (atom: Atom) => Atom[]): ItemOutcome {
   const early = startItem(env, item, options);
   if (early !== null) return early;
   let results: Atom[] | EvaluationStopped;
   try {
-    results = evaluateTopLevel(env, item.atom);
+    results = evaluate(item.atom);
   } catch (e) {
     if (!(e instanceof EvaluationStopped)) throw e;
     results = e;
@@ -167,4 +172,40 @@ export function runSequential(env: Environment, source: ItemSource, options: Loo
     if (!outcome.continue) return outcome.exitCode;
     if (outcome.error) exitCode = ExitCode.ErrorResult;
   }
+}
+
+/** A `!` form of a batch, with where it starts and ends in the text (to read the rest again). */
+export interface BatchForm {
+  readonly item: TopLevelItem;
+  readonly start: ParserMark;
+  readonly end: ParserMark;
+}
+
+/**
+ * The `!` forms that follow `first` up to the next barrier (any other top-level atom), syntax
+ * error or end of text; the parser is left before the barrier.
+ */
+export function gatherBatch(parser: Parser, first: BatchForm): BatchForm[] {
+  const batch = [first];
+  for (;;) {
+    const start = parser.mark();
+    let item: TopLevelItem | null;
+    try {
+      item = parser.next();
+    } catch {
+      item = null; // reported when the main loop reads it, after the batch ran
+    }
+    if (item === null || !item.exec) {
+      parser.reset(start);
+      return batch;
+    }
+    batch.push({ item, start, end: parser.mark() });
+  }
+}
+
+/** Whether the type check rejects the item (`pragma! type-check auto`), without reporting it. */
+export function isIllTyped(env: Environment, item: TopLevelItem): boolean {
+  let rejected = false;
+  rejectIllTyped(env, item, { keepGoing: true, emit: () => (rejected = true) });
+  return rejected;
 }

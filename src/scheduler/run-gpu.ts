@@ -1,29 +1,44 @@
-// `metta run --gpu auto`: the GPU answers the program's runs of top-level match forms when the
-// calibrated cost model (`metta calibrate`) predicts it faster than the CPU for the largest run;
-// otherwise — and without a calibration or an adapter — the CPU does, quietly (nothing was asked
-// for explicitly).
+// How `metta run --gpu on|auto` uses the GPU: through batched evaluation (runner/batched.ts), with
+// the space queries of every step answered as one batch on the path the scheduler picks.
+//
+// - `on`: the GPU answers every batch (a missing adapter is a warning and the run stays on the
+//   CPU; a GPU that fails later is dropped with a warning, and the CPU answers the rest).
+// - `auto`: the calibrated cost model (`metta calibrate`) picks per batch, so the GPU answers the
+//   batches above its crossover; without a calibration of the GPU, or one that says it never pays,
+//   the run is not batched at all (nothing would go to the GPU) and the CPU answers, quietly.
 
 import { log } from '../core/log.js';
+import type { Environment } from '../eval/environment.js';
 import { GpuError } from '../gpu/errors.js';
-import { GpuQueryService, matchRuns } from '../gpu/query-service.js';
+import { GpuSpaceQueries } from '../gpu/space-queries.js';
+import { BatchAnswerer } from './batch-answerer.js';
 import { loadCostModel } from './cost-model.js';
 import { Scheduler } from './scheduler.js';
 
-export function scheduledGpuQueries(text: string, file: string): GpuQueryService | null {
+/** The answerer batched evaluation uses for `--gpu mode`, or null when the run should not be batched. */
+export function gpuAnswererFor(mode: 'on' | 'auto', env: Environment, warn: (text: string) => void): BatchAnswerer | null {
   const { model, calibrated } = loadCostModel();
-  if (!calibrated || model.paths.gpu === undefined) return null;
-  const crossover = new Scheduler(model, ['cpu', 'gpu']).crossover('gpu');
-  const largest = matchRuns(text, file).reduce((n, r) => Math.max(n, r.patterns.length), 0);
-  if (crossover === null || largest < crossover) {
-    log('info', `gpu auto: the largest run of top-level matches has ${largest} pattern(s); the GPU pays from ${crossover ?? 'never'}: CPU`);
+  if (mode === 'on') {
+    let gpu: GpuSpaceQueries;
+    try {
+      gpu = new GpuSpaceQueries();
+    } catch (e) {
+      if (!(e instanceof GpuError)) throw e;
+      warn(`metta: --gpu on: ${e.message}; matching runs on the CPU\n`);
+      return null;
+    }
+    return new BatchAnswerer(env, new Scheduler(model, ['cpu', 'gpu'], 'gpu', false), () => gpu, (m) => warn(`metta: --gpu on: ${m}; matching continues on the CPU\n`));
+  }
+  if (!calibrated || model.paths.gpu === undefined) {
+    log('info', 'gpu auto: no calibration of the GPU (run metta calibrate): evaluating on the CPU');
     return null;
   }
-  log('info', `gpu auto: a run of ${largest} top-level matches; the GPU pays from ${crossover}: GPU`);
-  try {
-    return new GpuQueryService(text, file);
-  } catch (e) {
-    if (!(e instanceof GpuError)) throw e;
-    log('info', `gpu auto: ${e.message}; CPU`);
+  const scheduler = new Scheduler(model, ['cpu', 'gpu'], null, false);
+  const crossover = scheduler.crossover('gpu');
+  if (crossover === null) {
+    log('info', 'gpu auto: the calibration says the GPU never pays: evaluating on the CPU');
     return null;
   }
+  log('info', `gpu auto: batched evaluation; the GPU answers query batches of ${crossover} or more`);
+  return new BatchAnswerer(env, scheduler, () => new GpuSpaceQueries());
 }

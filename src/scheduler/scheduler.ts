@@ -12,8 +12,17 @@ export interface Decision {
   measuredMs: number | null;
 }
 
+interface PathTotals {
+  batches: number;
+  patterns: number;
+  predicted: number;
+  measured: number;
+}
+
 export class Scheduler {
+  /** Every decision, in order, while `keepDecisions` (a long evaluation makes millions: totals only). */
   readonly decisions: Decision[] = [];
+  private readonly totals = new Map<MatchPath, PathTotals>();
   private readonly available: Set<MatchPath>;
 
   constructor(
@@ -21,6 +30,7 @@ export class Scheduler {
     available: Iterable<MatchPath>,
     /** A path to take whenever it is available (`--gpu on`). */
     private readonly forced: MatchPath | null = null,
+    private readonly keepDecisions = true,
   ) {
     this.available = new Set(available);
     this.available.add('cpu'); // the CPU can always answer
@@ -52,8 +62,24 @@ export class Scheduler {
       }
     }
     const decision: Decision = { patterns, path: best, predictedMs: bestMs, measuredMs: null };
-    this.decisions.push(decision);
+    if (this.keepDecisions) this.decisions.push(decision);
+    let t = this.totals.get(best);
+    if (t === undefined) this.totals.set(best, (t = { batches: 0, patterns: 0, predicted: 0, measured: 0 }));
+    t.batches++;
+    t.patterns += patterns;
+    t.predicted += bestMs;
     return decision;
+  }
+
+  /** Records the measured time of a batch `choose` decided. */
+  measured(decision: Decision, ms: number): void {
+    decision.measuredMs = ms;
+    this.totals.get(decision.path)!.measured += ms;
+  }
+
+  /** Batches, patterns, predicted and measured milliseconds per path used so far. */
+  pathTotals(): ReadonlyMap<MatchPath, Readonly<PathTotals>> {
+    return this.totals;
   }
 
   predict(path: MatchPath, patterns: number): number {
@@ -72,16 +98,7 @@ export class Scheduler {
 
   /** One line per path used: batches, patterns, predicted and measured time. */
   summary(): string {
-    const by = new Map<MatchPath, { batches: number; patterns: number; predicted: number; measured: number }>();
-    for (const d of this.decisions) {
-      const s = by.get(d.path) ?? { batches: 0, patterns: 0, predicted: 0, measured: 0 };
-      s.batches++;
-      s.patterns += d.patterns;
-      s.predicted += d.predictedMs;
-      s.measured += d.measuredMs ?? 0;
-      by.set(d.path, s);
-    }
-    return [...by]
+    return [...this.totals]
       .map(([path, s]) => `${path}: ${s.batches} batch(es), ${s.patterns} patterns, predicted ${s.predicted.toFixed(1)} ms, measured ${s.measured.toFixed(1)} ms`)
       .join('; ');
   }

@@ -36,7 +36,7 @@ describe('Scheduler', () => {
     s.drop('cpu');
     expect(s.isAvailable('cpu')).toBe(true); // the CPU can always answer
     const d = s.decisions[0]!;
-    d.measuredMs = 3;
+    s.measured(d, 3);
     expect(s.summary()).toMatch(/^gpu: 1 batch\(es\), 1 patterns, predicted 50\.0 ms, measured 3\.0 ms; cpu: 1 batch\(es\)/);
   });
 
