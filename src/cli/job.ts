@@ -54,6 +54,6 @@ export async function runJob(job: RunJob, out: (text: string) => void, err: (tex
     if (config.maxWorkers <= 1 && !job.metrics) return program.run(job.text, job.file, options).exitCode;
     return (await program.runParallel(job.text, job.file, { ...options, config, metrics: job.metrics })).exitCode;
   } finally {
-    answerer?.close();
+    await answerer?.close();
   }
 }

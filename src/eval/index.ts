@@ -5,7 +5,7 @@ import type { Environment } from './environment.js';
 import { evaluateNow } from './machine.js';
 
 export { Environment, type EvalSettings, type OutputSink, type QueryService, cpuQueryService } from './environment.js';
-export { EvaluationStopped, evaluateNow, isError, Machine, type PendingQuery, SpeculationAborted } from './machine.js';
+export { alternativeMachine, EvaluationStopped, evaluateAlternative, evaluateNow, isError, Machine, type PendingQuery, SpeculationAborted } from './machine.js';
 export { declaredEffect, Effect, effectOf } from './effects.js';
 export { type Builtin, errorAtom, MettaError, type Outcome, type Result } from './builtin.js';
 export { SpaceAtom, StateAtom, spaceAtomOf } from './objects.js';

@@ -69,7 +69,18 @@ export type PendingQuery =
    * Several independent alternatives to evaluate with the expected `type` (only when the driver
    * asked for it with `fanOutDepth`): the answer is each alternative's results, in order.
    */
-  | { readonly kind: 'fanout'; readonly space: AtomSpace; readonly alternatives: readonly Result[]; readonly type: Atom; readonly depth: number };
+  | {
+      readonly kind: 'fanout';
+      readonly space: AtomSpace;
+      readonly alternatives: readonly Result[];
+      readonly type: Atom;
+      readonly depth: number;
+      /**
+       * The alternatives are calls whose arguments are evaluated already (the combinations of an
+       * application): each is called, not evaluated from scratch (see `alternativeMachine`).
+       */
+      readonly calls: boolean;
+    };
 
 abstract class Frame {
   parent: Frame | null = null;
@@ -163,8 +174,15 @@ export class Machine {
     this.current.receiveFanOut(results);
   }
 
-  fanOut(space: AtomSpace, alternatives: readonly Result[], type: Atom, depth: number): void {
-    this.pending = { kind: 'fanout', space, alternatives, type, depth };
+  fanOut(space: AtomSpace, alternatives: readonly Result[], type: Atom, depth: number, calls = false): void {
+    this.pending = { kind: 'fanout', space, alternatives, type, depth, calls };
+  }
+
+  /** A machine whose evaluation starts with the call of `call` (arguments already evaluated). */
+  static forCall(env: Environment, call: ExpressionAtom, type: Atom, bindings: Bindings, space: AtomSpace, depth: number): Machine {
+    const m = new Machine(env, call, type, bindings, space, depth);
+    m.current = new CallFrame(call, type, bindings, depth, space);
+    return m;
   }
 
   /** Supplies the answer to the rule lookup `run()` returned. */
@@ -235,14 +253,30 @@ export function evaluateNow(
   space: AtomSpace = env.self.space,
   depth = 0,
 ): Result[] {
-  const m = new Machine(env, atom, type, bindings, space, depth);
+  return runNow(new Machine(env, atom, type, bindings, space, depth));
+}
+
+/** Runs `m` to completion, answering its queries with the environment's query service. */
+function runNow(m: Machine): Result[] {
+  const env = m.env;
   m.rulesInline = true;
   for (let q = m.run(); q !== null; q = m.run()) {
     if (q.kind === 'match') m.answer(env.querySync(q.space, q.pattern));
     else if (q.kind === 'rules') m.answerRules(env.rulesSync(q.space, q.call));
-    else m.answerFanOut(q.alternatives.map((alt) => evaluateNow(env, alt.atom, q.type, alt.bindings, q.space, q.depth)));
+    else m.answerFanOut(q.alternatives.map((alt) => runNow(alternativeMachine(env, q, alt))));
   }
   return m.results;
+}
+
+/** The machine that evaluates one alternative of a `fanout` request (its results are the answer's entry). */
+export function alternativeMachine(env: Environment, q: Extract<PendingQuery, { kind: 'fanout' }>, alt: Result): Machine {
+  if (q.calls) return Machine.forCall(env, alt.atom as ExpressionAtom, q.type, alt.bindings, q.space, q.depth);
+  return new Machine(env, alt.atom, q.type, alt.bindings, q.space, q.depth);
+}
+
+/** `evaluateNow` for one alternative of a `fanout` request. */
+export function evaluateAlternative(env: Environment, q: Extract<PendingQuery, { kind: 'fanout' }>, alt: Result): Result[] {
+  return runNow(alternativeMachine(env, q, alt));
 }
 
 /**
@@ -729,6 +763,16 @@ class ApplyFrame extends Frame {
     else this.receiveGeneral(results);
   }
 
+  /** The results of every combination's call, in order; errors carried through stay in place. */
+  override receiveFanOut(results: readonly Result[][]): void {
+    const collected = (this.collected ??= []);
+    let k = 0;
+    for (const c of this.pending) {
+      if (!('items' in c)) collected.push(c);
+      else for (const r of results[k++]!) collected.push(r);
+    }
+  }
+
   private call(m: Machine): void {
     if (this.calling < 0) {
       this.calling = 0;
@@ -739,6 +783,15 @@ class ApplyFrame extends Frame {
       if (this.pending.length === 1 && 'items' in this.pending[0]!) {
         const c = this.pending[0] as Combination;
         this.tailCall(m, c.items, c.bindings);
+        return;
+      }
+    }
+    if (this.calling === 0 && this.depth <= m.fanOutDepth) {
+      const calls: Result[] = [];
+      for (const c of this.pending) if ('items' in c) calls.push({ atom: this.reducedCall(c.items, c.bindings), bindings: c.bindings });
+      if (calls.length >= 2) {
+        this.calling = this.pending.length; // the fan-out's answer stands for every call
+        m.fanOut(this.space, calls, this.returnType, this.depth, true);
         return;
       }
     }

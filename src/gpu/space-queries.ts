@@ -54,8 +54,8 @@ export class GpuSpaceQueries {
     return compiled.map((_, p) => this.host.hitsOf(view, matches, p));
   }
 
-  /** Destroys the device and ends the GPU thread (safe to call twice). */
-  close(): void {
-    this.client.close();
+  /** Destroys the device and ends the GPU thread (safe to call twice); settles when the thread is gone. */
+  close(): Promise<void> {
+    return this.client.close();
   }
 }

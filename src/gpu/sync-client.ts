@@ -68,9 +68,13 @@ export class GpuSyncClient {
     return { recStart: r.recStart, recWords: r.recWords, words: r.words, fallback: new Map(r.fallback), metrics: r.metrics };
   }
 
-  /** Destroys the device and ends the thread (blocking; safe to call twice). */
-  close(): void {
-    if (this.closed) return;
+  /**
+   * Destroys the device and ends the thread (safe to call twice). The device is gone when this
+   * returns; the promise settles once the thread has exited — await it before the process exits,
+   * or the native module can be torn down under a running thread.
+   */
+  close(): Promise<void> {
+    if (this.closed) return this.exited;
     try {
       this.call({ kind: 'close' });
     } catch {
@@ -78,8 +82,13 @@ export class GpuSyncClient {
     }
     this.closed = true;
     this.port.close();
-    void this.worker.terminate();
+    this.exited = this.worker.terminate().then(
+      () => undefined,
+      () => undefined,
+    );
+    return this.exited;
   }
+  private exited: Promise<void> = Promise.resolve();
 
   private call(req: GpuRequest): GpuReply & { ok: true } {
     if (this.closed) throw new GpuUnavailableError('the GPU thread is closed');

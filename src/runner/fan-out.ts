@@ -15,7 +15,7 @@ import { type Bindings, instantiate } from '../core/bindings.js';
 import { freshVariable } from '../core/fresh.js';
 import { log } from '../core/log.js';
 import type { Environment } from '../eval/environment.js';
-import { evaluateNow, EvaluationStopped, Machine, type PendingQuery, type Result } from '../eval/index.js';
+import { evaluateAlternative, EvaluationStopped, Machine, type PendingQuery, type Result } from '../eval/index.js';
 import { NotShippable, readAtom, readBindings, type Wire, writeAtom, writeBindings } from './atom-wire.js';
 import type { EvalConfig } from './eval-config.js';
 import type { EvalPool } from './eval-pool.js';
@@ -50,13 +50,13 @@ export async function evaluateFannedOut(ctx: FanOutContext, atom: Atom): Promise
 
 async function alternatives(ctx: FanOutContext, q: Extract<PendingQuery, { kind: 'fanout' }>): Promise<Result[][]> {
   const { env } = ctx;
-  const here = (alt: Result): Result[] => evaluateNow(env, alt.atom, q.type, alt.bindings, q.space, q.depth);
+  const here = (alt: Result): Result[] => evaluateAlternative(env, q, alt);
   const out: Result[][] = [];
   const t0 = performance.now();
   out.push(here(q.alternatives[0]!));
   const firstMs = performance.now() - t0;
   const rest = q.alternatives.slice(1);
-  const wires = firstMs * rest.length > ctx.pool.worthMs(ctx.staleAtoms()) && q.space === env.self.space ? shippable(rest, q.type) : null;
+  const wires = firstMs * rest.length > ctx.pool.worthMs(ctx.staleAtoms()) && q.space === env.self.space && !q.calls ? shippable(rest, q.type) : null;
   if (wires === null) {
     for (const alt of rest) out.push(here(alt));
     return out;

@@ -17,9 +17,8 @@ import type { Atom } from '../core/atoms.js';
 import type { Bindings } from '../core/bindings.js';
 import type { RuleAnswer } from '../cpu/index.js';
 import type { Environment, OutputSink } from '../eval/environment.js';
-import { EvaluationStopped, Machine, type PendingQuery, type Result, SpeculationAborted } from '../eval/index.js';
+import { alternativeMachine, EvaluationStopped, Machine, type PendingQuery, type Result, SpeculationAborted } from '../eval/index.js';
 import type { BatchAnswerer, SpaceQuery } from '../scheduler/batch-answerer.js';
-import type { AtomSpace } from '../space/atom-space.js';
 
 export interface CapturedText {
   readonly kind: 'stdout' | 'stderr';
@@ -97,8 +96,8 @@ export function evaluateInLockstep(
   const outcomes: FormOutcome[] = atoms.map(() => ({ kind: 'not-run' }));
   // A step limit counts one machine's steps: branches would split the count.
   const fanOutDepth = env.settings.maxSteps !== null ? -1 : options.fanOutDepth;
-  const machine = (atom: Atom, type?: Atom, bindings?: Bindings, space?: AtomSpace, depth?: number): Machine => {
-    const m = new Machine(env, atom, type, bindings, space, depth);
+  const machine = (atom: Atom): Machine => {
+    const m = new Machine(env, atom);
     m.fanOutDepth = fanOutDepth;
     return m;
   };
@@ -149,8 +148,9 @@ export function evaluateInLockstep(
           const start = starts.length > 0 && (live < options.maxLive || waiting.length === 0) ? starts.pop()! : undefined;
           if (start === undefined) break;
           if (start.parent.form >= cutoff) continue;
-          const q = start.request;
-          b = new Branch(machine(start.alternative.atom, q.type, start.alternative.bindings, q.space, q.depth), start.parent.form, start.parent, start.slot);
+          const m = alternativeMachine(env, start.request, start.alternative);
+          m.fanOutDepth = fanOutDepth;
+          b = new Branch(m, start.parent.form, start.parent, start.slot);
           stats.branches++;
           live++;
         }

@@ -25,7 +25,8 @@ export type SpaceAnswer = Bindings[] | RuleAnswer[];
 export interface GpuBackend {
   readonly adapter: string;
   matchAll(space: AtomSpace, patterns: readonly Atom[]): MatchHit[][];
-  close(): void;
+  /** Settles when the device and its thread are gone. */
+  close(): Promise<void> | void;
 }
 
 export interface AnswererStats {
@@ -137,7 +138,7 @@ export class BatchAnswerer {
   private fail(message: string): void {
     this.stats.gpuFailure = message;
     this.scheduler.drop('gpu');
-    this.gpu?.close();
+    this.closing = this.gpu?.close() ?? undefined;
     this.gpu = null;
     this.onGpuFailure(message);
   }
@@ -151,10 +152,14 @@ export class BatchAnswerer {
     );
   }
 
-  close(): void {
-    this.gpu?.close();
+  /** Closes the GPU if it was opened; settles when its thread is gone. */
+  async close(): Promise<void> {
+    const gpu = this.gpu;
     this.gpu = null;
+    await this.closing;
+    await gpu?.close();
   }
+  private closing: Promise<void> | void = undefined;
 }
 
 /**

@@ -37,6 +37,9 @@ export const DEFAULT_COST_MODEL: CostModel = {
   },
 };
 
+/** Predictions this large come from the defaults' "never" costs: no real estimate. */
+export const NEVER_MS = 1e8;
+
 /** Predicted time (ms) of a batch of `patterns` on `cost`. */
 export function predictMs(cost: PathCost, patterns: number): number {
   return cost.overheadMs + (cost.perPatternUs * patterns) / 1000;

@@ -3,7 +3,7 @@
 // they make available or force. Every decision is recorded with its prediction and, once the
 // caller reports it, the measured time, for the metrics.
 
-import { type CostModel, type MatchPath, predictMs } from './cost-model.js';
+import { type CostModel, type MatchPath, NEVER_MS, predictMs } from './cost-model.js';
 
 export interface Decision {
   readonly patterns: number;
@@ -99,7 +99,7 @@ export class Scheduler {
   /** One line per path used: batches, patterns, predicted and measured time. */
   summary(): string {
     return [...this.totals]
-      .map(([path, s]) => `${path}: ${s.batches} batch(es), ${s.patterns} patterns, predicted ${s.predicted.toFixed(1)} ms, measured ${s.measured.toFixed(1)} ms`)
+      .map(([path, s]) => `${path}: ${s.batches} batch(es), ${s.patterns} patterns, predicted ${s.predicted < NEVER_MS ? `${s.predicted.toFixed(1)} ms` : 'nothing (uncalibrated)'}, measured ${s.measured.toFixed(1)} ms`)
       .join('; ');
   }
 }

@@ -1,5 +1,6 @@
-// `metta run --gpu auto` follows the calibrated cost model: the GPU answers the match runs when the
-// model predicts it pays for the largest run, the CPU otherwise; the output is the same either way.
+// `metta run --gpu auto` follows the calibrated cost model per batch of batched evaluation: the GPU
+// answers the query batches above its crossover, the CPU the others; without a calibration the run
+// is not batched at all. The output is the same either way.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -31,7 +32,8 @@ describe('metta run --gpu auto', () => {
     const file = join(dir, 'prog.metta');
     const facts = Array.from({ length: 200 }, (_, i) => `(edge n${i % 17} n${(i * 7) % 19})`);
     const queries = Array.from({ length: 12 }, (_, i) => `!(match &self (edge n${i} $y) $y)`);
-    writeFileSync(file, [...facts, ...queries].join('\n') + '\n');
+    // After a barrier, a batch of one form: one query per step, under the crossover.
+    writeFileSync(file, [...facts, ...queries, '(edge n3 n4)', '!(match &self (edge n3 $y) $y)'].join('\n') + '\n');
     const gpuWins = join(dir, 'gpu-wins.json');
     const cpuWins = join(dir, 'cpu-wins.json');
     writeFileSync(gpuWins, JSON.stringify({ paths: { cpu: { overheadMs: 0, perPatternUs: 100 }, gpu: { overheadMs: 0.1, perPatternUs: 1 } } }));
@@ -39,11 +41,19 @@ describe('metta run --gpu auto', () => {
     const off = run(file, 'off', cpuWins);
     const onGpu = run(file, 'auto', gpuWins);
     const onCpu = run(file, 'auto', cpuWins);
+    const uncalibrated = run(file, 'auto', join(dir, 'missing.json'));
     expect(off.code).toBe(0);
-    expect(onGpu.out).toBe(off.out);
-    expect(onCpu.out).toBe(off.out);
-    expect(onGpu.err).toMatch(/gpu auto: a run of 12 top-level matches; the GPU pays from 2: GPU/);
-    expect(onGpu.err).toMatch(/12 queries answered on the GPU/);
-    expect(onCpu.err).toMatch(/gpu auto: the largest run of top-level matches has 12 pattern\(s\); the GPU pays from 506: CPU/);
+    for (const r of [onGpu, onCpu, uncalibrated]) {
+      expect(r.out).toBe(off.out);
+      expect(r.code).toBe(0);
+    }
+    expect(onGpu.err).toMatch(/gpu auto: batched evaluation; the GPU answers query batches of 2 or more/);
+    // The 12 matches in one GPU batch; the lone match after the barrier on the CPU.
+    expect(onGpu.err).toMatch(/13 queries \(13 matches, 0 rule lookups\), largest 12; 12 answered on the GPU; gpu: 1 batch\(es\), 12 patterns, .*; cpu: 1 batch\(es\), 1 patterns/);
+    expect(onCpu.err).toMatch(/the GPU answers query batches of 506 or more/);
+    expect(onCpu.err).toMatch(/0 answered on the GPU; cpu: 2 batch\(es\), 13 patterns/);
+    expect(onCpu.err).not.toMatch(/GPU adapter/); // never opened
+    expect(uncalibrated.err).toMatch(/gpu auto: no calibration of the GPU \(run metta calibrate\): evaluating on the CPU/);
+    expect(uncalibrated.err).not.toMatch(/batched evaluation/);
   });
 });

@@ -1,6 +1,6 @@
-// End to end: `metta run --gpu on FILE` answers the top-level match runs on the GPU (one batch per
-// run of consecutive `!(match &self ...)` forms) and prints exactly what `--gpu off` prints;
-// `--gpu off` never opens a device. Runs the compiled command (bin/metta.js → dist/), as users do.
+// End to end: `metta run --gpu on FILE` evaluates in lockstep batches whose space queries (the
+// forms' matches, their branches' rule lookups) the GPU answers, one dispatch per step, and prints
+// exactly what `--gpu off` prints; `--gpu off` never opens a device. Runs the compiled command (bin/metta.js → dist/), as users do.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -52,9 +52,15 @@ describe('metta run --gpu on|off', () => {
       expect(on.err).toMatch(/gpu batch: \d+ patterns/);
       expect(off.err).not.toMatch(/GPU adapter|gpu batch|gpu:/);
     }
-    // The generated program: 34 plain matches in two runs; the add-atom sends the rest of the second
-    // run to the GPU again (31 + 2 + 2 distinct patterns).
+    // The generated program: every query on the GPU; the 30 + 2 matches before the add-atom in one
+    // step (the conjunction is joined on the CPU), then their results' rule lookups in one more.
     const on = metta(['--gpu', 'on', '--log', 'info', file]);
-    expect(on.err).toMatch(/gpu: 3 batch\(es\) of 35 patterns; 34 queries answered on the GPU/);
+    const summary = /batched evaluation: .* (\d+) query batch\(es\), (\d+) queries \(35 matches, (\d+) rule lookups\), largest (\d+); (\d+) answered on the GPU/.exec(on.err);
+    expect(summary, on.err).not.toBeNull();
+    const [, , queries, rules, largest, onGpu] = summary!.map(Number);
+    expect(onGpu).toBe(queries);
+    expect(rules).toBeGreaterThan(100);
+    expect(largest).toBeGreaterThanOrEqual(rules! / 2);
+    expect(on.err).toMatch(/1 writer\(s\) run sequentially/);
   });
 });

@@ -160,6 +160,25 @@ describe('batched evaluation prints what the sequential run prints', () => {
     expect(wide.runner.answerer.stats.largest).toBeGreaterThan(10);
   });
 
+  it('runs the combinations of a nondeterministic application as branches (n-queens: wide steps)', () => {
+    const queens = `
+(= (range $lo $hi) (if (> $lo $hi) (empty) (superpose ($lo (range (+ $lo 1) $hi)))))
+(= (safe $q $d Nil) True)
+(= (safe $q $d (Cons $h $t)) (if (or (== $q $h) (or (== $q (+ $h $d)) (== $q (- $h $d)))) False (safe $q (+ $d 1) $t)))
+(= (queens $k $n) (if (== $k 0) Nil (let $rest (queens (- $k 1) $n) (let $q (range 1 $n) (if (safe $q 1 $rest) (Cons $q $rest) (empty))))))
+!(let $all (collapse (queens 5 5)) (size-atom $all))
+!(collapse (queens 4 4))
+`;
+    const expected = sequential(queens);
+    expect(expected.out).toContain('[10]');
+    const got = batched(queens, 'gpu');
+    expect(got.out).toBe(expected.out);
+    const stats = got.runner.answerer.stats;
+    // Far fewer steps than queries: each step carries the rule lookups of many branches.
+    expect(stats.largest).toBeGreaterThan(50);
+    expect(stats.batches * 10).toBeLessThan(stats.queries);
+  });
+
   it('stops where the sequential run stops under --max-steps', () => {
     const text = `(= (loop $n) (loop (+ $n 1)))\n!(+ 1 2)\n!(println! before)\n!(loop 0)\n!(+ 3 4)\n`;
     const expected = sequential(text, FOLDER, 500);
