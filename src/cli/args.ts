@@ -65,9 +65,10 @@ Options:
   --preset NAME      pool sizing: default (cores), cpuOptimized (cores x 2),
                      memoryOptimized (cores), throughputOptimized (cores x 4)
   --metrics          print batch sizes, times, worker use and speedup to stderr at the end
-  --gpu auto|on|off  on: answer runs of top-level !(match &self ...) on the GPU, one batch
-                     per run (same output); off: the CPU; auto (the default): the GPU when
-                     the cost model of metta calibrate predicts it pays, else the CPU
+  --gpu auto|on|off  on: batched evaluation, every step's space queries (matches, rule
+                     lookups of all forms and branches) answered as one GPU batch (same
+                     output); off: the CPU; auto (the default): batched, and each batch on
+                     the GPU when metta calibrate's cost model predicts it pays
   --keep-going       continue after a !form whose results contain an error
   --log LEVEL        log to stderr: error, warn, info or debug (also METTA_LOG)
   --max-steps N      stop a !form after N interpreter steps
