@@ -108,6 +108,7 @@ export function evaluateInLockstep(
   let live = runnable.length;
   let waiting: Branch[] = [];
 
+  const inlineAlone = answerer.loneQueriesOnCpu();
   const router = new RoutedOutput();
   const end = (form: number, outcome: FormOutcome): void => {
     if (form >= cutoff) return;
@@ -159,6 +160,9 @@ export function evaluateInLockstep(
           continue;
         }
         router.target = b.out;
+        // Alone, a machine has nobody to batch its rule lookups with: it looks them up inline
+        // (until a fan-out parks it) unless even a lone query goes to the GPU.
+        b.machine.rulesInline = inlineAlone && live === 1 && waiting.length === 0 && starts.length === 0;
         let q: PendingQuery | null;
         try {
           q = b.machine.run();

@@ -57,6 +57,14 @@ export class BatchAnswerer {
     if (openGpu === null) scheduler.drop('gpu');
   }
 
+  /**
+   * Whether a lone query goes to the CPU: then a machine evaluating alone (nothing to batch its
+   * queries with) may look its rules up inline, at the sequential interpreter's speed.
+   */
+  loneQueriesOnCpu(): boolean {
+    return this.scheduler.preferred(1) === 'cpu';
+  }
+
   /** The answers to `queries`, in order, exactly as the CPU would give them. */
   answer(queries: readonly SpaceQuery[]): SpaceAnswer[] {
     const s = this.stats;

@@ -45,6 +45,21 @@ export class Scheduler {
     return this.available.has(path);
   }
 
+  /** The path `choose` would take for a batch of `patterns`, without recording anything. */
+  preferred(patterns: number): MatchPath {
+    if (this.forced !== null && this.available.has(this.forced)) return this.forced;
+    let best: MatchPath = 'cpu';
+    let bestMs = Infinity;
+    for (const path of this.available) {
+      const ms = this.predict(path, patterns);
+      if (ms < bestMs) {
+        best = path;
+        bestMs = ms;
+      }
+    }
+    return best;
+  }
+
   /** The path for a batch of `patterns`, recorded. */
   choose(patterns: number): Decision {
     let best: MatchPath = 'cpu';
