@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fitCostRelative } from '../../src/cli/calibration.js';
 import { parseCostModel } from '../../src/scheduler/cost-model.js';
 
 function metta(args: string[], env: Record<string, string>): { code: number; out: string; err: string } {
@@ -12,14 +13,37 @@ function metta(args: string[], env: Record<string, string>): { code: number; out
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 
+describe('fitCostRelative', () => {
+  it('recovers an exact line and weighs every batch size alike', () => {
+    const line = (a: number, bUs: number) => [1, 8, 64, 512, 4096].map((n) => ({ patterns: n, ms: a + (bUs * n) / 1000 }));
+    const exact = fitCostRelative(line(0.5, 20));
+    expect(exact.overheadMs).toBeCloseTo(0.5, 9);
+    expect(exact.perPatternUs).toBeCloseTo(20, 9);
+    // 5% noise on the largest batch: the cost per batch stays near the small batches' (an ordinary
+    // least-squares line would put several milliseconds there).
+    const noisy = line(0.02, 20).map((s) => (s.patterns === 4096 ? { ...s, ms: s.ms * 1.05 } : s));
+    expect(fitCostRelative(noisy).overheadMs).toBeLessThan(0.05);
+    expect(fitCostRelative(noisy).perPatternUs).toBeGreaterThan(19);
+  });
+
+  it('keeps both costs non-negative', () => {
+    const falling = fitCostRelative([{ patterns: 1, ms: 5 }, { patterns: 100, ms: 4 }]);
+    expect(falling.perPatternUs).toBe(0);
+    expect(falling.overheadMs).toBeGreaterThan(4);
+    const steep = fitCostRelative([{ patterns: 1, ms: 0.001 }, { patterns: 100, ms: 1 }, { patterns: 1000, ms: 12 }]);
+    expect(steep.overheadMs).toBe(0);
+    expect(steep.perPatternUs).toBeGreaterThan(0);
+  });
+});
+
 describe('metta calibrate', () => {
   it('writes a cost model for the CPU and the pool, which metta query then uses', () => {
     const dir = mkdtempSync(join(tmpdir(), 'metta-calibrate-'));
     const file = join(dir, 'calibration.json');
     const r = metta(['calibrate', '--gpu', 'off', '--workers', '2', '--facts', '2000'], { METTA_CALIBRATION: file });
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^cpu +64: .* ms per batch \+ .* µs per pattern$/m);
-    expect(r.out).toMatch(/^pool +64: /m);
+    expect(r.out).toMatch(/^cpu +1: .*, 64: .*, 4096: .* ms per batch \+ .* µs per pattern$/m);
+    expect(r.out).toMatch(/^pool +1: /m);
     const model = parseCostModel(readFileSync(file, 'utf8'));
     expect(model?.paths.cpu).toBeDefined();
     expect(model?.paths.pool).toBeDefined();

@@ -1,0 +1,173 @@
+// The measurement behind `metta calibrate` (calibrate.ts), callable on its own: times batches of
+// match patterns on each path the scheduler chooses between (CPU inline, worker pool, GPU) over a
+// generated knowledge base, checks every path's answers against the CPU's, and fits a fixed cost
+// per batch and a cost per pattern to each (src/scheduler/cost-model.ts) by least relative error
+// (`fitCostRelative`). It returns the model and
+// saves nothing: `metta calibrate` saves it to the user's cache file; the kb-match sweep
+// (bench/kb-sweep.ts) keeps it in memory to time `--gpu auto` with it.
+//
+// It lives in cli/ rather than scheduler/ because it drives the worker pool of `metta query`
+// (query-pool.ts) and the bulk matcher (api/), which sit above the scheduler.
+
+import { cpus } from 'node:os';
+import type { Atom } from '../core/atoms.js';
+import type { CostModel, MatchPath, PathCost } from '../scheduler/cost-model.js';
+
+export interface CalibrationOptions {
+  /** auto: the GPU when an adapter exists; on: required (CalibrationError without one); off: skipped. */
+  readonly gpu: 'auto' | 'on' | 'off';
+  /** Threads of the pool path (< 2: the pool is not measured). */
+  readonly workers: number;
+  /** Facts of the generated knowledge base. */
+  readonly facts: number;
+  /** Told one line per path measured (no newline). */
+  readonly out?: (line: string) => void;
+}
+
+export interface CalibrationSample {
+  readonly patterns: number;
+  /** Best of the timed runs (at least MIN_RUNS and MIN_MS), after WARM_MS of warm-up. */
+  readonly ms: number;
+}
+
+export interface Calibration {
+  readonly model: CostModel;
+  readonly samples: Partial<Record<MatchPath, CalibrationSample[]>>;
+  /** The GPU adapter measured, or null. */
+  readonly adapter: string | null;
+}
+
+/** The calibration could not run as asked (`--gpu on` without an adapter). */
+export class CalibrationError extends Error {}
+
+/**
+ * Batch sizes timed on each path: from one pattern (where the fixed cost per batch is all there is)
+ * to thousands (where the cost per pattern dominates).
+ */
+export const CALIBRATION_SIZES: readonly number[] = [1, 8, 64, 512, 4096];
+/**
+ * The shapes of the patterns, cycled: A `(edge nK $y)` (constant first argument), B `(edge $x nK)`
+ * (variable first argument), C `($r nK $y)` (variable head), 9 : 9 : 2 as in the kb-match
+ * benchmark's mix. The paths' costs differ by shape — for B the trie matcher visits every first
+ * argument, and a software GPU pays that far more than the CPU — so a calibration on A alone
+ * ranked lavapipe's GPU close to the CPU, and sometimes ahead, where on a mix it is 5–10x slower.
+ */
+const SHAPES = 'ABABABABACABABABABAC';
+/** Patterns whose answers are checked against the CPU's before a path is timed. */
+const CHECK_PATTERNS = 64;
+/** Before timing a size: warm-up runs until this long has passed (at least one). */
+const WARM_MS = 20;
+/** Timed runs of a size: at least this many, and until this long has passed; the best is kept. */
+const MIN_RUNS = 3;
+const MIN_MS = 40;
+
+/**
+ * The line `overheadMs + perPatternUs × n` through the samples with the least squared relative
+ * error (weights 1 / ms²): every batch size counts alike, so the smallest batches fix the cost per
+ * batch and the largest the cost per pattern. (An ordinary least-squares line is dominated by the
+ * largest batch: a few percent of noise there becomes a cost per batch many times the real one,
+ * which then decides every small batch wrongly.) Both costs are kept non-negative.
+ */
+export function fitCostRelative(samples: readonly CalibrationSample[]): PathCost {
+  if (samples.length === 0) throw new RangeError('fitCostRelative needs at least one sample');
+  let sw = 0;
+  let sx = 0;
+  let sy = 0;
+  let sxx = 0;
+  let sxy = 0;
+  for (const { patterns: x, ms: y } of samples) {
+    const w = 1 / Math.max(y, 1e-6) ** 2;
+    sw += w;
+    sx += w * x;
+    sy += w * y;
+    sxx += w * x * x;
+    sxy += w * x * y;
+  }
+  const det = sw * sxx - sx * sx;
+  let a = det > 0 ? (sxx * sy - sx * sxy) / det : 0;
+  let b = det > 0 ? (sw * sxy - sx * sy) / det : sy / Math.max(sx, 1e-9);
+  if (b < 0) {
+    b = 0;
+    a = sy / sw;
+  } else if (a < 0) {
+    a = 0;
+    b = sxy / sxx;
+  }
+  return { overheadMs: a, perPatternUs: b * 1000 };
+}
+
+/** Measures every available path and fits its costs; saves nothing. */
+export async function calibrate(options: CalibrationOptions): Promise<Calibration> {
+  const { expr, sym, variable } = await import('../core/atoms.js');
+  const { BatchMatcher, bulkPatternOf, formatAnswer } = await import('../api/bulk-query.js');
+  const { AtomSpace } = await import('../space/atom-space.js');
+  const space = new AtomSpace();
+  const nodes = Math.max(10, Math.floor(options.facts / 10));
+  let seed = 12345;
+  const rand = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % nodes);
+  for (let k = 0; k < options.facts; k++) space.add(expr([sym('edge'), sym(`n${rand()}`), sym(`n${rand()}`)]));
+  const view = space.snapshot();
+  const patterns = (n: number): Atom[] =>
+    Array.from({ length: n }, (_, k) => {
+      const constant = sym(`n${(k * 7919) % nodes}`);
+      const shape = SHAPES[k % SHAPES.length];
+      if (shape === 'A') return expr([sym('edge'), constant, variable('y')]);
+      if (shape === 'B') return expr([sym('edge'), variable('x'), constant]);
+      return expr([variable('r'), constant, variable('y')]);
+    });
+  const position = { file: '<calibrate>', line: 1, column: 1 };
+
+  const cpu = await BatchMatcher.open(view, 'cpu');
+  const gpu = options.gpu === 'off' ? null : await BatchMatcher.open(view, 'gpu', () => {});
+  if (options.gpu === 'on' && (gpu === null || !gpu.onGpu)) {
+    await cpu.close();
+    await gpu?.close();
+    throw new CalibrationError('--gpu on: no GPU adapter');
+  }
+  const adapter = gpu?.adapter ?? null;
+  const pool = options.workers > 1 ? (await import('./query-pool.js')).QueryWorkerPool.open(options.workers, space, view) : null;
+  const paths: Partial<Record<MatchPath, PathCost>> = {};
+  const samplesOf: Partial<Record<MatchPath, CalibrationSample[]>> = {};
+  try {
+    const lines = async (path: MatchPath, atoms: Atom[]): Promise<string[]> => {
+      const items = atoms.map((a) => bulkPatternOf(a, false, position));
+      if (path === 'pool') return (await pool!.answer(items, 0, 'text')) ?? [];
+      const answers = await (path === 'gpu' ? gpu! : cpu).answer(atoms, path === 'gpu');
+      return items.map((item, k) => formatAnswer(k, item, answers[k]!, 'text'));
+    };
+    const candidates: MatchPath[] = ['cpu', ...(pool !== null ? (['pool'] as const) : []), ...(gpu?.onGpu === true ? (['gpu'] as const) : [])];
+    for (const path of candidates) {
+      const reference = await lines('cpu', patterns(CHECK_PATTERNS));
+      const got = await lines(path, patterns(CHECK_PATTERNS));
+      if (got.join('\n') !== reference.join('\n')) throw new Error(`${path} answered differently from the CPU`);
+      const samples: CalibrationSample[] = [];
+      for (const n of CALIBRATION_SIZES) {
+        const batch = patterns(n);
+        const warm = performance.now();
+        do await lines(path, batch);
+        while (performance.now() - warm < WARM_MS);
+        let best = Infinity;
+        const start = performance.now();
+        for (let r = 0; r < MIN_RUNS || performance.now() - start < MIN_MS; r++) {
+          const t0 = performance.now();
+          await lines(path, batch);
+          best = Math.min(best, performance.now() - t0);
+        }
+        samples.push({ patterns: n, ms: best });
+      }
+      paths[path] = fitCostRelative(samples);
+      samplesOf[path] = samples;
+      options.out?.(`${path.padEnd(4)} ${samples.map((s) => `${s.patterns}: ${s.ms.toFixed(2)} ms`).join(', ')} -> ${paths[path]!.overheadMs.toFixed(2)} ms per batch + ${paths[path]!.perPatternUs.toFixed(2)} µs per pattern`);
+    }
+  } finally {
+    await cpu.close();
+    await gpu?.close();
+    await pool?.close();
+  }
+  const model: CostModel = {
+    paths,
+    machine: `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'})${adapter !== null ? `, GPU ${adapter}` : ''}`,
+    date: new Date().toISOString(),
+  };
+  return { model, samples: samplesOf, adapter };
+}
