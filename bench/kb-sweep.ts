@@ -7,29 +7,65 @@
 //   cpu-pool   the batch split across `--workers` threads reading the space in place (query-pool.ts)
 //   gpu        the GPU trie kernel, results materialized as the CPU's (`BatchMatcher` gpu)
 //   gpu-brute  the brute-force GPU baseline (gpu.js: every pattern against every fact, atom ids only)
+//   auto       `metta query --gpu auto`: the scheduler's choice per batch from a cost model calibrated
+//              first, exactly as `metta calibrate` calibrates (src/cli/calibration.ts; the model is
+//              kept in memory, the user's cache file is not touched), then the run of the chosen
+//              path, the decision included (src/cli/query-schedule.ts, which `metta query` runs)
 //
 // Before timing, every path's answers at the largest size are checked equal to the CPU's. A size is
 // timed by repeating the batch until `minMs` have passed (at least once, after one warm-up run).
+// The auto comparison times, at each size, auto and every single path that answers as `metta query`
+// does (cpu, cpu-pool, gpu) interleaved: a first run of each (paths over 3x slower than the fastest
+// and over 10 ms in two runs stop there), then rounds of samples of about 1 ms (or one run) of the
+// others in a shuffled order for 8 × `minMs` (ten rounds at least), keeping each path's fastest
+// sample (timeInterleaved): the ratio auto / best path is then measured under the same machine
+// load. The best path is taken over the paths `--gpu auto` chooses between (cpu, gpu), and,
+// separately, over every path (the pool included, which `metta query` uses only when
+// `--workers N` asks for it, and then always).
 //
-//   node --expose-gc dist/bench/kb-sweep.js [--quick | --tiny] [--gpu auto|on|off] [--workers N] [--json FILE] [--svg FILE]
+//   node --expose-gc dist/bench/kb-sweep.js [--quick | --tiny] [--gpu auto|on|off] [--workers N]
+//     [--sizes 1,10,100] [--gpu-max N] [--calibration-facts N] [--no-auto] [--json FILE] [--svg FILE]
 
 import { writeFileSync } from 'node:fs';
 import type { Atom } from '../src/core/atoms.js';
 import { BatchMatcher, type BulkPattern, formatAnswer } from '../src/api/bulk-query.js';
+import { type Calibration, calibrate, type CalibrationSample } from '../src/cli/calibration.js';
+import type { QueryPool } from '../src/cli/query.js';
+import { answerScheduled, opensGpu, queryScheduler } from '../src/cli/query-schedule.js';
 import { CompiledPattern, matchBatch } from '../src/cpu/index.js';
+import type { CostModel, MatchPath } from '../src/scheduler/cost-model.js';
 import type { SpaceSnapshot } from '../src/space/atom-space.js';
-import { buildGraphSpace, fmt, isMain, machine, Options, table } from './common.js';
+import { buildGraphSpace, fmt, isMain, machine, Options, prng, table } from './common.js';
 import { makePatterns } from './kb-match.js';
 import { throughputChart } from './svg.js';
 
-export type SweepPath = 'cpu' | 'cpu-pool' | 'gpu' | 'gpu-brute';
+export type SweepPath = 'cpu' | 'cpu-pool' | 'gpu' | 'gpu-brute' | 'auto';
 
 export const PATH_LABELS: Record<SweepPath, string> = {
   cpu: 'CPU trie',
   'cpu-pool': 'CPU pool',
   gpu: 'GPU trie kernel',
   'gpu-brute': 'GPU brute force (gpu.js)',
+  auto: '--gpu auto (calibrated)',
 };
+
+/** The single paths the auto comparison times, and which of them `metta query --gpu auto` chooses between. */
+const COMPARED: readonly SweepPath[] = ['cpu', 'cpu-pool', 'gpu'];
+const AUTO_CANDIDATES: readonly SweepPath[] = ['cpu', 'gpu'];
+/** The auto comparison: samples per path at least, and the least time of one sample (see timeInterleaved). */
+export const AUTO_MIN_SAMPLES = 10;
+export const AUTO_GROUP_MS = 1;
+/**
+ * Paths slower than the fastest by more than this, and slower than AUTO_EARLY_DROP_MS, are not
+ * sampled after the first run of each (one run is too noisy to judge a fast path by; sampling a
+ * fast one costs little).
+ */
+export const AUTO_EARLY_DROP = 3;
+export const AUTO_EARLY_DROP_MS = 10;
+/** The rounds of samples at one size last at least this many times `minMs`. */
+export const AUTO_BUDGET = 8;
+/** The bar: auto at most 10% slower than the best path. */
+export const AUTO_TOLERANCE = 1.1;
 
 export interface SweepOptions {
   readonly facts: number;
@@ -45,6 +81,74 @@ export interface SweepOptions {
   readonly gpu: 'auto' | 'on' | 'off';
   /** Threads of the cpu-pool path (< 2: not measured). */
   readonly workers: number;
+  /** Time `--gpu auto` (after a calibration) against the single paths (default true). */
+  readonly auto?: boolean;
+  /** Facts of the calibration's knowledge base (default 20,000, as `metta calibrate`). */
+  readonly calibrationFacts?: number;
+}
+
+/** `--gpu auto` at one batch size, timed interleaved with the single paths. */
+export interface AutoPoint {
+  readonly batch: number;
+  /** auto's time (fastest sample), decision included. */
+  readonly meanMs: number;
+  readonly patternsPerSec: number;
+  /** The path the scheduler chose, and the time the model predicted for it. */
+  readonly chose: MatchPath;
+  readonly predictedMs: number;
+  /** Each single path's time (fastest sample) in the same interleaved measurement. */
+  readonly timedMs: Partial<Record<SweepPath, number>>;
+  /** The runs behind each: 2 for a path over AUTO_EARLY_DROP times slower than the fastest, timed twice only. */
+  readonly timedRuns: Partial<Record<SweepPath, number>>;
+  /**
+   * auto over the path it chose, run on its own (null when that path was not timed): the cost of
+   * the decision plus the measurement's noise, since both do the same work.
+   */
+  readonly ratioChosen: number | null;
+  /**
+   * The chosen path's own time over the best path's (null when it was not timed): the decision's
+   * quality, free of the noise between auto and the path it runs.
+   */
+  readonly choiceRatio: number | null;
+  /** The fastest of the paths `--gpu auto` chooses between (cpu, gpu), and auto's time over it. */
+  readonly best: { readonly path: SweepPath; readonly meanMs: number };
+  readonly ratio: number;
+  readonly within: boolean;
+  /** The same against every path timed, the CPU pool included. */
+  readonly bestAll: { readonly path: SweepPath; readonly meanMs: number };
+  readonly ratioAll: number;
+  readonly withinAll: boolean;
+}
+
+export interface AutoSummary {
+  readonly sizes: number;
+  /** Sizes where auto is within AUTO_TOLERANCE of the best of its candidates (cpu, gpu), and the worst. */
+  readonly within: number;
+  readonly worst: { readonly batch: number; readonly ratio: number };
+  /** The same against every path timed (the pool included). */
+  readonly withinAll: number;
+  readonly worstAll: { readonly batch: number; readonly ratio: number };
+  /** Sizes where the path auto chose, timed on its own, is within AUTO_TOLERANCE of the best of auto's candidates. */
+  readonly choiceWithin: number;
+  /** Sizes (among those the GPU was timed at) where auto chose the GPU exactly when at or above the measured GPU crossover. */
+  readonly agreesWithCrossover: number;
+  readonly gpuSizes: number;
+  readonly lines: string[];
+}
+
+export interface AutoFigures {
+  /** The calibrated model auto decided with (measured at the start of the sweep, not saved). */
+  readonly model: CostModel;
+  readonly calibrationFacts: number;
+  readonly calibrationSamples: Partial<Record<MatchPath, CalibrationSample[]>>;
+  readonly calibrationMs: number;
+  /** The paths the auto scheduler had open (as `metta query --gpu auto` would have). */
+  readonly available: MatchPath[];
+  /** Smallest batch from which the model predicts the path beats the CPU (Scheduler.crossover), next to the measured crossover. */
+  readonly predictedCrossover: { readonly gpu: number | null; readonly pool: number | null };
+  readonly measuredCrossover: { readonly gpu: number | null | undefined; readonly pool: number | null | undefined };
+  readonly points: AutoPoint[];
+  readonly summary: AutoSummary;
 }
 
 export interface SweepPoint {
@@ -62,10 +166,12 @@ export interface SweepFigures {
   readonly series: Partial<Record<SweepPath, SweepPoint[]>>;
   /** Per path other than cpu: the smallest batch from which it is faster than the CPU trie at every measured size (null: never). */
   readonly crossover: Partial<Record<SweepPath, number | null>>;
+  /** `--gpu auto` against the single paths (absent with `auto: false`). */
+  readonly auto?: AutoFigures;
 }
 
 export function sweepOptions(mode: 'tiny' | 'quick' | 'full', gpu: SweepOptions['gpu'], workers: number): SweepOptions {
-  if (mode === 'tiny') return { facts: 1_000, nodes: 100, seed: 1, sizes: [1, 10, 100], gpuMaxBatch: 100, bruteMaxCells: 1e6, minMs: 10, gpu, workers };
+  if (mode === 'tiny') return { facts: 1_000, nodes: 100, seed: 1, sizes: [1, 10, 100], gpuMaxBatch: 100, bruteMaxCells: 1e6, minMs: 10, gpu, workers, calibrationFacts: 2_000 };
   if (mode === 'quick') return { facts: 10_000, nodes: 1_000, seed: 1, sizes: [1, 10, 100, 1_000], gpuMaxBatch: 1_000, bruteMaxCells: 2e7, minMs: 150, gpu, workers };
   return { facts: 100_000, nodes: 10_000, seed: 1, sizes: [1, 10, 100, 1_000, 10_000], gpuMaxBatch: 10_000, bruteMaxCells: 2e8, minMs: 1_000, gpu, workers };
 }
@@ -77,6 +183,11 @@ function bulk(patterns: readonly Atom[]): BulkPattern[] {
 /** Mean time of one run: one warm-up, then repeats until `minMs` passed (at least once). */
 async function timeIt(minMs: number, run: () => Promise<unknown>): Promise<{ meanMs: number; runs: number }> {
   await run();
+  return timeRuns(minMs, run);
+}
+
+/** Mean time of one run, repeating until `minMs` passed (at least once; no warm-up). */
+async function timeRuns(minMs: number, run: () => Promise<unknown>): Promise<{ meanMs: number; runs: number }> {
   const start = performance.now();
   let runs = 0;
   do {
@@ -98,16 +209,119 @@ export function crossoverOf(base: readonly SweepPoint[], path: readonly SweepPoi
   return at;
 }
 
+/**
+ * Times each of `runs` interleaved, so that all see the same machine load. Each path has just run
+ * at this size (its series, or auto's answer check), so a first timed run of each serves to size
+ * its samples — enough runs to take about AUTO_GROUP_MS, so the clock's resolution does not matter
+ * and no path's sample keeps the machine busy for long — and to drop the paths more than AUTO_EARLY_DROP times slower
+ * than the fastest and over AUTO_EARLY_DROP_MS in two runs (they cannot be the best, and a software
+ * GPU's runs are long; `keep` is never dropped). Samples of the others are taken in a shuffled
+ * order per round, for at least AUTO_MIN_SAMPLES rounds and `budgetMs`, so each gets the same
+ * number of samples (the fastest of more samples is lower, so unequal counts would favour one path).
+ * Each path's time is its fastest sample per run: on a shared machine, load only ever adds time.
+ */
+async function timeInterleaved(budgetMs: number, keep: SweepPath, runs: Partial<Record<SweepPath, () => Promise<unknown>>>): Promise<Partial<Record<SweepPath, { meanMs: number; runs: number }>>> {
+  const paths = Object.keys(runs) as SweepPath[];
+  const best: Partial<Record<SweepPath, { meanMs: number; runs: number }>> = {};
+  for (const p of paths) {
+    const t0 = performance.now();
+    await runs[p]!();
+    best[p] = { meanMs: performance.now() - t0, runs: 1 };
+  }
+  const fastest = Math.min(...paths.map((p) => best[p]!.meanMs));
+  const groupOf = Object.fromEntries(paths.map((p) => [p, Math.max(1, Math.ceil(AUTO_GROUP_MS / Math.max(best[p]!.meanMs, 1e-3)))])) as Record<SweepPath, number>;
+  const slow = (p: SweepPath): boolean => p !== keep && best[p]!.meanMs > Math.max(fastest * AUTO_EARLY_DROP, AUTO_EARLY_DROP_MS);
+  // A slow first run is confirmed by a second before the path is dropped (one run can be inflated
+  // many times over by the machine's load).
+  for (const p of paths.filter(slow)) {
+    const t0 = performance.now();
+    await runs[p]!();
+    best[p] = { meanMs: Math.min(best[p]!.meanMs, performance.now() - t0), runs: 2 };
+  }
+  const sampled = new Set<SweepPath>();
+  const shuffle = prng(paths.length * 7919 + groupOf[keep]);
+  const order = paths.filter((p) => !slow(p));
+  const start = performance.now();
+  for (let round = 0; round < AUTO_MIN_SAMPLES || performance.now() - start < budgetMs; round++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const k = Math.floor(shuffle() * (i + 1));
+      [order[i], order[k]] = [order[k]!, order[i]!];
+    }
+    for (const p of order) {
+      const run = runs[p]!;
+      const group = groupOf[p];
+      const t0 = performance.now();
+      for (let g = 0; g < group; g++) await run();
+      const perRun = (performance.now() - t0) / group;
+      const b = best[p]!;
+      // The first run (one, unwarmed by a group) only sizes the samples: the first sample replaces it.
+      if (!sampled.has(p) || perRun < b.meanMs) best[p] = { meanMs: perRun, runs: b.runs + group };
+      else b.runs += group;
+      sampled.add(p);
+    }
+  }
+  return best;
+}
+
+const ratioText = (r: number): string => `${r.toFixed(2)}x`;
+
+/** The summary of the auto points (pure: tests call it on made-up points). */
+export function summarizeAuto(points: readonly AutoPoint[], measuredGpuCrossover: number | null | undefined, gpuSizes: readonly number[]): AutoSummary {
+  const worstOf = (ratio: (p: AutoPoint) => number): { batch: number; ratio: number } =>
+    points.reduce((w, p) => (ratio(p) > w.ratio ? { batch: p.batch, ratio: ratio(p) } : w), { batch: points[0]?.batch ?? 0, ratio: -Infinity });
+  const worst = worstOf((p) => p.ratio);
+  const worstAll = worstOf((p) => p.ratioAll);
+  const within = points.filter((p) => p.within).length;
+  const choiceWithin = points.filter((p) => p.choiceRatio !== null && p.choiceRatio <= AUTO_TOLERANCE).length;
+  const withinAll = points.filter((p) => p.withinAll).length;
+  const timedGpu = points.filter((p) => gpuSizes.includes(p.batch));
+  const agrees = timedGpu.filter((p) => (p.chose === 'gpu') === (measuredGpuCrossover !== null && measuredGpuCrossover !== undefined && p.batch >= measuredGpuCrossover)).length;
+  const pct = Math.round((AUTO_TOLERANCE - 1) * 100);
+  const lines = [
+    `auto within ${pct}% of the best path (of CPU trie and GPU, the paths --gpu auto chooses between) at ${within} of ${points.length} sizes; worst ${ratioText(worst.ratio)} at size ${fmt(worst.batch)}`,
+  ];
+  if (points.some((p) => p.bestAll.path !== p.best.path || p.timedMs['cpu-pool'] !== undefined)) {
+    lines.push(`auto within ${pct}% of the best of every path (CPU pool included, which metta query uses only when --workers N asks) at ${withinAll} of ${points.length} sizes; worst ${ratioText(worstAll.ratio)} at size ${fmt(worstAll.batch)}`);
+  }
+  if (within < points.length) {
+    lines.push(`the path auto chose was itself within ${pct}% of the best at ${choiceWithin} of ${points.length} sizes (where auto missed but its choice did not, the miss is the noise between two timings of the same work)`);
+  }
+  const chosen = [...new Set(points.map((p) => p.chose))];
+  const gpuAt = points.filter((p) => p.chose === 'gpu').map((p) => fmt(p.batch));
+  lines.push(
+    chosen.length === 1 ? `auto chose the ${chosen[0]!.toUpperCase()} at every size` : `auto chose ${points.map((p) => `${p.chose} at ${fmt(p.batch)}`).join(', ')}`,
+  );
+  if (timedGpu.length > 0) {
+    lines.push(
+      `auto's choice agrees with the measured GPU crossover (${measuredGpuCrossover === null || measuredGpuCrossover === undefined ? 'none' : `from ${fmt(measuredGpuCrossover)}`}) at ${agrees} of ${timedGpu.length} sizes the GPU was timed at` +
+        (gpuAt.length > 0 ? `; it chose the GPU at ${gpuAt.join(', ')}` : ''),
+    );
+  }
+  return { sizes: points.length, within, worst, withinAll, worstAll, choiceWithin, agreesWithCrossover: agrees, gpuSizes: timedGpu.length, lines };
+}
+
 export async function benchKbSweep(options: SweepOptions): Promise<SweepFigures> {
   console.log(
     `\nkb-match by batch size: ${fmt(options.facts)} facts, I,J in [0, ${fmt(options.nodes)}); batches ${options.sizes.map((s) => fmt(s)).join(', ')}; ` +
       `each timed for ≥ ${options.minMs} ms; answers printed as metta query prints them`,
   );
+  const notes: string[] = [];
+  // The calibration first, on its own knowledge base, as `metta calibrate` runs it (the model stays
+  // in memory). It opens and closes the GPU device itself.
+  let calibration: Calibration | null = null;
+  let calibrationMs = 0;
+  const calibrationFacts = options.calibrationFacts ?? 20_000;
+  if (options.auto !== false) {
+    console.log(`calibrating the cost model as metta calibrate does (${fmt(calibrationFacts)} facts; not saved):`);
+    const t0 = performance.now();
+    calibration = await calibrate({ gpu: options.gpu, workers: options.workers, facts: calibrationFacts, out: (line) => console.log(`  ${line}`) });
+    calibrationMs = performance.now() - t0;
+  }
+
   const space = buildGraphSpace({ facts: options.facts, sources: options.nodes, targets: options.nodes, seed: options.seed });
   const view: SpaceSnapshot = space.snapshot();
   const largest = Math.max(...options.sizes);
   const { patterns: all } = makePatterns(largest, options.nodes, options.seed + 1);
-  const notes: string[] = [];
   const series: Partial<Record<SweepPath, SweepPoint[]>> = {};
   const add = (path: SweepPath, batch: number, t: { meanMs: number; runs: number }): void => {
     (series[path] ??= []).push({ batch, meanMs: t.meanMs, runs: t.runs, patternsPerSec: batch / (t.meanMs / 1000) });
@@ -119,57 +333,61 @@ export async function benchKbSweep(options: SweepOptions): Promise<SweepFigures>
     const answers = await cpu.answer(batch.map((b) => b.pattern));
     return batch.map((b, k) => formatAnswer(k, b, answers[k]!, 'text'));
   };
-  const reference = await cpuLines(bulk(all));
-  for (const size of options.sizes) {
-    const batch = bulk(all.slice(0, size));
-    add('cpu', size, await timeIt(options.minMs, () => cpuLines(batch)));
-  }
+  let pool: QueryPool | null = null;
+  let gpu: BatchMatcher | null = null;
+  let adapter: string | null = null;
+  let gpuSizes: number[] = [];
+  let gpuLines: ((batch: readonly BulkPattern[]) => Promise<string[]>) | null = null;
+  let auto: AutoFigures | undefined;
+  try {
+    const reference = await cpuLines(bulk(all));
+    for (const size of options.sizes) {
+      const batch = bulk(all.slice(0, size));
+      add('cpu', size, await timeIt(options.minMs, () => cpuLines(batch)));
+    }
 
-  // CPU pool: the batch split across threads.
-  if (options.workers >= 2) {
-    const { QueryWorkerPool } = await import('../src/cli/query-pool.js');
-    const pool = QueryWorkerPool.open(options.workers, space, view);
-    if (pool === null) notes.push('cpu-pool: the query worker is not built (npm run build)');
-    else {
-      try {
+    // CPU pool: the batch split across threads (kept open for the auto comparison).
+    if (options.workers >= 2) {
+      const { QueryWorkerPool } = await import('../src/cli/query-pool.js');
+      pool = QueryWorkerPool.open(options.workers, space, view);
+      if (pool === null) notes.push('cpu-pool: the query worker is not built (npm run build)');
+      else {
         const check = await pool.answer(bulk(all), 0, 'text');
         if (check === null || check.join('\n') !== reference.join('\n')) throw new Error('kb-sweep: the pool answers differ from the CPU trie');
         for (const size of options.sizes) {
           const batch = bulk(all.slice(0, size));
-          add('cpu-pool', size, await timeIt(options.minMs, () => pool.answer(batch, 0, 'text')));
+          const p = pool;
+          add('cpu-pool', size, await timeIt(options.minMs, () => p.answer(batch, 0, 'text')));
         }
-      } finally {
-        await pool.close();
       }
     }
-  }
 
-  // GPU paths.
-  let adapter: string | null = null;
-  if (options.gpu === 'off') notes.push('GPU paths skipped (--gpu off)');
-  else {
-    const gpu = await BatchMatcher.open(view, 'gpu', (text) => notes.push(text.trim()));
-    try {
-      adapter = gpu.adapter;
+    // GPU paths.
+    if (options.gpu === 'off') notes.push('GPU paths skipped (--gpu off)');
+    else {
+      const g = await BatchMatcher.open(view, 'gpu', (text) => notes.push(text.trim()));
+      gpu = g;
+      adapter = g.adapter;
       if (adapter === null) {
-        if (options.gpu === 'on') throw new Error(`kb-sweep: --gpu on but no GPU adapter (${gpu.stats.gpuFailure})`);
-        notes.push(`GPU paths skipped: no adapter (${gpu.stats.gpuFailure})`);
+        if (options.gpu === 'on') throw new Error(`kb-sweep: --gpu on but no GPU adapter (${g.stats.gpuFailure})`);
+        notes.push(`GPU paths skipped: no adapter (${g.stats.gpuFailure})`);
       } else {
         const software = /llvmpipe|lavapipe|swiftshader|software/i.test(adapter);
-        const gpuSizes = options.sizes.filter((s) => s <= options.gpuMaxBatch);
+        gpuSizes = options.sizes.filter((s) => s <= options.gpuMaxBatch);
         if (gpuSizes.length < options.sizes.length) notes.push(`GPU paths timed up to ${fmt(options.gpuMaxBatch)} patterns`);
         if (software) notes.push(`the GPU is software (${adapter}): its kernels run on the CPU cores, so GPU figures say nothing about GPU speed`);
-        const gpuLines = async (batch: readonly BulkPattern[]): Promise<string[]> => {
-          const answers = await gpu.answer(batch.map((b) => b.pattern));
+        const lines = async (batch: readonly BulkPattern[]): Promise<string[]> => {
+          const answers = await g.answer(batch.map((b) => b.pattern));
           return batch.map((b, k) => formatAnswer(k, b, answers[k]!, 'text'));
         };
+        gpuLines = lines;
         const top = bulk(all.slice(0, Math.max(...gpuSizes)));
-        if ((await gpuLines(top)).join('\n') !== reference.slice(0, top.length).join('\n')) throw new Error('kb-sweep: the GPU answers differ from the CPU trie');
+        if ((await lines(top)).join('\n') !== reference.slice(0, top.length).join('\n')) throw new Error('kb-sweep: the GPU answers differ from the CPU trie');
         for (const size of gpuSizes) {
           const batch = bulk(all.slice(0, size));
-          add('gpu', size, await timeIt(options.minMs, () => gpuLines(batch)));
+          add('gpu', size, await timeIt(options.minMs, () => lines(batch)));
         }
-        if (gpu.stats.gpuFailure !== null) throw new Error(`kb-sweep: the GPU failed during the sweep: ${gpu.stats.gpuFailure}`);
+        if (g.stats.gpuFailure !== null) throw new Error(`kb-sweep: the GPU failed during the sweep: ${g.stats.gpuFailure}`);
         // The brute-force baseline.
         const { openBruteForce } = await import('./gpu-brute.js');
         for (const size of gpuSizes) {
@@ -195,11 +413,84 @@ export async function benchKbSweep(options: SweepOptions): Promise<SweepFigures>
           }
         }
       }
-    } finally {
-      await gpu.close();
     }
+
+    // `--gpu auto` as metta query runs it: the matcher it would open (the GPU only when the
+    // calibration found it can win), no pool (metta query opens one only for --workers N, which
+    // then forces it), the scheduler's choice per batch, then the chosen path.
+    if (calibration !== null) {
+      const model = calibration.model;
+      const autoMatcher = opensGpu('auto', model, true) && gpu !== null && gpu.onGpu ? gpu : cpu;
+      const { scheduler, available } = queryScheduler(model, 'auto', autoMatcher, null);
+      const points: AutoPoint[] = [];
+      for (const size of options.sizes) {
+        const batch = bulk(all.slice(0, size));
+        const check = await answerScheduled(scheduler, autoMatcher, null, batch, 0, 'text');
+        if (check.lines.join('\n') !== reference.slice(0, size).join('\n')) throw new Error(`kb-sweep: the auto answers differ from the CPU trie at ${size}`);
+        const runs: Partial<Record<SweepPath, () => Promise<unknown>>> = {
+          auto: () => answerScheduled(scheduler, autoMatcher, null, batch, 0, 'text'),
+          cpu: () => cpuLines(batch),
+        };
+        const p = pool;
+        if (p !== null) runs['cpu-pool'] = () => p.answer(batch, 0, 'text');
+        if (gpuLines !== null && gpuSizes.includes(size)) {
+          const lines = gpuLines;
+          runs.gpu = () => lines(batch);
+        }
+        const t = await timeInterleaved(options.minMs * AUTO_BUDGET, 'auto', runs);
+        const timedMs: Partial<Record<SweepPath, number>> = {};
+        const timedRuns: Partial<Record<SweepPath, number>> = {};
+        for (const path of COMPARED) {
+          if (t[path] === undefined) continue;
+          timedMs[path] = t[path].meanMs;
+          timedRuns[path] = t[path].runs;
+        }
+        const bestOf = (paths: readonly SweepPath[]): { path: SweepPath; meanMs: number } =>
+          paths.filter((q) => timedMs[q] !== undefined).reduce((b, q) => (timedMs[q]! < b.meanMs ? { path: q, meanMs: timedMs[q]! } : b), { path: 'cpu' as SweepPath, meanMs: Infinity });
+        const best = bestOf(AUTO_CANDIDATES);
+        const bestAll = bestOf(COMPARED);
+        const decision = check.decision;
+        const autoMs = t.auto!.meanMs;
+        const chosenMs = timedMs[decision.path === 'pool' ? 'cpu-pool' : decision.path];
+        points.push({
+          batch: size,
+          meanMs: autoMs,
+          patternsPerSec: size / (autoMs / 1000),
+          chose: decision.path,
+          predictedMs: decision.predictedMs,
+          timedMs,
+          timedRuns,
+          ratioChosen: chosenMs === undefined ? null : autoMs / chosenMs,
+          choiceRatio: chosenMs === undefined ? null : chosenMs / best.meanMs,
+          best,
+          ratio: autoMs / best.meanMs,
+          within: autoMs / best.meanMs <= AUTO_TOLERANCE,
+          bestAll,
+          ratioAll: autoMs / bestAll.meanMs,
+          withinAll: autoMs / bestAll.meanMs <= AUTO_TOLERANCE,
+        });
+        add('auto', size, t.auto!);
+      }
+      if (autoMatcher.stats.gpuFailure !== null) throw new Error(`kb-sweep: the GPU failed during the auto series: ${autoMatcher.stats.gpuFailure}`);
+      const predicted = { gpu: scheduler.crossover('gpu'), pool: scheduler.crossover('pool') };
+      const measured = { gpu: series.gpu === undefined ? undefined : crossoverOf(series.cpu!, series.gpu), pool: series['cpu-pool'] === undefined ? undefined : crossoverOf(series.cpu!, series['cpu-pool']) };
+      auto = {
+        model,
+        calibrationFacts,
+        calibrationSamples: calibration.samples,
+        calibrationMs,
+        available,
+        predictedCrossover: predicted,
+        measuredCrossover: measured,
+        points,
+        summary: summarizeAuto(points, measured.gpu, gpuSizes),
+      };
+    }
+  } finally {
+    await pool?.close();
+    await gpu?.close();
+    await cpu.close();
   }
-  await cpu.close();
 
   const crossover: SweepFigures['crossover'] = {};
   for (const path of ['cpu-pool', 'gpu', 'gpu-brute'] as const) {
@@ -216,11 +507,44 @@ export async function benchKbSweep(options: SweepOptions): Promise<SweepFigures>
     ),
   );
   for (const [path, at] of Object.entries(crossover)) console.log(`crossover, ${PATH_LABELS[path as SweepPath]} vs CPU trie: ${at === null ? 'none in this range' : `from ${fmt(at)} patterns`}`);
+  if (auto !== undefined) printAuto(auto);
   for (const n of notes) console.log(`note: ${n}`);
-  return { options, adapter, notes, series, crossover };
+  return { options, adapter, notes, series, crossover, ...(auto !== undefined ? { auto } : {}) };
 }
 
-/** The SVG chart of a sweep: throughput against batch size per path, crossovers marked. */
+const crossoverText = (at: number | null | undefined): string => (at === undefined ? 'not measured' : at === null ? 'none in this range' : `from ${fmt(at)}`);
+
+function printAuto(auto: AutoFigures): void {
+  const ms = (v: number | undefined): string => (v === undefined ? '—' : fmt(v, v < 10 ? 3 : 1));
+  const timed = (p: AutoPoint, path: SweepPath): string => ms(p.timedMs[path]) + (p.timedRuns[path] === 2 ? '*' : '');
+  console.log(`\n--gpu auto, calibrated (scheduler over ${auto.available.join(', ')}); each path timed interleaved with auto, fastest of ≥ ${AUTO_MIN_SAMPLES} samples (ms per batch):`);
+  console.log(
+    table(
+      ['batch', 'auto chose', 'predicted', 'auto', 'CPU trie', 'GPU', 'CPU pool', 'auto/chosen', 'best of cpu/gpu', 'auto/best', `≤ ${AUTO_TOLERANCE.toFixed(2)}x`, 'best of all', 'auto/best of all'],
+      auto.points.map((p) => [
+        fmt(p.batch),
+        p.chose,
+        ms(p.predictedMs),
+        ms(p.meanMs),
+        timed(p, 'cpu'),
+        timed(p, 'gpu'),
+        timed(p, 'cpu-pool'),
+        p.ratioChosen === null ? '—' : ratioText(p.ratioChosen),
+        p.best.path,
+        ratioText(p.ratio),
+        p.within ? 'yes' : 'NO',
+        p.bestAll.path,
+        ratioText(p.ratioAll),
+      ]),
+    ),
+  );
+  if (auto.points.some((p) => Object.values(p.timedRuns).includes(2))) console.log(`* best of two runs: over ${AUTO_EARLY_DROP}x slower than the fastest path at that size (and over ${AUTO_EARLY_DROP_MS} ms), not sampled further`);
+  for (const line of auto.summary.lines) console.log(line);
+  console.log(`GPU crossover: predicted by the calibrated model ${auto.predictedCrossover.gpu === null ? 'never' : `from ${fmt(auto.predictedCrossover.gpu)} patterns`}; measured ${crossoverText(auto.measuredCrossover.gpu)}`);
+  console.log(`pool crossover: predicted ${auto.predictedCrossover.pool === null ? 'never' : `from ${fmt(auto.predictedCrossover.pool)} patterns`}; measured ${crossoverText(auto.measuredCrossover.pool)}`);
+}
+
+/** The SVG chart of a sweep: throughput against batch size per path (auto included), crossovers marked. */
 export function sweepChart(figures: SweepFigures, subtitle: string): string {
   const series = (Object.keys(figures.series) as SweepPath[]).map((path) => ({
     id: path,
@@ -230,6 +554,16 @@ export function sweepChart(figures: SweepFigures, subtitle: string): string {
   const marks = Object.entries(figures.crossover)
     .filter(([, at]) => at !== null)
     .map(([path, at]) => ({ id: path, x: at as number, label: `${PATH_LABELS[path as SweepPath]} crossover: ${fmt(at as number)}` }));
+  const notes = Object.entries(figures.crossover).filter(([, at]) => at === null).map(([path]) => `${PATH_LABELS[path as SweepPath]}: no crossover in this range`);
+  const auto = figures.auto;
+  if (auto !== undefined) {
+    const predicted = auto.predictedCrossover.gpu;
+    const largest = Math.max(...figures.options.sizes);
+    if (predicted !== null && predicted <= largest) marks.push({ id: 'auto', x: predicted, label: `GPU crossover predicted: ${fmt(predicted)}` });
+    else notes.push(`GPU crossover predicted: ${predicted === null ? 'never' : fmt(predicted)}`);
+    const s = auto.summary;
+    notes.push(`auto ≤ ${AUTO_TOLERANCE.toFixed(2)}x best at ${s.within}/${s.sizes} sizes`, `(worst ${ratioText(s.worst.ratio)} at ${fmt(s.worst.batch)})`);
+  }
   return throughputChart({
     title: `kb-match: throughput by batch size (${fmt(figures.options.facts)} facts)`,
     subtitle,
@@ -237,7 +571,7 @@ export function sweepChart(figures: SweepFigures, subtitle: string): string {
     yLabel: 'throughput (patterns/s)',
     series,
     marks,
-    notes: Object.entries(figures.crossover).filter(([, at]) => at === null).map(([path]) => `${PATH_LABELS[path as SweepPath]}: no crossover in this range`),
+    notes,
   });
 }
 
@@ -245,7 +579,15 @@ if (isMain(import.meta.url)) {
   const opts = new Options();
   const mode = opts.flag('tiny') ? 'tiny' : opts.flag('quick') ? 'quick' : 'full';
   const gpu = (opts.string('gpu') ?? 'auto') as SweepOptions['gpu'];
-  const figures = await benchKbSweep(sweepOptions(mode, gpu, opts.int('workers', undefined, 2)));
+  const base = sweepOptions(mode, gpu, opts.int('workers', undefined, 2));
+  const sizes = opts.string('sizes');
+  const figures = await benchKbSweep({
+    ...base,
+    ...(sizes !== undefined ? { sizes: sizes.split(',').map((t) => new Options(['--size', t]).int('size', undefined, 1)) } : {}),
+    ...(opts.string('gpu-max') !== undefined ? { gpuMaxBatch: opts.int('gpu-max', undefined, base.gpuMaxBatch) } : {}),
+    ...(opts.flag('no-auto') ? { auto: false } : {}),
+    calibrationFacts: opts.int('calibration-facts', undefined, base.calibrationFacts ?? 20_000),
+  });
   const json = opts.string('json');
   if (json !== undefined) writeFileSync(json, JSON.stringify({ date: new Date().toISOString(), machine: machine(), kbSweep: figures }, null, 2) + '\n');
   const svg = opts.string('svg');

@@ -1,13 +1,14 @@
 // `metta bench`: a tiny run writes the JSON figures and the SVG chart with the expected structure
-// (no timed assertions); the chart itself is well-formed XML with one series per path and the
-// crossover marked. The GPU paths are tested in test/gpu/bench-cmd.test.ts.
+// (no timed assertions), the `--gpu auto` series and its summary included; the chart itself is
+// well-formed XML with one series per path and the crossover marked. The GPU paths are tested in
+// test/gpu/bench-cmd.test.ts.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { crossoverOf, type SweepFigures, sweepChart } from '../../bench/kb-sweep.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AUTO_TOLERANCE, type AutoPoint, crossoverOf, summarizeAuto, type SweepFigures, sweepChart } from '../../bench/kb-sweep.js';
 import { throughputChart } from '../../bench/svg.js';
 import { allElements, parseXml } from '../helpers/xml.js';
 
@@ -22,11 +23,18 @@ const seriesOf = (svg: string): string[] =>
     .map((e) => e.attrs['data-series']!);
 
 describe('metta bench', () => {
-  it('--tiny writes JSON and an SVG chart with the expected structure', () => {
+  // One tiny run, shared by the tests below.
+  let r: { code: number | null; out: string; err: string };
+  let json: string;
+  let svg: string;
+  beforeAll(() => {
     const dir = mkdtempSync(join(tmpdir(), 'metta-bench-'));
-    const json = join(dir, 'bench.json');
-    const svg = join(dir, 'bench.svg');
-    const r = metta(['bench', '--tiny', '--suite', 'kb-match,memory', '--gpu', 'off', '--workers', '2', '--json', json, '--svg', svg]);
+    json = join(dir, 'bench.json');
+    svg = join(dir, 'bench.svg');
+    r = metta(['bench', '--tiny', '--suite', 'kb-match,memory', '--gpu', 'off', '--workers', '2', '--json', json, '--svg', svg]);
+  }, 300_000);
+
+  it('--tiny writes JSON and an SVG chart with the expected structure', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toContain('kb-match by batch size');
@@ -46,18 +54,52 @@ describe('metta bench', () => {
     expect(figures.memory).toHaveLength(2);
     expect(figures.memory[0]!.bytesPerAtom).toBeGreaterThan(0);
     const sweep = figures.kbSweep;
-    expect(Object.keys(sweep.series).sort()).toEqual(['cpu', 'cpu-pool']);
-    for (const path of ['cpu', 'cpu-pool'] as const) {
+    expect(Object.keys(sweep.series).sort()).toEqual(['auto', 'cpu', 'cpu-pool']);
+    for (const path of ['cpu', 'cpu-pool', 'auto'] as const) {
       expect(sweep.series[path]!.map((p) => p.batch)).toEqual([1, 10, 100]);
       for (const p of sweep.series[path]!) expect(p.patternsPerSec).toBeGreaterThan(0);
     }
     expect(Object.keys(sweep.crossover)).toEqual(['cpu-pool']);
     expect(sweep.notes.join(' ')).toContain('GPU paths skipped (--gpu off)');
     const text = readFileSync(svg, 'utf8');
-    expect(seriesOf(text)).toEqual(['cpu', 'cpu-pool']);
+    expect(seriesOf(text)).toEqual(['cpu', 'cpu-pool', 'auto']);
     const labels = allElements(parseXml(text)).filter((e) => e.name === 'text').map((e) => e.text);
     expect(labels).toContain('batch size (patterns) (log scale)');
     expect(labels).toContain('throughput (patterns/s) (log scale)');
+  });
+
+  it('times --gpu auto after a calibration and summarizes it against the best path', () => {
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('calibrating the cost model as metta calibrate does');
+    expect(r.out).toMatch(/^ {2}cpu +1: .* ms per batch \+ .* µs per pattern$/m);
+    expect(r.out).toMatch(/^auto within 10% of the best path .* at \d of 3 sizes; worst \d+\.\d\dx at size \d+$/m);
+    expect(r.out).toMatch(/^GPU crossover: predicted by the calibrated model (never|from [\d,]+ patterns); measured not measured$/m);
+    const auto = (JSON.parse(readFileSync(json, 'utf8')) as { kbSweep: SweepFigures }).kbSweep.auto!;
+    expect(auto).toBeDefined();
+    // The model is the calibration's, kept in memory: the CPU and the pool, no GPU (--gpu off).
+    expect(Object.keys(auto.model.paths).sort()).toEqual(['cpu', 'pool']);
+    expect(auto.calibrationSamples.cpu!.map((s) => s.patterns)).toEqual([1, 8, 64, 512, 4096]);
+    expect(auto.available).toEqual(['cpu']);
+    expect(auto.predictedCrossover.gpu).toBeNull();
+    expect(auto.measuredCrossover.gpu).toBeUndefined();
+    expect(auto.points.map((p) => p.batch)).toEqual([1, 10, 100]);
+    for (const p of auto.points) {
+      expect(p.chose).toBe('cpu');
+      expect(Object.keys(p.timedMs).sort()).toEqual(['cpu', 'cpu-pool']);
+      expect(p.timedRuns.cpu).toBeGreaterThan(1);
+      expect(p.best.path).toBe('cpu');
+      expect(p.ratio).toBeCloseTo(p.meanMs / p.timedMs.cpu!, 9);
+      expect(p.ratioChosen).toBeCloseTo(p.ratio, 9);
+      expect(p.within).toBe(p.ratio <= AUTO_TOLERANCE);
+      expect(['cpu', 'cpu-pool']).toContain(p.bestAll.path);
+    }
+    const s = auto.summary;
+    expect(s.sizes).toBe(3);
+    expect(s.within).toBe(auto.points.filter((p) => p.within).length);
+    expect(s.lines[0]).toMatch(/^auto within 10% of the best path/);
+    expect(s.lines).toContain('auto chose the CPU at every size');
+    const notes = allElements(parseXml(readFileSync(svg, 'utf8'))).filter((e) => e.attrs['class'] === 'note').map((e) => e.text);
+    expect(notes.some((n) => n.startsWith('auto ≤ 1.10x best at '))).toBe(true);
   });
 
   it('refuses bad arguments with exit 2', () => {
@@ -111,6 +153,57 @@ describe('the throughput chart', () => {
     expect(gpu.children.find((c) => c.name === 'polyline')!.attrs['points']!.split(' ')).toHaveLength(5);
     expect(els.some((e) => e.name === 'text' && e.text === 'test &amp; adapter &lt;x&gt;')).toBe(true);
     expect(els.some((e) => e.attrs['class'] === 'note' && e.text.includes('no crossover in this range'))).toBe(true);
+  });
+
+  const autoPoint = (batch: number, chose: 'cpu' | 'gpu', ms: Partial<Record<'auto' | 'cpu' | 'cpu-pool' | 'gpu', number>>): AutoPoint => {
+    const best = (['cpu', 'gpu'] as const).filter((p) => ms[p] !== undefined).reduce((b, p) => (ms[p]! < b.meanMs ? { path: p, meanMs: ms[p]! } : b), { path: 'cpu' as const as 'cpu' | 'gpu', meanMs: Infinity });
+    const bestAll = (['cpu', 'cpu-pool', 'gpu'] as const).filter((p) => ms[p] !== undefined).reduce((b, p) => (ms[p]! < b.meanMs ? { path: p, meanMs: ms[p]! } : b), { path: 'cpu' as 'cpu' | 'cpu-pool' | 'gpu', meanMs: Infinity });
+    const { auto, ...timedMs } = ms;
+    const timedRuns = Object.fromEntries(Object.keys(timedMs).map((p) => [p, 10]));
+    return { batch, meanMs: auto!, patternsPerSec: batch / (auto! / 1000), chose, predictedMs: 1, timedMs, timedRuns, ratioChosen: ms[chose] === undefined ? null : auto! / ms[chose]!, choiceRatio: ms[chose] === undefined ? null : ms[chose]! / best.meanMs, best, ratio: auto! / best.meanMs, within: auto! / best.meanMs <= AUTO_TOLERANCE, bestAll, ratioAll: auto! / bestAll.meanMs, withinAll: auto! / bestAll.meanMs <= AUTO_TOLERANCE };
+  };
+
+  it('summarizes auto: sizes within 10%, the worst ratio, agreement with the measured crossover', () => {
+    const points = [
+      autoPoint(1, 'cpu', { auto: 0.0105, cpu: 0.01, gpu: 1, 'cpu-pool': 0.1 }),
+      autoPoint(100, 'cpu', { auto: 1.5, cpu: 1, gpu: 2, 'cpu-pool': 0.5 }),
+      autoPoint(1000, 'gpu', { auto: 5, cpu: 10, gpu: 5, 'cpu-pool': 6 }),
+      autoPoint(10000, 'gpu', { auto: 40, cpu: 100, 'cpu-pool': 60 }),
+    ];
+    const s = summarizeAuto(points, 1000, [1, 100, 1000]);
+    expect(s).toMatchObject({ sizes: 4, within: 3, worst: { batch: 100, ratio: 1.5 }, withinAll: 3, worstAll: { batch: 100, ratio: 3 }, choiceWithin: 3, agreesWithCrossover: 3, gpuSizes: 3 });
+    // At 100 auto chose the best path (the CPU) and missed by noise; at 10,000 the GPU was not timed.
+    expect(s.lines).toContain('the path auto chose was itself within 10% of the best at 3 of 4 sizes (where auto missed but its choice did not, the miss is the noise between two timings of the same work)');
+    expect(s.lines[0]).toBe('auto within 10% of the best path (of CPU trie and GPU, the paths --gpu auto chooses between) at 3 of 4 sizes; worst 1.50x at size 100');
+    expect(s.lines[1]).toMatch(/^auto within 10% of the best of every path \(CPU pool included.* at 3 of 4 sizes; worst 3\.00x at size 100$/);
+    expect(s.lines).toContain('auto chose cpu at 1, cpu at 100, gpu at 1,000, gpu at 10,000');
+    expect(s.lines).toContain("auto's choice agrees with the measured GPU crossover (from 1,000) at 3 of 3 sizes the GPU was timed at; it chose the GPU at 1,000, 10,000");
+    // Without a measured crossover, choosing the GPU disagrees.
+    expect(summarizeAuto(points, null, [1, 100, 1000]).agreesWithCrossover).toBe(2);
+  });
+
+  it('draws auto as its own series, with the predicted GPU crossover', () => {
+    const points = [autoPoint(1, 'cpu', { auto: 0.05, cpu: 0.05, gpu: 20 }), autoPoint(1000, 'gpu', { auto: 3, cpu: 30, gpu: 3 })];
+    const withAuto: SweepFigures = {
+      ...withCrossovers,
+      series: { ...withCrossovers.series, auto: points.map((p) => ({ batch: p.batch, meanMs: p.meanMs, runs: 1, patternsPerSec: p.patternsPerSec })) },
+      auto: {
+        model: { paths: { cpu: { overheadMs: 0, perPatternUs: 30 }, gpu: { overheadMs: 2, perPatternUs: 1 } } },
+        calibrationFacts: 20_000,
+        calibrationSamples: {},
+        calibrationMs: 1,
+        available: ['cpu', 'gpu'],
+        predictedCrossover: { gpu: 69, pool: null },
+        measuredCrossover: { gpu: 1000, pool: 100 },
+        points,
+        summary: summarizeAuto(points, 1000, [1, 1000]),
+      },
+    };
+    const svg = sweepChart(withAuto, 'x');
+    expect(seriesOf(svg)).toEqual(['cpu', 'cpu-pool', 'gpu', 'gpu-brute', 'auto']);
+    const els = allElements(parseXml(svg));
+    expect(els.filter((e) => e.attrs['class'] === 'mark').map((e) => [e.attrs['data-series'], e.attrs['data-x']])).toContainEqual(['auto', '69']);
+    expect(els.some((e) => e.attrs['class'] === 'note' && e.text === 'auto ≤ 1.10x best at 2/2 sizes')).toBe(true);
   });
 
   it('rejects what is not well-formed', () => {

@@ -1,5 +1,6 @@
 // `metta bench --gpu on`: a tiny kb-match run measures the GPU trie kernel and the brute-force
-// baseline besides the CPU paths, and the chart has their series. No timed assertions.
+// baseline besides the CPU paths, then `--gpu auto` with a calibration that includes the GPU, and
+// the chart has their series. No timed assertions.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -27,10 +28,21 @@ describe('metta bench --gpu on', () => {
     expect(r.status, r.stderr).toBe(0);
     const sweep = (JSON.parse(readFileSync(json, 'utf8')) as { kbSweep: SweepFigures }).kbSweep;
     expect(sweep.adapter).toBe(adapter);
-    expect(Object.keys(sweep.series).sort()).toEqual(['cpu', 'cpu-pool', 'gpu', 'gpu-brute']);
+    expect(Object.keys(sweep.series).sort()).toEqual(['auto', 'cpu', 'cpu-pool', 'gpu', 'gpu-brute']);
     expect(sweep.series.gpu!.map((p) => p.batch)).toEqual([1, 10, 100]);
     expect(Object.keys(sweep.crossover).sort()).toEqual(['cpu-pool', 'gpu', 'gpu-brute']);
+    // auto: the calibration measured the GPU, so `metta query --gpu auto` would open it and choose per batch.
+    const auto = sweep.auto!;
+    expect(auto.model.paths.gpu).toBeDefined();
+    expect(auto.available).toEqual(['cpu', 'gpu']);
+    expect(auto.measuredCrossover.gpu).toBe(sweep.crossover.gpu);
+    for (const p of auto.points) {
+      expect(['cpu', 'gpu']).toContain(p.chose);
+      expect(Object.keys(p.timedMs).sort()).toEqual(['cpu', 'cpu-pool', 'gpu']);
+    }
+    expect(auto.summary.gpuSizes).toBe(3);
+    expect(r.stdout).toMatch(/^GPU crossover: predicted by the calibrated model (never|from [\d,]+ patterns); measured (none in this range|from [\d,]+)$/m);
     const series = allElements(parseXml(readFileSync(svg, 'utf8'))).filter((e) => e.attrs['class'] === 'series').map((e) => e.attrs['data-series']);
-    expect(series).toEqual(['cpu', 'cpu-pool', 'gpu', 'gpu-brute']);
+    expect(series).toEqual(['cpu', 'cpu-pool', 'gpu', 'gpu-brute', 'auto']);
   });
 });
