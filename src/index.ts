@@ -9,4 +9,15 @@ export * from './runner/index.js';
 export { evalConfig, type EvalConfig, type GpuMode, preset, PRESET_NAMES, type PresetName } from './runner/eval-config.js';
 export { ParallelRunner, formatMetrics } from './runner/parallel.js';
 export { main } from './cli/main.js';
-export { Engine, EngineClosedError, type EngineOptions, type FormResult, type QueryAnswer, type RunResult } from './api/engine.js';
+export {
+  Engine,
+  EngineClosedError,
+  type EngineGpuMode,
+  type EngineOptions,
+  type FormResult,
+  type GpuPathUse,
+  type GpuStatus,
+  type QueryAnswer,
+  type RunResult,
+} from './api/engine.js';
+export type { AnswererStats } from './scheduler/batch-answerer.js';

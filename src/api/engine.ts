@@ -3,8 +3,10 @@
 // queried with match patterns, and saved as or restored from a MettaState. See docs/api.md.
 //
 // Everything runs through the code the `metta` command uses: the top-level loop of
-// src/runner/top-level.ts (sequential) or the ParallelRunner (a worker pool, when the config allows
-// more than one thread), so results and printed lines are the CLI's.
+// src/runner/top-level.ts (sequential), the ParallelRunner (a worker pool, when the config allows
+// more than one thread) or, with the `gpu` option, the BatchedRunner of `metta run --gpu on|auto`
+// (src/runner/batched.ts, answerer from src/scheduler/run-gpu.ts), so results and printed lines are
+// the CLI's.
 
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -16,12 +18,16 @@ import { queryBatch } from '../cpu/index.js';
 import type { Environment, OutputSink } from '../eval/environment.js';
 import { Environment as EnvironmentClass, evaluateTopLevel, installStdlib, isError } from '../eval/index.js';
 import type { AtomSpace } from '../space/atom-space.js';
+import { BatchedRunner } from '../runner/batched.js';
 import { type EvalConfig, evalConfig, type PresetName } from '../runner/eval-config.js';
 import { ExitCode } from '../runner/exit-code.js';
 import { ParallelRunner } from '../runner/parallel.js';
 import { cloneState, deserializeState, serializeState } from '../runner/serialize.js';
 import { compile as compileState, type MettaState, routeStateOutput, run as runState } from '../runner/state.js';
 import { type LoopOptions, type OutputRecord, runSequential } from '../runner/top-level.js';
+import type { AnswererStats, BatchAnswerer, SpaceQuery } from '../scheduler/batch-answerer.js';
+import { type MatchPath, NEVER_MS } from '../scheduler/cost-model.js';
+import { gpuAnswererFor } from '../scheduler/run-gpu.js';
 
 export interface EngineOptions {
   /**
@@ -44,6 +50,48 @@ export interface EngineOptions {
   readonly currentDir?: string;
   /** Extra folders `import!` searches. */
   readonly includePaths?: readonly string[];
+  /**
+   * GPU pattern matching, as `metta run --gpu`: `'on'` opens the GPU and answers every batch of
+   * space queries on it (no adapter: a warning, and the CPU answers), `'auto'` lets a calibration
+   * (`metta calibrate`) decide per batch and stays on the CPU without one. With either, `load`,
+   * `loadFile`, `run` and `query` go through batched evaluation; results are identical to the CPU's.
+   * Default `'off'`: an embedding never opens a device unless asked (the `gpu` field of `config`
+   * is not read). See gpuStatus().
+   */
+  readonly gpu?: EngineGpuMode;
+}
+
+/** The `gpu` option of an engine. */
+export type EngineGpuMode = 'off' | 'auto' | 'on';
+
+/** What a path of the scheduler answered so far. */
+export interface GpuPathUse {
+  readonly batches: number;
+  readonly patterns: number;
+  /** The cost model's prediction for those batches in milliseconds; null without a calibration of the path. */
+  readonly predictedMs: number | null;
+  /** The measured time of those batches, in milliseconds. */
+  readonly measuredMs: number;
+}
+
+/** Which path answered an engine's space queries (`gpuStatus()`). */
+export interface GpuStatus {
+  readonly mode: EngineGpuMode;
+  /**
+   * `'batched'`: load / run / query go through batched evaluation, each batch of queries answered on
+   * the path the scheduler picks. `'cpu'`: evaluation as without the option (mode `'off'`, `'auto'`
+   * without a calibration saying the GPU pays, `'on'` without an adapter). `'undecided'`: `'auto'`
+   * or `'on'` before the first load / run / query (the GPU is opened lazily).
+   */
+  readonly answering: 'batched' | 'cpu' | 'undecided';
+  /** The answerer's counters (query batches, queries, how many the GPU answered, why the GPU was dropped); null unless batched. */
+  readonly stats: Readonly<AnswererStats> | null;
+  /** Per path used (`cpu`, `gpu`): batches, patterns, predicted and measured time. */
+  readonly paths: Readonly<Partial<Record<MatchPath, GpuPathUse>>>;
+  /** One line: the answerer's summary, or why there is none. */
+  readonly summary: string;
+  /** Every GPU warning so far (each also ends up in the `stderr` of the load / run that met it). */
+  readonly warnings: readonly string[];
 }
 
 /** The results of one `!` form. */
@@ -127,6 +175,12 @@ export class Engine {
   private readonly config: EvalConfig;
   private readonly keepGoing: boolean;
   private readonly timeout: number | null;
+  private readonly gpuMode: EngineGpuMode;
+  /** The batched evaluation answerer: undefined until decided (lazily), null when there is none. */
+  private answerer: BatchAnswerer | null | undefined = undefined;
+  private readonly gpuWarnings: string[] = [];
+  /** The capture of the load / run in progress (GPU warnings go to its stderr). */
+  private active: Capture | null = null;
   private closed = false;
   /** The environment `fromState` hands to the constructor. */
   private static restoring: Environment | null = null;
@@ -147,6 +201,8 @@ export class Engine {
     this.config = engineConfig(options);
     this.keepGoing = options.keepGoing ?? true;
     this.timeout = options.timeout ?? null;
+    this.gpuMode = options.gpu ?? 'off';
+    if (this.gpuMode !== 'off' && this.gpuMode !== 'on' && this.gpuMode !== 'auto') throw new RangeError(`EngineOptions.gpu: '${String(this.gpuMode)}' is not 'off', 'auto' or 'on'`);
     if (options.includePaths !== undefined) this.env.includePaths.push(...options.includePaths);
     if (options.maxSteps != null) this.env.settings.maxSteps = options.maxSteps;
   }
@@ -195,7 +251,12 @@ export class Engine {
   load(text: string, file = '<load>'): RunResult {
     this.check('load');
     checkSyntax(text, file);
-    return this.during((capture, options) => runSequential(this.env, new Parser(text, file, this.env.tokens), options.loop(capture)));
+    return this.during((capture, options) => {
+      const parser = new Parser(text, file, this.env.tokens);
+      const answerer = this.batchAnswerer();
+      if (answerer !== null) return new BatchedRunner(this.env, answerer).run(parser, options.loop(capture));
+      return runSequential(this.env, parser, options.loop(capture));
+    });
   }
 
   /** `load` of a file; `import!` in it resolves names against the file's folder. */
@@ -215,24 +276,29 @@ export class Engine {
    * Runs program text as `load` does, evaluating batches of consecutive `!` forms on the worker
    * pool when the config allows more than one thread and the work pays for it (otherwise on the
    * calling thread). Printed lines are identical either way; see FormResult.atoms for what a
-   * pooled form returns.
+   * pooled form returns. With the `gpu` option and an answerer, it is `load` (batched evaluation
+   * on the calling thread; the pool is not used), as `metta run --gpu` does.
    */
   async run(text: string, file = '<run>'): Promise<RunResult> {
     this.check('run');
     checkSyntax(text, file);
     if (this.config.maxWorkers <= 1) return this.load(text, file);
-    const runner = new ParallelRunner(this.env, this.config);
+    let runner: ParallelRunner | null = null;
     try {
       const capture = new Capture();
       const restore = this.begin(capture);
       try {
-        const exitCode = await runner.run(new Parser(text, file, this.env.tokens), loopOptions(capture, this.keepGoing));
-        return capture.finish(exitCode);
+        const parser = new Parser(text, file, this.env.tokens);
+        // Decided inside the capture: a warning (`gpu: 'on'` without an adapter) is this call's stderr.
+        const answerer = this.batchAnswerer();
+        if (answerer !== null) return capture.finish(new BatchedRunner(this.env, answerer).run(parser, loopOptions(capture, this.keepGoing)));
+        runner = new ParallelRunner(this.env, this.config);
+        return capture.finish(await runner.run(parser, loopOptions(capture, this.keepGoing)));
       } finally {
         restore();
       }
     } finally {
-      await runner.close();
+      await runner?.close();
     }
   }
 
@@ -274,7 +340,8 @@ export class Engine {
   /**
    * Answers match patterns against `&self`, in pattern order: text (one or more patterns, a `!`
    * before one is allowed), an atom, or a list of either. Conjunctions `(, p1 p2 ...)` are
-   * answered as `match` answers them.
+   * answered as `match` answers them. With the `gpu` option and an answerer, the patterns are one
+   * batch answered on the path the scheduler picks for its size (same answers).
    */
   query(patterns: string | Atom | readonly (string | Atom)[]): QueryAnswer[] {
     this.check('query');
@@ -284,7 +351,12 @@ export class Engine {
         for (const item of new Parser(p, '<query>', this.env.tokens).all()) list.push(item.atom);
       } else list.push(p);
     }
-    const bindings: Bindings[][] = queryBatch(this.env.self.space.view(), list);
+    const answerer = list.length === 0 ? null : this.batchAnswerer();
+    let bindings: Bindings[][];
+    if (answerer !== null) {
+      const space = this.env.self.space;
+      bindings = answerer.answer(list.map((pattern): SpaceQuery => ({ kind: 'match', space, pattern }))) as Bindings[][];
+    } else bindings = queryBatch(this.env.self.space.view(), list);
     return list.map((pattern, i) => {
       const names = variableNames(pattern);
       const matches = bindings[i]!.map((b) => new Map(names.map((n) => [n, b.resolve(variable(n))] as const)));
@@ -313,9 +385,51 @@ export class Engine {
     return serializeState(this.snapshot());
   }
 
-  /** Ends the engine; later calls throw EngineClosedError. */
-  close(): void {
+  /**
+   * Which path answered this engine's space queries so far (`gpu` option). Readable after
+   * `close()`; never opens the GPU itself.
+   */
+  gpuStatus(): GpuStatus {
+    const answerer = this.answerer;
+    const warnings = [...this.gpuWarnings];
+    if (answerer === undefined || answerer === null) {
+      const answering = this.gpuMode !== 'off' && answerer === undefined ? 'undecided' : 'cpu';
+      let summary = 'gpu off: evaluating on the CPU';
+      if (answering === 'undecided') summary = `gpu ${this.gpuMode}: not decided yet (the first load, run or query opens the GPU or not)`;
+      else if (this.gpuMode === 'on') summary = 'gpu on: no GPU could be opened: evaluating on the CPU';
+      else if (this.gpuMode === 'auto') summary = 'gpu auto: no calibration says the GPU pays (metta calibrate): evaluating on the CPU';
+      return { mode: this.gpuMode, answering, stats: null, paths: {}, summary, warnings };
+    }
+    const paths: Partial<Record<MatchPath, GpuPathUse>> = {};
+    for (const [path, t] of answerer.scheduler.pathTotals()) {
+      paths[path] = { batches: t.batches, patterns: t.patterns, predictedMs: t.predicted < NEVER_MS ? t.predicted : null, measuredMs: t.measured };
+    }
+    return { mode: this.gpuMode, answering: 'batched', stats: { ...answerer.stats }, paths, summary: answerer.summary(), warnings };
+  }
+
+  /**
+   * Ends the engine; later calls throw EngineClosedError. Settles when the GPU (if the `gpu`
+   * option opened one) is closed and its thread gone; without one there is nothing to wait for.
+   */
+  async close(): Promise<void> {
     this.closed = true;
+    this.closing ??= this.answerer?.close() ?? Promise.resolve();
+    await this.closing;
+  }
+  private closing: Promise<void> | null = null;
+
+  /** The answerer of batched evaluation, made on first use; null when evaluation is not batched. */
+  private batchAnswerer(): BatchAnswerer | null {
+    if (this.answerer === undefined) {
+      this.answerer = this.gpuMode === 'off' ? null : gpuAnswererFor(this.gpuMode, this.env, (text) => this.gpuWarning(text));
+    }
+    return this.answerer;
+  }
+
+  /** A GPU warning: kept for gpuStatus(), and written to the stderr of the call in progress. */
+  private gpuWarning(text: string): void {
+    this.gpuWarnings.push(text.replace(/\n$/, ''));
+    if (this.active !== null) this.active.stderr += text.endsWith('\n') ? text : text + '\n';
   }
 
   /** A MettaState over the live environment (not copied). */
@@ -344,6 +458,8 @@ export class Engine {
   /** Routes the environment's printed text into `capture`; returns the restore function. */
   private begin(capture: Capture): () => void {
     const { restore: restoreLimits } = this.limits();
+    const savedActive = this.active;
+    this.active = capture;
     let restoreSink: () => void;
     if (this.sink !== null) {
       const sink = this.sink;
@@ -358,6 +474,7 @@ export class Engine {
       restoreSink = undo ?? (() => {});
     }
     return () => {
+      this.active = savedActive;
       restoreSink();
       restoreLimits();
     };
