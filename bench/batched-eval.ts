@@ -8,7 +8,8 @@
 //   sequential   the unbatched interpreter (what `metta run --gpu off --workers 1` does)
 //   batched CPU  lockstep steps, every query batch answered on the CPU
 //   batched GPU  lockstep steps, every query batch dispatched to the GPU (`--gpu on`)
-//   batched auto the calibrated scheduler's choice per step (`--gpu auto`), when a calibration exists
+//   --gpu auto   what `metta run --gpu auto` does: batched with the calibrated scheduler choosing
+//                per step when the calibration says the GPU pays somewhere, else sequential
 // Reported: the median wall time of --runs runs per path (after a warm-up), steps, queries per step (mean and largest), queries on the GPU.
 //
 //   node dist/bench/batched-eval.js [--facts N] [--nodes N] [--forms N] [--seed N] [--runs N] [--gpu auto|on|off] [--json FILE]
@@ -21,6 +22,7 @@ import { BatchedRunner } from '../src/runner/batched.js';
 import { Program } from '../src/runner/index.js';
 import { BatchAnswerer } from '../src/scheduler/batch-answerer.js';
 import { DEFAULT_COST_MODEL, loadCostModel } from '../src/scheduler/cost-model.js';
+import { gpuAnswererFor } from '../src/scheduler/run-gpu.js';
 import { Scheduler } from '../src/scheduler/scheduler.js';
 import { fmt, isMain, machine, Options, prng, randInt, table } from './common.js';
 
@@ -34,7 +36,7 @@ export interface BatchedEvalOptions {
   readonly gpu: 'auto' | 'on' | 'off';
 }
 
-type Path = 'sequential' | 'batched CPU' | 'batched GPU' | 'batched auto';
+type Path = 'sequential' | 'batched CPU' | 'batched GPU' | '--gpu auto';
 
 export interface PathFigures {
   readonly ms: number;
@@ -67,16 +69,16 @@ function twoHopProgram(o: BatchedEvalOptions): string {
   return lines.join('\n') + '\n';
 }
 
-/** One fresh run; `answerer` null: sequential. */
-function runOnce(text: string, answerer: ((p: Program) => BatchAnswerer) | null): { out: string; ms: number; figures: Omit<PathFigures, 'ms'> } {
+/** One fresh run; `answerer` null (or returning null): sequential. */
+async function runOnce(text: string, answerer: ((p: Program) => BatchAnswerer | null) | null): Promise<{ out: string; ms: number; figures: Omit<PathFigures, 'ms'> }> {
   let out = '';
   const program = new Program({ stdout: (t) => (out += t), stderr: (t) => (out += t) });
   const started = performance.now();
-  if (answerer === null) {
+  const a = answerer === null ? null : answerer(program);
+  if (a === null) {
     program.run(text, 'bench.metta', { keepGoing: true, writeOut: (l) => (out += l + '\n'), writeErr: (l) => (out += l + '\n') });
     return { out, ms: performance.now() - started, figures: { steps: 0, queries: 0, largest: 0, gpuQueries: 0 } };
   }
-  const a = answerer(program);
   const runner = new BatchedRunner(program.env, a);
   runner.run(new Parser(text, 'bench.metta', program.env.tokens), {
     keepGoing: true,
@@ -85,6 +87,7 @@ function runOnce(text: string, answerer: ((p: Program) => BatchAnswerer) | null)
       else if (r.kind === 'stderr') out += r.text;
     },
   });
+  await a.close();
   const ms = performance.now() - started;
   const s = a.stats;
   return { out, ms, figures: { steps: s.batches, queries: s.queries, largest: s.largest, gpuQueries: s.gpuQueries } };
@@ -102,16 +105,25 @@ export async function benchBatchedEval(options: BatchedEvalOptions): Promise<Bat
     }
   } else notes.push('GPU paths skipped (--gpu off)');
   const { model, calibrated } = loadCostModel();
-  if (gpu !== null && !(calibrated && model.paths.gpu !== undefined)) notes.push('batched auto skipped: no calibration of the GPU (run metta calibrate)');
-  const paths: [Path, ((p: Program) => BatchAnswerer) | null][] = [
+  const crossover = calibrated && model.paths.gpu !== undefined ? new Scheduler(model, ['cpu', 'gpu']).crossover('gpu') : null;
+  notes.push(
+    !calibrated || model.paths.gpu === undefined
+      ? '--gpu auto: no calibration of the GPU (run metta calibrate): runs sequentially'
+      : crossover === null
+        ? '--gpu auto: the calibration says the GPU never pays: runs sequentially'
+        : `--gpu auto: the calibration's GPU crossover is ${crossover} queries per step`,
+  );
+  const paths: [Path, ((p: Program) => BatchAnswerer | null) | null][] = [
     ['sequential', null],
     ['batched CPU', (p) => new BatchAnswerer(p.env, new Scheduler(DEFAULT_COST_MODEL, ['cpu'], null, false), null)],
   ];
   if (gpu !== null) {
+    // One device for every run: a run's answerer must not close it.
     const device = gpu;
-    paths.push(['batched GPU', (p) => new BatchAnswerer(p.env, new Scheduler(DEFAULT_COST_MODEL, ['cpu', 'gpu'], 'gpu', false), () => device)]);
-    if (calibrated && model.paths.gpu !== undefined) paths.push(['batched auto', (p) => new BatchAnswerer(p.env, new Scheduler(model, ['cpu', 'gpu'], null, false), () => device)]);
+    const shared = { adapter: device.adapter, matchAll: device.matchAll.bind(device), close: () => undefined };
+    paths.push(['batched GPU', (p) => new BatchAnswerer(p.env, new Scheduler(DEFAULT_COST_MODEL, ['cpu', 'gpu'], 'gpu', false), () => shared)]);
   }
+  if (options.gpu !== 'off') paths.push(['--gpu auto', (p) => gpuAnswererFor('auto', p.env, (t) => notes.push(t.trim()))]);
   const workloads: BatchedEvalFigures['workloads'] = {};
   const programs: [string, string][] = [
     [`two-hop, ${fmt(options.facts)} facts × ${options.forms} forms`, twoHopProgram(options)],
@@ -121,8 +133,9 @@ export async function benchBatchedEval(options: BatchedEvalOptions): Promise<Bat
     const figures: Partial<Record<Path, PathFigures>> = {};
     let expected: string | null = null;
     for (const [path, answerer] of paths) {
-      runOnce(text, answerer); // warm-up (JIT, GPU pipelines, trie upload)
-      const runs = Array.from({ length: options.runs }, () => runOnce(text, answerer));
+      await runOnce(text, answerer); // warm-up (JIT, GPU pipelines, trie upload)
+      const runs = [];
+      for (let k = 0; k < options.runs; k++) runs.push(await runOnce(text, answerer));
       for (const r of runs) {
         if (expected === null) expected = r.out;
         else if (r.out !== expected) throw new Error(`${name}: ${path} printed something else than the sequential run`);

@@ -131,7 +131,7 @@ export async function runQueryCommand(command: QueryCommand, logLevel: LogLevel 
     bar?.clear();
     await matcher.close();
     await pool?.close();
-    engine.close();
+    await engine.close();
   }
   log('info', `query: scheduler: ${scheduler.summary()}`);
   const s = matcher.stats;

@@ -256,6 +256,20 @@ export function evaluateNow(
   return runNow(new Machine(env, atom, type, bindings, space, depth));
 }
 
+/**
+ * Whether a call's results are worth offering as separate branches: at least two of them are
+ * expressions (symbols and values evaluate at once; a machine each would cost more than they do),
+ * and none is the not-reducible marker (those are handled in place).
+ */
+function worthFanningOut(results: readonly Result[]): boolean {
+  let expressions = 0;
+  for (const r of results) {
+    if (r.atom === NOT_REDUCIBLE_RESULT) return false;
+    if (r.atom.kind === AtomKind.Expression) expressions++;
+  }
+  return expressions >= 2;
+}
+
 /** Runs `m` to completion, answering its queries with the environment's query service. */
 function runNow(m: Machine): Result[] {
   const env = m.env;
@@ -1066,7 +1080,7 @@ class CallFrame extends Frame {
         }
         this.reevaluate = results;
         this.next = 0;
-        if (results.length >= 2 && this.depth <= m.fanOutDepth && !results.some((r) => r.atom === NOT_REDUCIBLE_RESULT)) {
+        if (results.length >= 2 && this.depth <= m.fanOutDepth && worthFanningOut(results)) {
           m.fanOut(this.space, results, this.returnType, this.depth + 1);
           return;
         }
