@@ -154,58 +154,82 @@ export class TokenUnifier {
     storedVariable: (level: number) => VariableAtom,
     patternGroundAtoms?: readonly (Atom | undefined)[],
   ): Atom {
-    // Decodes token by token; a bound variable jumps to its binding and returns when that
-    // sub-term is complete (a jump remembers how many expressions were open when it was taken).
-    const frames: { children: Atom[]; arity: number }[] = [];
-    const returns: number[] = [];
-    let side = 0;
-    let offset_ = offset;
-    for (;;) {
-      const tokens = side ? this.side1 : this.side0;
-      const t = tokens[offset_++]!;
-      const tag = t >>> TAG_SHIFT;
-      const payload = t & PAYLOAD_MASK;
-      let done: Atom;
-      if (tag === Tag.NewVar || tag === Tag.VarRef) {
-        const bound = (side ? this.bind1 : this.bind0)[payload]!;
-        if (bound !== UNBOUND) {
-          const reuse = bound & 1 ? undefined : patternGroundAtoms?.[bound >>> 1];
-          if (reuse !== undefined) {
-            done = reuse;
-          } else {
-            returns.push(side, offset_, frames.length);
-            side = bound & 1;
-            offset_ = bound >>> 1;
-            continue;
-          }
+    return resolveReference(this.side0, this.side1, this.bind0, 0, this.bind1, 0, offset, patternNames, storedVariable, patternGroundAtoms);
+  }
+}
+
+/**
+ * The atom the sub-term at `offset` of the pattern (side 0) stands for under a triangular binding
+ * record, fully resolved: a bound variable is followed to its binding (a reference `offset * 2 +
+ * side` into either token string), unbound pattern variables keep their names, unbound stored
+ * variables become `storedVariable(level)`, and a binding to a ground sub-term of the pattern
+ * returns the caller's own atom (`groundAtoms`). The binding of variable `level` of side s is
+ * `bindS[bindSAt + level]`; unbound is all ones (-1 in an Int32Array, 0xffffffff in a Uint32Array).
+ * Shared by the CPU's TokenUnifier and the GPU's binding records (src/gpu/resolve.ts).
+ */
+export function resolveReference(
+  side0: ArrayLike<number>,
+  side1: ArrayLike<number>,
+  bind0: ArrayLike<number>,
+  bind0At: number,
+  bind1: ArrayLike<number>,
+  bind1At: number,
+  offset: number,
+  patternNames: readonly string[],
+  storedVariable: (level: number) => VariableAtom,
+  groundAtoms?: readonly (Atom | undefined)[],
+): Atom {
+  // Decodes token by token; a bound variable jumps to its binding and returns when that sub-term
+  // is complete (a jump remembers how many expressions were open when it was taken).
+  const frames: { children: Atom[]; arity: number }[] = [];
+  const returns: number[] = [];
+  let side = 0;
+  let at = offset;
+  for (;;) {
+    const t = (side ? side1 : side0)[at++]!;
+    const tag = t >>> TAG_SHIFT;
+    const payload = t & PAYLOAD_MASK;
+    let done: Atom;
+    if (tag === Tag.NewVar || tag === Tag.VarRef) {
+      const bound = side ? bind1[bind1At + payload]! : bind0[bind0At + payload]!;
+      if (bound >>> 0 !== 0xffffffff) {
+        const reuse = bound & 1 ? undefined : groundAtoms?.[bound >>> 1];
+        if (reuse !== undefined) {
+          done = reuse;
         } else {
-          done = side ? storedVariable(payload) : new VariableAtom(patternNames[payload]!);
-        }
-      } else if (tag === Tag.Expr) {
-        if (payload > 0) {
-          frames.push({ children: [], arity: payload });
+          returns.push(side, at, frames.length);
+          side = bound & 1;
+          at = bound >>> 1;
           continue;
         }
-        done = new ExpressionAtom([]);
-      } else if (tag === Tag.Sym) done = symById(payload);
-      else done = groundedTable.atom(payload);
-      for (;;) {
-        // A jumped-to sub-term is complete when its atom finishes at the depth of the jump.
-        while (returns.length > 0 && returns[returns.length - 1] === frames.length) {
-          returns.pop();
-          offset_ = returns.pop()!;
-          side = returns.pop()!;
-        }
-        const frame = frames[frames.length - 1];
-        if (frame === undefined) return done;
-        frame.children.push(done);
-        if (frame.children.length < frame.arity) break;
-        frames.pop();
-        done = new ExpressionAtom(frame.children);
+      } else {
+        done = side ? storedVariable(payload) : new VariableAtom(patternNames[payload]!);
       }
+    } else if (tag === Tag.Expr) {
+      if (payload > 0) {
+        frames.push({ children: [], arity: payload });
+        continue;
+      }
+      done = new ExpressionAtom([]);
+    } else if (tag === Tag.Sym) done = symById(payload);
+    else done = groundedTable.atom(payload);
+    for (;;) {
+      // A jumped-to sub-term is complete when its atom finishes at the depth of the jump.
+      while (returns.length > 0 && returns[returns.length - 1] === frames.length) {
+        returns.pop();
+        at = returns.pop()!;
+        side = returns.pop()!;
+      }
+      const frame = frames[frames.length - 1];
+      if (frame === undefined) return done;
+      frame.children.push(done);
+      if (frame.children.length < frame.arity) break;
+      frames.pop();
+      done = new ExpressionAtom(frame.children);
     }
   }
 }
+
 
 /** Fresh variables for one match of a stored atom whose variables are named `names` by level. */
 export function freshVariablesFor(names: readonly string[]): (level: number) => VariableAtom {
