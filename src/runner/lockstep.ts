@@ -115,6 +115,14 @@ export function evaluateInLockstep(
     cutoff = form;
     outcomes[form] = outcome;
   };
+  /** A branch threw: a writer was reached (the form is handed back) or a limit stopped it. */
+  const stopped = (b: Branch, e: unknown): void => {
+    if (e instanceof SpeculationAborted) {
+      stats.aborted++;
+      end(b.form, { kind: 'aborted', reason: e.message });
+    } else if (e instanceof EvaluationStopped) end(b.form, { kind: 'stopped', reason: e.reason, output: rootOutput(b) });
+    else throw e;
+  };
   const finished = (b: Branch): void => {
     live--;
     const results = b.machine.results;
@@ -168,11 +176,7 @@ export function evaluateInLockstep(
           q = b.machine.run();
         } catch (e) {
           live--;
-          if (e instanceof SpeculationAborted) {
-            stats.aborted++;
-            end(b.form, { kind: 'aborted', reason: e.message });
-          } else if (e instanceof EvaluationStopped) end(b.form, { kind: 'stopped', reason: e.reason, output: rootOutput(b) });
-          else throw e;
+          stopped(b, e);
           continue;
         }
         if (q === null) finished(b);
@@ -198,16 +202,23 @@ export function evaluateInLockstep(
       }
       stats.steps++;
       const answers = answerer.answer(asking.map((b) => b.query!));
-      for (let i = 0; i < asking.length; i++) {
+      runnable = [];
+      for (let i = asking.length - 1; i >= 0; i--) {
         const b = asking[i]!;
         const q = b.query!;
         b.query = null;
-        // A built-in's continuation runs as the answer arrives, and may print.
+        // A built-in's continuation runs as the answer arrives: it may print, or reach a limit.
         router.target = b.out;
-        if (q.kind === 'match') b.machine.answer(answers[i] as Bindings[]);
-        else b.machine.answerRules(answers[i] as RuleAnswer[]);
+        try {
+          if (q.kind === 'match') b.machine.answer(answers[i] as Bindings[]);
+          else b.machine.answerRules(answers[i] as RuleAnswer[]);
+        } catch (e) {
+          live--;
+          stopped(b, e);
+          continue;
+        }
+        runnable.push(b);
       }
-      runnable = asking.reverse();
     }
   } finally {
     env.output = realOutput;
