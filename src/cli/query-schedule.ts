@@ -1,9 +1,11 @@
 // How `metta query` schedules its batches, shared with the kb-match sweep (bench/kb-sweep.ts), which
-// times `--gpu auto` exactly as the command runs it: which matcher to open, which paths the
-// scheduler may choose, and the run of one batch on the chosen path (the decision included).
+// times `--gpu auto` exactly as the command runs it: which matcher to open, whether the worker pool
+// is a candidate (and how many threads), which paths the scheduler may choose, and the run of one
+// batch on the chosen path (the decision included; a pool started lazily starts inside it).
 
+import { availableParallelism } from 'node:os';
 import { type AnswerFormat, type BatchMatcher, type BulkPattern, formatAnswer } from '../api/bulk-query.js';
-import type { CostModel, MatchPath } from '../scheduler/cost-model.js';
+import { type CostModel, type MatchPath, NEVER_MS, predictMs } from '../scheduler/cost-model.js';
 import { type Decision, Scheduler } from '../scheduler/scheduler.js';
 import type { QueryPool } from './query.js';
 
@@ -18,10 +20,154 @@ export function opensGpu(gpu: GpuMode, model: CostModel, calibrated: boolean): b
 }
 
 /**
- * The scheduler over the paths open: the CPU always, the pool when one was opened (`--workers N`,
- * which then forces it), the GPU when the matcher has an adapter (`--gpu on` forces it).
+ * What starting the pool of `metta query` costs once per run, in milliseconds: creating the threads,
+ * loading the worker module and the replica of the space in each, before the first batch can be
+ * answered. Measured on the 2-core development machine: 150–180 ms from opening two workers to
+ * the answer of a one-pattern batch (10,000 and 100,000 facts; /tmp measurement, see
+ * docs/performance.md), rounded up for the workers' JIT warm-up, which the calibration's warm
+ * samples do not include. A constant, not calibrated: the calibration file has no place for it.
  */
-export function queryScheduler(model: CostModel, gpu: GpuMode, matcher: BatchMatcher, pool: QueryPool | null): { scheduler: Scheduler; available: MatchPath[] } {
+export const POOL_START_MS = 200;
+
+/**
+ * The pool's threads when `--workers` is not given: as `metta calibrate` measures the pool
+ * (calibrate.ts: 2 to 4, by the cores), so that the calibrated cost is the cost of this pool.
+ */
+export function defaultQueryWorkers(cores = availableParallelism()): number {
+  return Math.min(4, Math.max(2, cores));
+}
+
+/** How a run uses the worker pool. */
+export interface PoolPlan {
+  /** forced: `--workers N` (N > 1), every batch; candidate: the scheduler may choose it; none: never. */
+  readonly mode: 'forced' | 'candidate' | 'none';
+  readonly workers: number;
+  /** Milliseconds the model predicts the pool saves over the run (candidate or not; 0 when not weighed). */
+  readonly savedMs: number;
+  /** Why, in words (for `--log info`). */
+  readonly reason: string;
+}
+
+/**
+ * Milliseconds the model predicts the pool saves over a run of `total` patterns in batches of
+ * `batch` (the last one the remainder), against the best of `others` for each batch: only the
+ * batches where the pool is predicted fastest count, each by the margin.
+ */
+export function poolSavingMs(model: CostModel, others: readonly MatchPath[], batch: number, total: number): number {
+  const pool = model.paths.pool;
+  if (pool === undefined || batch < 1 || total < 1) return 0;
+  const saved = (n: number): number => {
+    if (n < 1) return 0;
+    const best = Math.min(...others.map((p) => (model.paths[p] === undefined ? Infinity : predictMs(model.paths[p]!, n))));
+    return Math.max(0, best - predictMs(pool, n));
+  };
+  const full = Math.floor(total / batch);
+  const savedFull = saved(batch);
+  return (full > 0 && savedFull > 0 ? full * savedFull : 0) + saved(total - full * batch);
+}
+
+/**
+ * The smallest run (in patterns, batches of `batch`) whose predicted saving pays the pool's
+ * start-up, or null when the pool is not predicted faster at that batch size.
+ */
+export function poolBreakEven(model: CostModel, others: readonly MatchPath[], batch: number): number | null {
+  const perBatch = poolSavingMs(model, others, batch, batch);
+  if (!(perBatch > 0)) return null;
+  return Math.floor(POOL_START_MS / perBatch) * batch + 1;
+}
+
+/**
+ * Whether and how a run uses the pool. An explicit `--workers N` decides (N > 1 forces the pool,
+ * 1 rules it out). Otherwise the pool is a candidate of `--gpu auto` and `--gpu off` (off rules out
+ * the GPU only) when a calibration measured it, the machine has more than one core, and the model
+ * predicts that the run saves more than the pool's start-up (POOL_START_MS) — weighed once, for
+ * the whole run, from `total` (the run's patterns, estimated by the caller) in batches of `batch`
+ * against the other paths open (`others`). `--gpu on` forces the GPU: no pool.
+ */
+export function planPool(options: {
+  readonly model: CostModel;
+  readonly calibrated: boolean;
+  readonly gpu: GpuMode;
+  readonly workers: number | null;
+  readonly others: readonly MatchPath[];
+  readonly batch: number;
+  readonly total: number;
+  readonly cores?: number;
+}): PoolPlan {
+  const { model, calibrated, gpu, workers, others, batch, total } = options;
+  const cores = options.cores ?? availableParallelism();
+  if (workers !== null) {
+    return workers > 1 ? { mode: 'forced', workers, savedMs: 0, reason: `${workers} workers, every batch (--workers ${workers})` } : { mode: 'none', workers, savedMs: 0, reason: 'not used (--workers 1: this thread only)' };
+  }
+  const count = defaultQueryWorkers(cores);
+  const none = (reason: string): PoolPlan => ({ mode: 'none', workers: count, savedMs: 0, reason: `not used (${reason})` });
+  if (gpu === 'on') return none('--gpu on forces the GPU');
+  if (cores < 2) return none('one core');
+  const cost = model.paths.pool;
+  if (!calibrated || cost === undefined || predictMs(cost, 1) >= NEVER_MS) return none('no calibration of the pool (run `metta calibrate`)');
+  const savedMs = poolSavingMs(model, others, batch, total);
+  const about = `${total} patterns in batches of ${batch}: predicted to save ${savedMs.toFixed(1)} ms, start-up ${POOL_START_MS} ms`;
+  if (savedMs === 0) return none(`never predicted faster than ${others.join(' or ')} at batches of ${batch}`);
+  return savedMs > POOL_START_MS
+    ? { mode: 'candidate', workers: count, savedMs, reason: `${count} workers, a candidate, started when first chosen (${about})` }
+    : { mode: 'none', workers: count, savedMs, reason: `not a candidate: the run cannot pay its start-up (${count} workers; ${about})` };
+}
+
+/**
+ * A pool opened the first time a batch is sent to it, so a run that never chooses it never starts
+ * threads; the start-up is then part of that batch's time. `open` may give null (the worker is not
+ * built): the pool is then `unavailable` and each batch sent to it is answered on this thread.
+ */
+export class LazyPool implements QueryPool {
+  private pool: QueryPool | null = null;
+  private failed = false;
+  /** Milliseconds of the first batch sent to the pool, start-up included (null until one). */
+  firstBatchMs: number | null = null;
+  firstBatchPatterns = 0;
+
+  constructor(
+    readonly workers: number,
+    private readonly open: () => Promise<QueryPool | null>,
+  ) {}
+
+  get started(): boolean {
+    return this.pool !== null;
+  }
+
+  get unavailable(): boolean {
+    return this.failed;
+  }
+
+  get batches(): number {
+    return this.pool?.batches ?? 0;
+  }
+
+  async answer(patterns: readonly BulkPattern[], firstIndex: number, format: AnswerFormat): Promise<string[] | null> {
+    if (this.pool !== null) return this.pool.answer(patterns, firstIndex, format);
+    if (this.failed) return null;
+    const t0 = performance.now();
+    this.pool = await this.open();
+    if (this.pool === null) {
+      this.failed = true;
+      return null;
+    }
+    const lines = await this.pool.answer(patterns, firstIndex, format);
+    this.firstBatchMs = performance.now() - t0;
+    this.firstBatchPatterns = patterns.length;
+    return lines;
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.close();
+  }
+}
+
+/**
+ * The scheduler over the paths open: the CPU always, the pool when there is one (forced for
+ * `--workers N`, else a candidate chosen per batch like the others: `poolForced`), the GPU when the
+ * matcher has an adapter (`--gpu on` forces it).
+ */
+export function queryScheduler(model: CostModel, gpu: GpuMode, matcher: BatchMatcher, pool: QueryPool | null, poolForced = true): { scheduler: Scheduler; available: MatchPath[] } {
   const available: MatchPath[] = ['cpu'];
   if (pool !== null) available.push('pool');
   if (matcher.onGpu) available.push('gpu');
@@ -29,7 +175,7 @@ export function queryScheduler(model: CostModel, gpu: GpuMode, matcher: BatchMat
   // batches (`--batch 1`) would otherwise keep one object per batch, and the garbage collector's
   // copying of them costs microseconds per batch (measured by the kb-match sweep's auto series at
   // one pattern per batch).
-  const forced: MatchPath | null = gpu === 'on' ? 'gpu' : pool !== null ? 'pool' : null;
+  const forced: MatchPath | null = gpu === 'on' ? 'gpu' : pool !== null && poolForced ? 'pool' : null;
   return { scheduler: new Scheduler(model, available, forced, false), available };
 }
 
@@ -50,6 +196,7 @@ export async function answerScheduled(
   const decision = scheduler.choose(patterns.length);
   const started = performance.now();
   let lines = decision.path === 'pool' && pool !== null ? await pool.answer(patterns, index, format) : null;
+  if (decision.path === 'pool' && pool?.unavailable === true) scheduler.drop('pool'); // could not start: the CPU answers
   if (lines === null) {
     const answers = await matcher.answer(
       patterns.map((p) => p.pattern),

@@ -16,7 +16,7 @@ import { type LogLevel, log, setLogLevel } from '../core/log.js';
 import { Engine } from '../api/engine.js';
 import { type AnswerFormat, BatchMatcher, PatternReader } from '../api/bulk-query.js';
 import { loadCostModel } from '../scheduler/cost-model.js';
-import { answerScheduled, opensGpu, queryScheduler } from './query-schedule.js';
+import { answerScheduled, LazyPool, opensGpu, planPool, queryScheduler } from './query-schedule.js';
 import { ExitCode } from '../runner/exit-code.js';
 import type { QueryCommand } from './tool-args.js';
 
@@ -91,26 +91,41 @@ export async function runQueryCommand(command: QueryCommand, logLevel: LogLevel 
   const view = engine.space.snapshot();
   log('info', `query: ${engine.space.size} atoms in the space, snapshot in ${(performance.now() - t0).toFixed(0)} ms`);
 
-  const pool = command.workers !== null && command.workers > 1 ? await openPool(command.workers, engine, view) : null;
   // The scheduler picks a path per batch from the calibrated cost model (`metta calibrate`);
   // `--gpu on` and an explicit `--workers N` force their path, `--gpu off` rules the GPU out, and
-  // `auto` opens the GPU only when a calibration found it can win.
+  // `auto` opens the GPU only when a calibration found it can win. The pool, when `--workers` is
+  // not given, is a candidate (of auto and off) when a calibration measured it and the run's work
+  // pays its start-up (planPool, query-schedule.ts); it is then started the first time a batch is
+  // sent to it.
   const { model, calibrated } = loadCostModel();
   const matcher = await BatchMatcher.open(view, opensGpu(command.gpu, model, calibrated) ? 'gpu' : 'cpu', command.gpu === 'on' ? io.err : () => {});
-  const { scheduler, available } = queryScheduler(model, command.gpu, matcher, pool);
-  log('info', `query: scheduler over ${available.join(', ')} (${calibrated ? `calibrated${model.date !== undefined ? ' ' + model.date : ''}` : 'default costs: run `metta calibrate`'})`);
-  if (matcher.adapter !== null) log('info', `query: GPU adapter ${matcher.adapter}`);
   const self = engine.environment.self;
   const reader = new PatternReader(patternText, command.patterns, engine.environment.tokens, (a) => a === self || formatAtom(a) === '&self');
-  const bar = !command.quiet && (command.progress || io.errIsTty === true) ? new ProgressBar(io.err) : null;
   const batchSize = command.batch;
+  // The first batch is read before the pool is weighed: the share of the file it took estimates
+  // the run's patterns (exact when it is the whole file).
+  let pending: ReturnType<PatternReader['nextBatch']> | null = reader.nextBatch(batchSize);
+  const firstCount = pending.patterns.length;
+  const total = reader.finished || reader.progress >= 1 || pending.error !== null ? firstCount : Math.round(firstCount / Math.max(reader.progress, 1e-9));
+  const plan = planPool({ model, calibrated, gpu: command.gpu, workers: command.workers, others: matcher.onGpu ? ['cpu', 'gpu'] : ['cpu'], batch: batchSize, total });
+  const pool: QueryPool | null =
+    plan.mode === 'forced' ? await openPool(plan.workers, engine, view) : plan.mode === 'candidate' ? new LazyPool(plan.workers, () => openPool(plan.workers, engine, view)) : null;
+  const lazy = pool instanceof LazyPool ? pool : null;
+  const { scheduler, available } = queryScheduler(model, command.gpu, matcher, pool, plan.mode === 'forced');
+  log('info', `query: scheduler over ${available.join(', ')} (${calibrated ? `calibrated${model.date !== undefined ? ' ' + model.date : ''}` : 'default costs: run `metta calibrate`'})`);
+  log('info', `query: pool: ${plan.reason}`);
+  if (matcher.adapter !== null) log('info', `query: GPU adapter ${matcher.adapter}`);
+  const bar = !command.quiet && (command.progress || io.errIsTty === true) ? new ProgressBar(io.err) : null;
   let index = 0;
   let exitCode: number = kbExit === ExitCode.Ok ? ExitCode.Ok : ExitCode.ErrorResult;
   try {
     for (;;) {
-      const { patterns, error } = reader.nextBatch(batchSize);
+      const { patterns, error } = pending ?? reader.nextBatch(batchSize);
+      pending = null;
       if (patterns.length > 0) {
+        const wasStarted = lazy?.started ?? true;
         const { lines } = await answerScheduled(scheduler, matcher, pool, patterns, index, command.format);
+        if (!wasStarted && lazy!.started) log('info', `query: pool of ${lazy!.workers} workers started for a batch of ${patterns.length} patterns (${lazy!.firstBatchMs!.toFixed(1)} ms, start-up included)`);
         const text = lines.join('\n') + '\n';
         index += patterns.length;
         bar?.clear();
@@ -135,7 +150,7 @@ export async function runQueryCommand(command: QueryCommand, logLevel: LogLevel 
   }
   log('info', `query: scheduler: ${scheduler.summary()}`);
   const s = matcher.stats;
-  log('info', `query: ${index} patterns in ${s.batches + (pool?.batches ?? 0)} batch(es); ${s.gpuBatches} on the GPU, ${s.cpuBatches} on the CPU${pool !== null ? `, ${pool.batches} on ${command.workers} workers` : ''}; ${s.results} results${s.gpuFailure !== null ? `; GPU failure: ${s.gpuFailure}` : ''}`);
+  log('info', `query: ${index} patterns in ${s.batches + (pool?.batches ?? 0)} batch(es); ${s.gpuBatches} on the GPU, ${s.cpuBatches} on the CPU${pool !== null ? `, ${pool.batches} on ${plan.workers} workers${lazy !== null && !lazy.started ? ' (pool never chosen, not started)' : ''}` : ''}; ${s.results} results${s.gpuFailure !== null ? `; GPU failure: ${s.gpuFailure}` : ''}`);
   return exitCode;
 }
 
@@ -143,10 +158,12 @@ export interface QueryPool {
   /** Printed lines for the batch, or null when it must be answered on this thread. */
   answer(patterns: readonly import('../api/bulk-query.js').BulkPattern[], firstIndex: number, format: AnswerFormat): Promise<string[] | null>;
   readonly batches: number;
+  /** The pool could not start (a lazy pool whose worker is not built): the scheduler drops it. */
+  readonly unavailable?: boolean;
   close(): Promise<void>;
 }
 
-/** The worker threads for `--workers N` (query-pool.ts), loaded only when asked for. */
+/** The worker threads of the pool (query-pool.ts), loaded only when the pool starts. */
 async function openPool(workers: number, engine: Engine, view: ReturnType<Engine['space']['snapshot']>): Promise<QueryPool | null> {
   const { QueryWorkerPool } = await import('./query-pool.js');
   return QueryWorkerPool.open(workers, engine.space, view);

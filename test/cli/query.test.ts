@@ -6,7 +6,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -22,9 +22,11 @@ function write(name: string, text: string): string {
 
 const kb = write('kb.metta', kbText());
 const patterns = write('patterns.metta', patternText());
+// No calibration unless a test gives one: the user's cache file must not choose the paths here.
+process.env['METTA_CALIBRATION'] = join(dir, 'no-calibration.json');
 
-function metta(args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, ['bin/metta.js', ...args], { encoding: 'utf8', timeout: 120_000 });
+function metta(args: string[], env: Record<string, string> = {}): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, ['bin/metta.js', ...args], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env } });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -58,6 +60,53 @@ describe('metta query', () => {
       expect(r.err, args.join(' ')).toBe('');
       expect(r.out, args.join(' ')).toBe(reference);
     }
+  });
+
+  it('auto: the pool is a candidate when calibrated, started only when chosen; the output is the same', (ctx) => {
+    if (availableParallelism() < 2) return ctx.skip(); // one core: the pool is never a candidate
+    // Made-up costs: the pool (450 ms per batch) beats the CPU (10 ms per pattern) from 46 patterns.
+    const poolWins = write('pool-wins.json', JSON.stringify({ paths: { cpu: { overheadMs: 0, perPatternUs: 10_000 }, pool: { overheadMs: 450, perPatternUs: 0 } } }));
+    const env = { METTA_CALIBRATION: poolWins };
+    // Batches of 60: six on the pool (started for the first), the last 40 patterns on the CPU.
+    for (const gpu of ['auto', 'off']) {
+      const r = metta(['query', kb, patterns, '--gpu', gpu, '--batch', '60', '--log', 'info'], env);
+      expect(r.code, gpu).toBe(0);
+      expect(r.out, gpu).toBe(reference);
+      expect(r.err).toMatch(/query: scheduler over cpu, pool \(calibrated\)/);
+      expect(r.err).toMatch(/query: pool: \d+ workers, a candidate, started when first chosen \(\d+ patterns in batches of 60: predicted to save 900\.0 ms, start-up 200 ms\)/);
+      expect(r.err).toMatch(/query: pool of \d+ workers started for a batch of 60 patterns/);
+      expect(r.err).toMatch(/query: scheduler: pool: 6 batch\(es\), 360 patterns, predicted 2700\.0 ms, measured [\d.]+ ms; cpu: 1 batch\(es\), 40 patterns/);
+      expect(r.err).toMatch(/query: 400 patterns in 7 batch\(es\); 0 on the GPU, 1 on the CPU, 6 on \d+ workers;/);
+    }
+    // Batches of 40: the CPU is predicted faster for each, so the pool is never weighed in.
+    const small = metta(['query', kb, patterns, '--batch', '40', '--log', 'info'], env);
+    expect(small.out).toBe(reference);
+    expect(small.err).toMatch(/query: scheduler over cpu \(calibrated\)/);
+    expect(small.err).toMatch(/query: pool: not used \(never predicted faster than cpu at batches of 40\)/);
+    expect(small.err).toMatch(/query: scheduler: cpu: 10 batch\(es\), 400 patterns/);
+    // A run too short to pay the start-up: 2 patterns save 0, and one batch of 60 would save 150 ms.
+    const two = write('two.metta', '(edge n1 $y)\n(edge $x n2)\n');
+    const short = metta(['query', kb, two, '--log', 'info'], env);
+    expect(short.code).toBe(0);
+    expect(short.err).toMatch(/query: pool: not used/);
+    expect(short.err).not.toMatch(/workers started/);
+    const sixty = write('sixty.metta', patternText().split('\n').filter((l) => l !== '' && !l.startsWith(';')).slice(0, 60).join('\n') + '\n');
+    const one = metta(['query', kb, sixty, '--log', 'info'], env);
+    expect(one.out).toBe(reference.split('\n').slice(0, 60).join('\n') + '\n');
+    expect(one.err).toMatch(/query: pool: not a candidate: the run cannot pay its start-up \(\d+ workers; 60 patterns in batches of 4096: predicted to save 150\.0 ms, start-up 200 ms\)/);
+    expect(one.err).toMatch(/query: scheduler: cpu: 1 batch\(es\), 60 patterns/);
+    // --workers 1: this thread only; --workers 2 forces the pool; no calibration: the CPU.
+    const w1 = metta(['query', kb, patterns, '--batch', '60', '--log', 'info', '--workers', '1'], env);
+    expect(w1.out).toBe(reference);
+    expect(w1.err).toMatch(/query: pool: not used \(--workers 1: this thread only\)/);
+    expect(w1.err).toMatch(/query: scheduler: cpu: 7 batch\(es\), 400 patterns/);
+    const w2 = metta(['query', kb, patterns, '--batch', '60', '--log', 'info', '--workers', '2'], env);
+    expect(w2.out).toBe(reference);
+    expect(w2.err).toMatch(/query: scheduler: pool: 7 batch\(es\), 400 patterns/);
+    const none = metta(['query', kb, patterns, '--batch', '60', '--log', 'info']);
+    expect(none.out).toBe(reference);
+    expect(none.err).toMatch(/query: pool: not used \(no calibration of the pool/);
+    expect(none.err).toMatch(/query: scheduler: cpu: 7 batch\(es\), 400 patterns/);
   });
 
   it('answers as metta run answers the same matches', () => {
