@@ -10,7 +10,9 @@
 //   auto       `metta query --gpu auto`: the scheduler's choice per batch from a cost model calibrated
 //              first, exactly as `metta calibrate` calibrates (src/cli/calibration.ts; the model is
 //              kept in memory, the user's cache file is not touched), then the run of the chosen
-//              path, the decision included (src/cli/query-schedule.ts, which `metta query` runs)
+//              path, the decision included (src/cli/query-schedule.ts, which `metta query` runs):
+//              the CPU, the GPU when the calibration measured it, and the pool of `--workers`
+//              threads when the calibration measured it, started the first time it is chosen
 //
 // Before timing, every path's answers at the largest size are checked equal to the CPU's. A size is
 // timed by repeating the batch until `minMs` have passed (at least once, after one warm-up run).
@@ -19,19 +21,25 @@
 // and over 10 ms in two runs stop there), then rounds of samples of about 1 ms (or one run) of the
 // others in a shuffled order for 8 × `minMs` (ten rounds at least), keeping each path's fastest
 // sample (timeInterleaved): the ratio auto / best path is then measured under the same machine
-// load. The best path is taken over the paths `--gpu auto` chooses between (cpu, gpu), and,
-// separately, over every path (the pool included, which `metta query` uses only when
-// `--workers N` asks for it, and then always).
+// load. The best path is taken over the paths `--gpu auto` chooses between (cpu, cpu-pool and gpu
+// when calibrated), and, separately, over every path timed.
+//
+// Each size stands for a long run of batches of that size: the pool is a candidate at every size
+// (as `metta query` makes it one for a run whose predicted saving pays its start-up, planPool) and
+// its start-up is paid once, by the first batch that chose it (outside the timed samples: it is
+// reported as poolStart). Each point gives the run length from which `metta query` would make the
+// pool a candidate at that batch size (poolBreakEven).
 //
 //   node --expose-gc dist/bench/kb-sweep.js [--quick | --tiny] [--gpu auto|on|off] [--workers N]
 //     [--sizes 1,10,100] [--gpu-max N] [--calibration-facts N] [--no-auto] [--json FILE] [--svg FILE]
 
 import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { Atom } from '../src/core/atoms.js';
 import { BatchMatcher, type BulkPattern, formatAnswer } from '../src/api/bulk-query.js';
 import { type Calibration, calibrate, type CalibrationSample } from '../src/cli/calibration.js';
 import type { QueryPool } from '../src/cli/query.js';
-import { answerScheduled, opensGpu, queryScheduler } from '../src/cli/query-schedule.js';
+import { answerScheduled, LazyPool, opensGpu, POOL_START_MS, poolBreakEven, queryScheduler } from '../src/cli/query-schedule.js';
 import { CompiledPattern, matchBatch } from '../src/cpu/index.js';
 import type { CostModel, MatchPath } from '../src/scheduler/cost-model.js';
 import type { SpaceSnapshot } from '../src/space/atom-space.js';
@@ -49,9 +57,9 @@ export const PATH_LABELS: Record<SweepPath, string> = {
   auto: '--gpu auto (calibrated)',
 };
 
-/** The single paths the auto comparison times, and which of them `metta query --gpu auto` chooses between. */
+/** The single paths the auto comparison times; `metta query --gpu auto` chooses between those its scheduler has (AutoFigures.available). */
 const COMPARED: readonly SweepPath[] = ['cpu', 'cpu-pool', 'gpu'];
-const AUTO_CANDIDATES: readonly SweepPath[] = ['cpu', 'gpu'];
+const sweepPathOf = (path: MatchPath): SweepPath => (path === 'pool' ? 'cpu-pool' : path);
 /** The auto comparison: samples per path at least, and the least time of one sample (see timeInterleaved). */
 export const AUTO_MIN_SAMPLES = 10;
 export const AUTO_GROUP_MS = 1;
@@ -110,7 +118,7 @@ export interface AutoPoint {
    * quality, free of the noise between auto and the path it runs.
    */
   readonly choiceRatio: number | null;
-  /** The fastest of the paths `--gpu auto` chooses between (cpu, gpu), and auto's time over it. */
+  /** The fastest of the paths `--gpu auto` chooses between (its scheduler's), and auto's time over it. */
   readonly best: { readonly path: SweepPath; readonly meanMs: number };
   readonly ratio: number;
   readonly within: boolean;
@@ -118,11 +126,16 @@ export interface AutoPoint {
   readonly bestAll: { readonly path: SweepPath; readonly meanMs: number };
   readonly ratioAll: number;
   readonly withinAll: boolean;
+  /**
+   * The smallest run, in batches of this size, whose predicted saving would make the pool a
+   * candidate of `metta query` (planPool), or null when the pool is not predicted faster here.
+   */
+  readonly poolBreakEven?: number | null;
 }
 
 export interface AutoSummary {
   readonly sizes: number;
-  /** Sizes where auto is within AUTO_TOLERANCE of the best of its candidates (cpu, gpu), and the worst. */
+  /** Sizes where auto is within AUTO_TOLERANCE of the best of its candidates, and the worst. */
   readonly within: number;
   readonly worst: { readonly batch: number; readonly ratio: number };
   /** The same against every path timed (the pool included). */
@@ -144,6 +157,9 @@ export interface AutoFigures {
   readonly calibrationMs: number;
   /** The paths the auto scheduler had open (as `metta query --gpu auto` would have). */
   readonly available: MatchPath[];
+  /** Threads of auto's pool, and its first batch (start-up included) when it was started. */
+  readonly poolWorkers?: number;
+  readonly poolStart?: { readonly batch: number; readonly ms: number } | null;
   /** Smallest batch from which the model predicts the path beats the CPU (Scheduler.crossover), next to the measured crossover. */
   readonly predictedCrossover: { readonly gpu: number | null; readonly pool: number | null };
   readonly measuredCrossover: { readonly gpu: number | null | undefined; readonly pool: number | null | undefined };
@@ -266,7 +282,7 @@ async function timeInterleaved(budgetMs: number, keep: SweepPath, runs: Partial<
 const ratioText = (r: number): string => `${r.toFixed(2)}x`;
 
 /** The summary of the auto points (pure: tests call it on made-up points). */
-export function summarizeAuto(points: readonly AutoPoint[], measuredGpuCrossover: number | null | undefined, gpuSizes: readonly number[]): AutoSummary {
+export function summarizeAuto(points: readonly AutoPoint[], measuredGpuCrossover: number | null | undefined, gpuSizes: readonly number[], candidates: readonly SweepPath[] = ['cpu', 'gpu']): AutoSummary {
   const worstOf = (ratio: (p: AutoPoint) => number): { batch: number; ratio: number } =>
     points.reduce((w, p) => (ratio(p) > w.ratio ? { batch: p.batch, ratio: ratio(p) } : w), { batch: points[0]?.batch ?? 0, ratio: -Infinity });
   const worst = worstOf((p) => p.ratio);
@@ -277,11 +293,13 @@ export function summarizeAuto(points: readonly AutoPoint[], measuredGpuCrossover
   const timedGpu = points.filter((p) => gpuSizes.includes(p.batch));
   const agrees = timedGpu.filter((p) => (p.chose === 'gpu') === (measuredGpuCrossover !== null && measuredGpuCrossover !== undefined && p.batch >= measuredGpuCrossover)).length;
   const pct = Math.round((AUTO_TOLERANCE - 1) * 100);
+  const names = COMPARED.filter((p) => p === 'cpu' || candidates.includes(p)).map((p) => (p === 'gpu' ? 'GPU' : PATH_LABELS[p]));
+  const named = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]!}`;
   const lines = [
-    `auto within ${pct}% of the best path (of CPU trie and GPU, the paths --gpu auto chooses between) at ${within} of ${points.length} sizes; worst ${ratioText(worst.ratio)} at size ${fmt(worst.batch)}`,
+    `auto within ${pct}% of the best path (of ${named}, the paths --gpu auto chooses between) at ${within} of ${points.length} sizes; worst ${ratioText(worst.ratio)} at size ${fmt(worst.batch)}`,
   ];
-  if (points.some((p) => p.bestAll.path !== p.best.path || p.timedMs['cpu-pool'] !== undefined)) {
-    lines.push(`auto within ${pct}% of the best of every path (CPU pool included, which metta query uses only when --workers N asks) at ${withinAll} of ${points.length} sizes; worst ${ratioText(worstAll.ratio)} at size ${fmt(worstAll.batch)}`);
+  if (!candidates.includes('cpu-pool') && points.some((p) => p.bestAll.path !== p.best.path || p.timedMs['cpu-pool'] !== undefined)) {
+    lines.push(`auto within ${pct}% of the best of every path (CPU pool included, which --gpu auto did not have: no calibration of it) at ${withinAll} of ${points.length} sizes; worst ${ratioText(worstAll.ratio)} at size ${fmt(worstAll.batch)}`);
   }
   if (within < points.length) {
     lines.push(`the path auto chose was itself within ${pct}% of the best at ${choiceWithin} of ${points.length} sizes (where auto missed but its choice did not, the miss is the noise between two timings of the same work)`);
@@ -339,6 +357,7 @@ export async function benchKbSweep(options: SweepOptions): Promise<SweepFigures>
   let gpuSizes: number[] = [];
   let gpuLines: ((batch: readonly BulkPattern[]) => Promise<string[]>) | null = null;
   let auto: AutoFigures | undefined;
+  let autoPool: LazyPool | null = null;
   try {
     const reference = await cpuLines(bulk(all));
     for (const size of options.sizes) {
@@ -416,19 +435,28 @@ export async function benchKbSweep(options: SweepOptions): Promise<SweepFigures>
     }
 
     // `--gpu auto` as metta query runs it: the matcher it would open (the GPU only when the
-    // calibration found it can win), no pool (metta query opens one only for --workers N, which
-    // then forces it), the scheduler's choice per batch, then the chosen path.
+    // calibration found it can win), its own pool of --workers threads as a candidate when the
+    // calibration measured one (started lazily, the first time the scheduler chooses it), the
+    // scheduler's choice per batch, then the chosen path.
     if (calibration !== null) {
       const model = calibration.model;
       const autoMatcher = opensGpu('auto', model, true) && gpu !== null && gpu.onGpu ? gpu : cpu;
-      const { scheduler, available } = queryScheduler(model, 'auto', autoMatcher, null);
+      const others: MatchPath[] = autoMatcher.onGpu ? ['cpu', 'gpu'] : ['cpu'];
+      // The pool as planPool makes it a candidate for a long run (one that pays the start-up at
+      // every size where the pool is predicted faster; where it is not, the scheduler does not
+      // choose it anyway): calibrated, more than one core; its threads are the calibration's.
+      const poolCandidate = options.workers >= 2 && availableParallelism() > 1 && model.paths.pool !== undefined;
+      autoPool = poolCandidate ? new LazyPool(options.workers, async () => (await import('../src/cli/query-pool.js')).QueryWorkerPool.open(options.workers, space, view)) : null;
+      const lazy = autoPool;
+      const { scheduler, available } = queryScheduler(model, 'auto', autoMatcher, lazy, false);
+      const candidates = available.map(sweepPathOf);
       const points: AutoPoint[] = [];
       for (const size of options.sizes) {
         const batch = bulk(all.slice(0, size));
-        const check = await answerScheduled(scheduler, autoMatcher, null, batch, 0, 'text');
+        const check = await answerScheduled(scheduler, autoMatcher, lazy, batch, 0, 'text');
         if (check.lines.join('\n') !== reference.slice(0, size).join('\n')) throw new Error(`kb-sweep: the auto answers differ from the CPU trie at ${size}`);
         const runs: Partial<Record<SweepPath, () => Promise<unknown>>> = {
-          auto: () => answerScheduled(scheduler, autoMatcher, null, batch, 0, 'text'),
+          auto: () => answerScheduled(scheduler, autoMatcher, lazy, batch, 0, 'text'),
           cpu: () => cpuLines(batch),
         };
         const p = pool;
@@ -447,11 +475,11 @@ export async function benchKbSweep(options: SweepOptions): Promise<SweepFigures>
         }
         const bestOf = (paths: readonly SweepPath[]): { path: SweepPath; meanMs: number } =>
           paths.filter((q) => timedMs[q] !== undefined).reduce((b, q) => (timedMs[q]! < b.meanMs ? { path: q, meanMs: timedMs[q]! } : b), { path: 'cpu' as SweepPath, meanMs: Infinity });
-        const best = bestOf(AUTO_CANDIDATES);
+        const best = bestOf(candidates);
         const bestAll = bestOf(COMPARED);
         const decision = check.decision;
         const autoMs = t.auto!.meanMs;
-        const chosenMs = timedMs[decision.path === 'pool' ? 'cpu-pool' : decision.path];
+        const chosenMs = timedMs[sweepPathOf(decision.path)];
         points.push({
           batch: size,
           meanMs: autoMs,
@@ -468,6 +496,7 @@ export async function benchKbSweep(options: SweepOptions): Promise<SweepFigures>
           bestAll,
           ratioAll: autoMs / bestAll.meanMs,
           withinAll: autoMs / bestAll.meanMs <= AUTO_TOLERANCE,
+          poolBreakEven: model.paths.pool === undefined ? null : poolBreakEven(model, others, size),
         });
         add('auto', size, t.auto!);
       }
@@ -480,14 +509,16 @@ export async function benchKbSweep(options: SweepOptions): Promise<SweepFigures>
         calibrationSamples: calibration.samples,
         calibrationMs,
         available,
+        ...(lazy !== null ? { poolWorkers: lazy.workers, poolStart: lazy.firstBatchMs === null ? null : { batch: lazy.firstBatchPatterns, ms: lazy.firstBatchMs } } : {}),
         predictedCrossover: predicted,
         measuredCrossover: measured,
         points,
-        summary: summarizeAuto(points, measured.gpu, gpuSizes),
+        summary: summarizeAuto(points, measured.gpu, gpuSizes, candidates),
       };
     }
   } finally {
     await pool?.close();
+    await autoPool?.close();
     await gpu?.close();
     await cpu.close();
   }
@@ -520,7 +551,7 @@ function printAuto(auto: AutoFigures): void {
   console.log(`\n--gpu auto, calibrated (scheduler over ${auto.available.join(', ')}); each path timed interleaved with auto, fastest of ≥ ${AUTO_MIN_SAMPLES} samples (ms per batch):`);
   console.log(
     table(
-      ['batch', 'auto chose', 'predicted', 'auto', 'CPU trie', 'GPU', 'CPU pool', 'auto/chosen', 'best of cpu/gpu', 'auto/best', `≤ ${AUTO_TOLERANCE.toFixed(2)}x`, 'best of all', 'auto/best of all'],
+      ['batch', 'auto chose', 'predicted', 'auto', 'CPU trie', 'GPU', 'CPU pool', 'auto/chosen', `best of ${auto.available.join('/')}`, 'auto/best', `≤ ${AUTO_TOLERANCE.toFixed(2)}x`, 'best of all', 'auto/best of all', 'pool pays from'],
       auto.points.map((p) => [
         fmt(p.batch),
         p.chose,
@@ -535,11 +566,18 @@ function printAuto(auto: AutoFigures): void {
         p.within ? 'yes' : 'NO',
         p.bestAll.path,
         ratioText(p.ratioAll),
+        p.poolBreakEven === undefined || p.poolBreakEven === null ? '—' : `${fmt(p.poolBreakEven)} patterns`,
       ]),
     ),
   );
   if (auto.points.some((p) => Object.values(p.timedRuns).includes(2))) console.log(`* best of two runs: over ${AUTO_EARLY_DROP}x slower than the fastest path at that size (and over ${AUTO_EARLY_DROP_MS} ms), not sampled further`);
   for (const line of auto.summary.lines) console.log(line);
+  if (auto.poolWorkers !== undefined) {
+    console.log(
+      `auto's pool (${auto.poolWorkers} workers, a candidate at every size: each size stands for a long run): ${auto.poolStart === null || auto.poolStart === undefined ? 'never chosen, never started' : `started by its first batch (${fmt(auto.poolStart.batch)} patterns, ${fmt(auto.poolStart.ms, 1)} ms start-up included, not in the samples)`}; ` +
+        `"pool pays from": the run (in batches of that size) from which metta query makes the pool a candidate (start-up ${POOL_START_MS} ms)`,
+    );
+  }
   console.log(`GPU crossover: predicted by the calibrated model ${auto.predictedCrossover.gpu === null ? 'never' : `from ${fmt(auto.predictedCrossover.gpu)} patterns`}; measured ${crossoverText(auto.measuredCrossover.gpu)}`);
   console.log(`pool crossover: predicted ${auto.predictedCrossover.pool === null ? 'never' : `from ${fmt(auto.predictedCrossover.pool)} patterns`}; measured ${crossoverText(auto.measuredCrossover.pool)}`);
 }
