@@ -7,13 +7,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { closeGpu } from '../../src/gpu/index.js';
-import { gpuAdapter, noGpu } from './helpers.js';
+import { gpuAdapterOutOfProcess, noGpu } from './helpers.js';
 
 let adapter: string | null = null;
 beforeAll(async () => {
-  adapter = await gpuAdapter();
-  await closeGpu();
+  adapter = gpuAdapterOutOfProcess(); // the command opens its own device
 });
 
 function run(file: string, gpu: string, calibration: string): { out: string; err: string; code: number | null } {

@@ -7,13 +7,11 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { closeGpu } from '../../src/gpu/index.js';
-import { gpuAdapter, noGpu } from './helpers.js';
+import { gpuAdapterOutOfProcess, noGpu } from './helpers.js';
 
 let adapter: string | null = null;
 beforeAll(async () => {
-  adapter = await gpuAdapter();
-  await closeGpu(); // this process needs no device: the command opens its own
+  adapter = gpuAdapterOutOfProcess(); // the command opens its own device
   if (!existsSync('dist/src/gpu/thread.js')) throw new Error('dist/ is not built: run npm run build (npm ci does it)');
 });
 
