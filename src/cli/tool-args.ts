@@ -38,9 +38,12 @@ Options:
                        jsonl: one JSON object per pattern: index, pattern, template,
                        line, column, results
   --gpu auto|on|off    on: answer each batch on the GPU (same output; without an adapter
-                       a warning and the CPU); off and auto (the default, until the
-                       scheduler lands): the CPU trie matcher
-  --workers N          threads answering a batch (1: this thread; see docs/performance.md)
+                       a warning and the CPU); auto (the default): each batch on the path
+                       the cost model of metta calibrate predicts fastest (CPU, worker
+                       pool or GPU; the CPU without a calibration); off: auto without
+                       the GPU
+  --workers N          threads answering every batch (1: this thread only; see
+                       docs/performance.md)
   --batch N            patterns per batch (default 4096)
   --progress           draw the progress bar even when stderr is not a terminal
   --quiet              no progress bar
