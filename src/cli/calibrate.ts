@@ -1,6 +1,7 @@
 // `metta calibrate`: measures on this machine what a batch of match patterns costs on each path the
-// scheduler can choose (CPU inline, worker pool, GPU), fits a fixed cost per batch and a cost per
-// pattern to each (calibration.ts, which the kb-match sweep reuses), and stores them in the
+// scheduler can choose (CPU inline, worker pool, GPU) at batch sizes from 1 to 4,096, keeps those
+// timings (the scheduler follows them piecewise-linearly) with a line fitted through them (a fixed
+// cost per batch and a cost per pattern; calibration.ts, which the kb-match sweep reuses), and stores them in the
 // per-user cache file the scheduler reads (src/scheduler/cost-model.ts). Answers of every path are
 // checked against the CPU's first.
 
@@ -21,8 +22,9 @@ export interface CalibrateCommand {
 export const CALIBRATE_USAGE = `Usage: metta calibrate [--gpu auto|on|off] [--workers N] [--facts N]
 
 Times batches of match patterns on each path the scheduler chooses between (the CPU, a pool of N
-worker threads, the GPU when an adapter exists; --gpu off skips it, on requires it), fits a cost
-per batch and per pattern, and saves them to ${'$'}METTA_CALIBRATION or ~/.cache/metta-gpu/calibration.json.
+worker threads, the GPU when an adapter exists; --gpu off skips it, on requires it) at 1 to 4,096
+patterns, and saves the timings (and a line through them) to ${'$'}METTA_CALIBRATION or
+~/.cache/metta-gpu/calibration.json.
 --facts N sizes the generated knowledge base (default 20000).`;
 
 export function parseCalibrateArgs(args: readonly string[]): CalibrateCommand | { kind: 'help'; usage: string } {
@@ -69,7 +71,7 @@ export function parseCalibrateArgs(args: readonly string[]): CalibrateCommand | 
   return { kind: 'calibrate', gpu, workers, facts, log };
 }
 
-/** Runs the calibration (calibration.ts), prints the fitted costs, saves the model. */
+/** Runs the calibration (calibration.ts), prints the timings and fitted lines, saves the model. */
 export async function runCalibrateCommand(command: CalibrateCommand, io: { out(t: string): void; err(t: string): void }): Promise<number> {
   const { setLogLevel } = await import('../core/log.js');
   const { calibrate, CalibrationError } = await import('./calibration.js');

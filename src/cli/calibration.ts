@@ -1,8 +1,9 @@
 // The measurement behind `metta calibrate` (calibrate.ts), callable on its own: times batches of
 // match patterns on each path the scheduler chooses between (CPU inline, worker pool, GPU) over a
-// generated knowledge base, checks every path's answers against the CPU's, and fits a fixed cost
-// per batch and a cost per pattern to each (src/scheduler/cost-model.ts) by least relative error
-// (`fitCostRelative`). It returns the model and
+// generated knowledge base, checks every path's answers against the CPU's, and keeps each path's
+// timings as its cost (src/scheduler/cost-model.ts: the scheduler follows them piecewise-linearly),
+// with a fixed cost per batch and a cost per pattern fitted by least relative error
+// (`fitCostRelative`) for readers of the older line-only files. It returns the model and
 // saves nothing: `metta calibrate` saves it to the user's cache file; the kb-match sweep
 // (bench/kb-sweep.ts) keeps it in memory to time `--gpu auto` with it.
 //
@@ -42,9 +43,12 @@ export class CalibrationError extends Error {}
 
 /**
  * Batch sizes timed on each path: from one pattern (where the fixed cost per batch is all there is)
- * to thousands (where the cost per pattern dominates).
+ * to thousands (where the cost per pattern dominates), every fourfold, so that the piecewise-linear
+ * curve through them follows a path whose cost is not one line (the worker pool: slow for small
+ * batches, which pay a message round trip and use one worker, faster than the CPU for large ones).
+ * A calibration with the GPU (lavapipe) takes about 15 s on the 2-core development machine.
  */
-export const CALIBRATION_SIZES: readonly number[] = [1, 8, 64, 512, 4096];
+export const CALIBRATION_SIZES: readonly number[] = [1, 4, 16, 64, 256, 1024, 4096];
 /**
  * The shapes of the patterns, cycled: A `(edge nK $y)` (constant first argument), B `(edge $x nK)`
  * (variable first argument), C `($r nK $y)` (variable head), 9 : 9 : 2 as in the kb-match
@@ -155,9 +159,10 @@ export async function calibrate(options: CalibrationOptions): Promise<Calibratio
         }
         samples.push({ patterns: n, ms: best });
       }
-      paths[path] = fitCostRelative(samples);
+      const line = fitCostRelative(samples);
+      paths[path] = { ...line, samples: samples.map(({ patterns, ms }) => ({ patterns, ms })) };
       samplesOf[path] = samples;
-      options.out?.(`${path.padEnd(4)} ${samples.map((s) => `${s.patterns}: ${s.ms.toFixed(2)} ms`).join(', ')} -> ${paths[path]!.overheadMs.toFixed(2)} ms per batch + ${paths[path]!.perPatternUs.toFixed(2)} µs per pattern`);
+      options.out?.(`${path.padEnd(4)} ${samples.map((s) => `${s.patterns}: ${s.ms.toFixed(2)} ms`).join(', ')} (as a line: ${line.overheadMs.toFixed(2)} ms per batch + ${line.perPatternUs.toFixed(2)} µs per pattern)`);
     }
   } finally {
     await cpu.close();

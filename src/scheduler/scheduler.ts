@@ -3,7 +3,7 @@
 // they make available or force. Every decision is recorded with its prediction and, once the
 // caller reports it, the measured time, for the metrics.
 
-import { type CostModel, type MatchPath, NEVER_MS, predictMs } from './cost-model.js';
+import { type CostModel, costBreakpoints, type MatchPath, NEVER_MS, predictMs } from './cost-model.js';
 
 export interface Decision {
   readonly patterns: number;
@@ -102,13 +102,36 @@ export class Scheduler {
     return cost === undefined ? Infinity : predictMs(cost, patterns);
   }
 
-  /** The smallest batch size (up to `limit`) at which `path` is predicted faster than the CPU, or null. */
+  /**
+   * The smallest batch size from which `path` is predicted faster than the CPU at every size up to
+   * `limit`, or null when it is not predicted faster at `limit`. The predictions are linear in the
+   * batch size between the sample sizes of either path (cost-model.ts, `predictMs`), so the
+   * difference of the two changes sign at most once between two consecutive sample sizes: the scan
+   * walks those intervals down from `limit` while the path stays faster at their lower end, and
+   * bisects the interval where it stops being faster.
+   */
   crossover(path: MatchPath, limit = 1 << 24): number | null {
     const cost = this.model.paths[path];
     const cpu = this.model.paths.cpu;
-    if (cost === undefined || cpu === undefined || cost.perPatternUs >= cpu.perPatternUs) return null;
-    const n = Math.ceil(((cost.overheadMs - cpu.overheadMs) * 1000) / (cpu.perPatternUs - cost.perPatternUs));
-    return n <= limit ? Math.max(1, n) : null;
+    if (path === 'cpu' || cost === undefined || cpu === undefined) return null;
+    const faster = (n: number): boolean => predictMs(cost, n) < predictMs(cpu, n);
+    if (!faster(limit)) return null;
+    const points = [...new Set([1, ...costBreakpoints(cost), ...costBreakpoints(cpu)])].filter((n) => n >= 1 && n < limit).sort((a, b) => a - b);
+    let hi = limit; // faster here
+    for (let i = points.length - 1; i >= 0; i--) {
+      const lo = points[i]!;
+      if (!faster(lo)) {
+        let slower = lo;
+        while (hi - slower > 1) {
+          const mid = Math.floor((slower + hi) / 2);
+          if (faster(mid)) hi = mid;
+          else slower = mid;
+        }
+        return hi;
+      }
+      hi = lo;
+    }
+    return 1;
   }
 
   /** One line per path used: batches, patterns, predicted and measured time. */

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AUTO_TOLERANCE, type AutoPoint, crossoverOf, summarizeAuto, type SweepFigures, sweepChart } from '../../bench/kb-sweep.js';
 import { throughputChart } from '../../bench/svg.js';
+import { predictMs } from '../../src/scheduler/cost-model.js';
 import { allElements, parseXml } from '../helpers/xml.js';
 
 function metta(args: string[]): { code: number | null; out: string; err: string } {
@@ -71,14 +72,15 @@ describe('metta bench', () => {
   it('times --gpu auto after a calibration and summarizes it against the best path', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('calibrating the cost model as metta calibrate does');
-    expect(r.out).toMatch(/^ {2}cpu +1: .* ms per batch \+ .* µs per pattern$/m);
+    expect(r.out).toMatch(/^ {2}cpu +1: [\d.]+ ms, 4: .*, 4096: [\d.]+ ms \(as a line: [\d.]+ ms per batch \+ [\d.]+ µs per pattern\)$/m);
     expect(r.out).toMatch(/^auto within 10% of the best path .* at \d of 3 sizes; worst \d+\.\d\dx at size \d+$/m);
     expect(r.out).toMatch(/^GPU crossover: predicted by the calibrated model (never|from [\d,]+ patterns); measured not measured$/m);
     const auto = (JSON.parse(readFileSync(json, 'utf8')) as { kbSweep: SweepFigures }).kbSweep.auto!;
     expect(auto).toBeDefined();
     // The model is the calibration's, kept in memory: the CPU and the pool, no GPU (--gpu off).
     expect(Object.keys(auto.model.paths).sort()).toEqual(['cpu', 'pool']);
-    expect(auto.calibrationSamples.cpu!.map((s) => s.patterns)).toEqual([1, 8, 64, 512, 4096]);
+    expect(auto.calibrationSamples.cpu!.map((s) => s.patterns)).toEqual([1, 4, 16, 64, 256, 1024, 4096]);
+    expect(auto.model.paths.cpu!.samples).toEqual(auto.calibrationSamples.cpu);
     // The pool is a candidate of auto, as metta query makes it one (calibrated, more than one core).
     expect(auto.available).toEqual(availableParallelism() > 1 ? ['cpu', 'pool'] : ['cpu']);
     expect(auto.predictedCrossover.gpu).toBeNull();
@@ -96,7 +98,7 @@ describe('metta bench', () => {
       // The run from which metta query would make the pool a candidate: where it is predicted faster.
       const pool = auto.model.paths.pool!;
       const cpu = auto.model.paths.cpu!;
-      const faster = pool.overheadMs + (pool.perPatternUs * p.batch) / 1000 < cpu.overheadMs + (cpu.perPatternUs * p.batch) / 1000;
+      const faster = predictMs(pool, p.batch) < predictMs(cpu, p.batch);
       expect(p.poolBreakEven === null).toBe(!faster);
       if (p.chose === 'pool') expect(faster).toBe(true);
     }

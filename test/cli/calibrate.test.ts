@@ -42,12 +42,15 @@ describe('metta calibrate', () => {
     const file = join(dir, 'calibration.json');
     const r = metta(['calibrate', '--gpu', 'off', '--workers', '2', '--facts', '2000'], { METTA_CALIBRATION: file });
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^cpu +1: .*, 64: .*, 4096: .* ms per batch \+ .* µs per pattern$/m);
+    expect(r.out).toMatch(/^cpu +1: [\d.]+ ms, 4: .*, 64: .*, 1024: .*, 4096: [\d.]+ ms \(as a line: [\d.]+ ms per batch \+ [\d.]+ µs per pattern\)$/m);
     expect(r.out).toMatch(/^pool +1: /m);
     const model = parseCostModel(readFileSync(file, 'utf8'));
     expect(model?.paths.cpu).toBeDefined();
     expect(model?.paths.pool).toBeDefined();
     expect(model?.paths.gpu).toBeUndefined();
+    // The timings are saved with the line: the scheduler follows them.
+    expect(model?.paths.cpu?.samples?.map((s) => s.patterns)).toEqual([1, 4, 16, 64, 256, 1024, 4096]);
+    expect(model?.paths.pool?.samples).toHaveLength(7);
 
     writeFileSync(join(dir, 'kb.metta'), Array.from({ length: 50 }, (_, i) => `(edge n${i % 7} n${i % 5})`).join('\n'));
     writeFileSync(join(dir, 'p.metta'), '(edge n1 $y)\n(edge $x n2)\n');
