@@ -118,6 +118,32 @@ export function fitCostRelative(samples: readonly CalibrationSample[]): PathCost
   return { overheadMs: a, perPatternUs: b * 1000 };
 }
 
+/** A sample this many times its neighbours' chord is taken for interference, not cost. */
+const OUTLIER_FACTOR = 1.3;
+
+/**
+ * The samples with upward outliers repaired: an interior sample above OUTLIER_FACTOR times the
+ * chord between its neighbours gets the chord's value. Interference (another process, a GC, a
+ * JIT tier-up) only ever slows a timing, and the best of two passes still left single samples
+ * 50-60% high on this 2-core machine, which made `--gpu auto` choose the wrong path around them;
+ * the real costs of these paths are close to linear between neighbouring sizes (a fixed cost per
+ * batch plus a cost per pattern), far from 30% above the chord. Returns the repaired sizes too.
+ */
+export function repairOutliers(samples: readonly CalibrationSample[]): { samples: CalibrationSample[]; repaired: number[] } {
+  const out = samples.map((s) => ({ ...s }));
+  const repaired: number[] = [];
+  for (let i = 1; i + 1 < out.length; i++) {
+    const a = out[i - 1]!;
+    const b = out[i + 1]!;
+    const chord = a.ms + ((b.ms - a.ms) * (out[i]!.patterns - a.patterns)) / (b.patterns - a.patterns);
+    if (chord > 0 && out[i]!.ms > OUTLIER_FACTOR * chord) {
+      out[i]!.ms = chord;
+      repaired.push(out[i]!.patterns);
+    }
+  }
+  return { samples: out, repaired };
+}
+
 /** Measures every available path and fits its costs; saves nothing. */
 export async function calibrate(options: CalibrationOptions): Promise<Calibration> {
   const { expr, sym, variable } = await import('../core/atoms.js');
@@ -220,7 +246,9 @@ export async function calibrate(options: CalibrationOptions): Promise<Calibratio
       for (const path of timed) bestOver.set(`${path} ${n}`, Math.min(bestOver.get(`${path} ${n}`) ?? Infinity, best.get(path)!));
     }
     for (const path of candidates) {
-      const samples = CALIBRATION_SIZES.map((n) => ({ patterns: n, ms: bestOver.get(`${path} ${n}`)! }));
+      const measured = CALIBRATION_SIZES.map((n) => ({ patterns: n, ms: bestOver.get(`${path} ${n}`)! }));
+      const { samples, repaired } = repairOutliers(measured);
+      if (repaired.length > 0) options.out?.(`${path.padEnd(4)} outlier timing${repaired.length > 1 ? 's' : ''} at ${repaired.join(', ')} patterns replaced by the neighbours' chord (measured ${repaired.map((n) => measured.find((m) => m.patterns === n)!.ms.toFixed(2)).join(', ')} ms)`);
       samplesOf[path] = samples;
       const line = fitCostRelative(samples);
       paths[path] = { ...line, samples: samples.map(({ patterns, ms }) => ({ patterns, ms })) };

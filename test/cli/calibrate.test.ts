@@ -5,13 +5,29 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fitCostRelative } from '../../src/cli/calibration.js';
+import { fitCostRelative, repairOutliers } from '../../src/cli/calibration.js';
 import { parseCostModel } from '../../src/scheduler/cost-model.js';
 
 function metta(args: string[], env: Record<string, string>): { code: number; out: string; err: string } {
   const r = spawnSync(process.execPath, ['bin/metta.js', ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
+
+describe('repairOutliers', () => {
+  it('brings a sample far above its neighbours\' chord down to it, and leaves real curves alone', () => {
+    const sizes = [1, 4, 16, 64, 256, 1024, 4096];
+    const line = sizes.map((n) => ({ patterns: n, ms: 0.2 + 0.05 * n }));
+    expect(repairOutliers(line)).toEqual({ samples: line, repaired: [] });
+    // The pool's shape: a higher cost per batch, small batches dearer per pattern, then cheaper: untouched.
+    const pool = sizes.map((n) => ({ patterns: n, ms: 0.3 + 0.06 * Math.min(n, 16) + 0.04 * Math.max(0, n - 16) }));
+    expect(repairOutliers(pool).repaired).toEqual([]);
+    const noisy = line.map((s) => (s.patterns === 64 ? { ...s, ms: s.ms * 1.6 } : s));
+    const { samples, repaired } = repairOutliers(noisy);
+    expect(repaired).toEqual([64]);
+    expect(samples[3]!.ms).toBeCloseTo(line[3]!.ms, 9); // the chord of a line is the line
+    expect(noisy[3]!.ms).toBeCloseTo(line[3]!.ms * 1.6, 9); // the input is not changed
+  });
+});
 
 describe('fitCostRelative', () => {
   it('recovers an exact line and weighs every batch size alike', () => {
