@@ -16,10 +16,9 @@ import { type CapturedText, DEFAULT_LOCKSTEP, evaluateInLockstep, type LockstepO
 import {
   type BatchForm,
   emitStopped,
-  gatherBatch,
   isIllTyped,
   type LoopOptions,
-  nextItem,
+  nextBatch,
   runItemHere,
   runItemUsing,
   stoppedExitCode,
@@ -36,21 +35,12 @@ export class BatchedRunner {
   ) {}
 
   run(parser: Parser, options: LoopOptions): ExitCode {
-    const env = this.env;
-    let exitCode: ExitCode = ExitCode.Ok;
+    const state = { exitCode: ExitCode.Ok as ExitCode };
     for (;;) {
-      const start = parser.mark();
-      const item = nextItem(env, parser, options, exitCode);
-      if (typeof item === 'number') return item;
-      if (!item.exec) {
-        const outcome = runItemHere(env, item, options);
-        if (!outcome.continue) return outcome.exitCode;
-        if (outcome.error) exitCode = ExitCode.ErrorResult;
-        continue;
-      }
-      const batch = gatherBatch(parser, { item, start, end: parser.mark() });
-      const result = this.runBatch(parser, batch, options);
-      if (result.error) exitCode = ExitCode.ErrorResult;
+      const step = nextBatch(this.env, parser, options, state, true);
+      if ('end' in step) return step.end;
+      const result = this.runBatch(parser, step.batch, options);
+      if (result.error) state.exitCode = ExitCode.ErrorResult;
       if (result.exitCode !== null) return result.exitCode;
     }
   }

@@ -29,11 +29,10 @@ import { serializeForWorkers, StateSerializeError } from './serialize.js';
 import {
   type BatchForm,
   emitStopped,
-  gatherBatch,
   isIllTyped,
   type ItemOutcome,
   type LoopOptions,
-  nextItem,
+  nextBatch,
   rejectIllTyped,
   runItemHere,
   runItemWith,
@@ -98,21 +97,12 @@ export class ParallelRunner {
   /** Runs a program read from `parser`, batching consecutive `!` forms. */
   async run(parser: Parser, options: LoopOptions): Promise<ExitCode> {
     this.parser = parser;
-    const env = this.env;
-    let exitCode: ExitCode = ExitCode.Ok;
+    const state = { exitCode: ExitCode.Ok as ExitCode };
     for (;;) {
-      const start = parser.mark();
-      const item = nextItem(env, parser, options, exitCode);
-      if (typeof item === 'number') return item;
-      if (!item.exec || this.config.maxWorkers <= 1) {
-        const outcome = runItemHere(env, item, options);
-        if (!outcome.continue) return outcome.exitCode;
-        if (outcome.error) exitCode = ExitCode.ErrorResult;
-        continue;
-      }
-      const batch = gatherBatch(parser, { item, start, end: parser.mark() });
-      const result = await this.runBatch(parser, batch, options);
-      if (result.error) exitCode = ExitCode.ErrorResult;
+      const step = nextBatch(this.env, parser, options, state, this.config.maxWorkers > 1);
+      if ('end' in step) return step.end;
+      const result = await this.runBatch(parser, step.batch, options);
+      if (result.error) state.exitCode = ExitCode.ErrorResult;
       if (result.exitCode !== null) return result.exitCode;
     }
   }

@@ -181,6 +181,26 @@ export interface BatchForm {
   readonly end: ParserMark;
 }
 
+/** What a batching driver does next: end the run, or evaluate a batch of `!` forms. */
+export type DriverStep = { readonly end: ExitCode } | { readonly batch: BatchForm[] };
+
+/**
+ * The next step of a driver that batches `!` forms (parallel.ts, batched.ts): items that are not
+ * batched (plain atoms, and every item when `batching` is false) run here, in order, until a `!`
+ * form starts a batch or the run ends. `state.exitCode` becomes ErrorResult after an error result.
+ */
+export function nextBatch(env: Environment, parser: Parser, options: LoopOptions, state: { exitCode: ExitCode }, batching: boolean): DriverStep {
+  for (;;) {
+    const start = parser.mark();
+    const item = nextItem(env, parser, options, state.exitCode);
+    if (typeof item === 'number') return { end: item };
+    if (item.exec && batching) return { batch: gatherBatch(parser, { item, start, end: parser.mark() }) };
+    const outcome = runItemHere(env, item, options);
+    if (!outcome.continue) return { end: outcome.exitCode };
+    if (outcome.error) state.exitCode = ExitCode.ErrorResult;
+  }
+}
+
 /**
  * The `!` forms that follow `first` up to the next barrier (any other top-level atom), syntax
  * error or end of text; the parser is left before the barrier.
