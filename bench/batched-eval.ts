@@ -15,16 +15,9 @@
 //   node dist/bench/batched-eval.js [--facts N] [--nodes N] [--forms N] [--seed N] [--runs N] [--gpu auto|on|off] [--json FILE]
 
 import { writeFileSync } from 'node:fs';
-import { Parser } from '../src/core/parser.js';
-import { GpuError } from '../src/gpu/errors.js';
-import { GpuSpaceQueries } from '../src/gpu/space-queries.js';
-import { BatchedRunner } from '../src/runner/batched.js';
-import { Program } from '../src/runner/index.js';
-import { BatchAnswerer } from '../src/scheduler/batch-answerer.js';
-import { DEFAULT_COST_MODEL, loadCostModel } from '../src/scheduler/cost-model.js';
-import { gpuAnswererFor } from '../src/scheduler/run-gpu.js';
-import { Scheduler } from '../src/scheduler/scheduler.js';
-import { fmt, isMain, machine, Options, prng, randInt, table } from './common.js';
+import { BatchAnswerer, BatchedRunner, benchmarks, DEFAULT_COST_MODEL, GpuError, gpuAnswererFor, GpuSpaceQueries, loadCostModel, Parser, Program, Scheduler } from '../src/index.js';
+
+const { fmt, isMain, machine, Options, prng, randInt, table } = benchmarks;
 
 export interface BatchedEvalOptions {
   readonly facts: number;
@@ -169,7 +162,7 @@ export async function benchBatchedEval(options: BatchedEvalOptions): Promise<Bat
 }
 
 if (isMain(import.meta.url)) {
-  const opts = new Options(process.argv.slice(2));
+  const opts = new Options({ facts: 'string', nodes: 'string', forms: 'string', seed: 'string', runs: 'string', gpu: 'string', json: 'string' });
   const facts = opts.int('facts', undefined, 100_000);
   const options: BatchedEvalOptions = {
     facts,

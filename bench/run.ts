@@ -8,13 +8,11 @@
 //                                      [--json FILE] [--svg FILE] [kb-match / memory options]
 
 import { writeFileSync } from 'node:fs';
-import { hasGc, machine, Options } from './common.js';
-import { kbMatchOptions } from './kb-match.js';
-import { sweepChart } from './kb-sweep.js';
-import { memoryOptions } from './memory.js';
-import { runSuites, SUITES } from './suite.js';
+import { benchmarks } from '../src/index.js';
 
-const opts = new Options();
+const { hasGc, machine, Options, KB_MATCH_OPTIONS, kbMatchOptions, sweepChart, MEMORY_OPTIONS, memoryOptions, runSuites, SUITES } = benchmarks;
+
+const opts = new Options({ ...KB_MATCH_OPTIONS, ...MEMORY_OPTIONS, tiny: 'boolean', gpu: 'string', workers: 'string', json: 'string', svg: 'string' });
 if (!hasGc()) console.log('note: run node with --expose-gc for steadier figures and meaningful memory deltas');
 const before = machine();
 console.log(`metta-gpu benchmarks — ${new Date().toISOString()} — node ${process.version}, ${before.cpus} CPUs (${before.cpuModel}), load average ${before.loadAvg1min}`);

@@ -8,64 +8,27 @@
 // when both sides are variables, occurs check), so the bindings are the CPU's.
 //
 // Two entry points share the walk:
-//   count_main  writes counts[2p] = words of output pattern p needs, counts[2p+1] = flags
-//   write_main  writes pattern p's records at out[patInfo[p].w ..] (offsets are the exclusive
-//               prefix sum of the counted words, computed between the two passes); patterns whose
-//               count pass raised a flag are skipped
+//   count_main  writes counts[p] = (words of output pattern p needs, flags)
+//   write_main  writes pattern p's records at out[patInfo[p].outOffset ..] (offsets are the
+//               exclusive prefix sum of the counted words, computed between the two passes);
+//               patterns whose count pass raised a flag are skipped
 // A record is [leaf node, stored variable count sv, bind0[0 .. nv), bind1[0 .. sv)] where nv is
 // the pattern's variable count, and bindK[level] is a reference (offset * 2 + side; side 0 the
-// pattern, side 1 the leaf's token string) or 0xffffffff when unbound. Records of one pattern
-// come in trie (depth-first) order; the host orders atoms by insertion id.
+// pattern, side 1 the leaf's token string) or NONE when unbound. Records of one pattern come in
+// trie (depth-first) order; the host orders atoms by insertion id.
 //
 // Flags (a pattern with any flag is answered by the CPU matcher instead, never truncated):
-//   1 DEPTH  a stored atom deeper than MAX_DEPTH tokens was reached
-//   2 VARS   a stored atom with more than MAX_VARS variables was reached
-//   4 STACK  the unifier's frame or occurs-check stack overflowed
+//   FLAG_DEPTH  a stored atom deeper than MAX_DEPTH tokens was reached
+//   FLAG_VARS   a stored atom with more than MAX_VARS variables was reached
+//   FLAG_STACK  the unifier's frame or occurs-check stack overflowed
 //
-// Bindings (group 0):
-//   0  trieTok    storage, read        array<u32>        FlatTrie.tok (edge token of each node)
-//   1  trieStart  storage, read        array<u32>        FlatTrie.childStart (nodeCount + 1)
-//   2  patTok     storage, read        array<u32>        tokens of every pattern, concatenated
-//   3  patEnds    storage, read        array<u32>        per token: end of its sub-term (relative)
-//   4  patInfo    storage, read        array<vec4<u32>>  (token start, token count, variable count,
-//                                                         output offset in words)
-//   5  counts     storage, read_write  array<u32>        2 words per pattern (count pass writes)
-//   6  out        storage, read_write  array<u32>        records (write pass writes)
-//   7  params     uniform              Params (pattern range of this dispatch)
+// The limits, flags, record offsets, token-encoding constants, the structs PatInfo, PatCount and
+// Params, and the eight bindings (trie arrays, pattern arrays, counts, out, params) are not
+// declared here: src/gpu/kernel-layout.ts generates them and prepends them to this file when the
+// shader module is created, so the host's packing and this code read one definition.
 
-struct Params {
-  // Invocation i handles pattern firstPattern + i, up to (not including) patternCount.
-  patternCount: u32,
-  firstPattern: u32,
-  _pad1: u32,
-  _pad2: u32,
-}
-
-@group(0) @binding(0) var<storage, read> trieTok: array<u32>;
-@group(0) @binding(1) var<storage, read> trieStart: array<u32>;
-@group(0) @binding(2) var<storage, read> patTok: array<u32>;
-@group(0) @binding(3) var<storage, read> patEnds: array<u32>;
-@group(0) @binding(4) var<storage, read> patInfo: array<vec4<u32>>;
-@group(0) @binding(5) var<storage, read_write> counts: array<u32>;
-@group(0) @binding(6) var<storage, read_write> out: array<u32>;
-@group(0) @binding(7) var<uniform> params: Params;
-
-const MAX_DEPTH: u32 = 64u;
-const MAX_VARS: u32 = 16u;
-const MAX_UFRAMES: u32 = 32u;
-const MAX_SCAN: u32 = 32u;
-
-const TAG_SHIFT: u32 = 29u;
-const PAYLOAD_MASK: u32 = 0x1fffffffu;
-const TAG_EXPR: u32 = 2u;
-const TAG_NEWVAR: u32 = 0u;
-const FIRST_NON_VAR: u32 = 0x40000000u; // token(EXPR, 0): NEWVAR and VARREF are below it
-const NONE: u32 = 0xffffffffu;
+// Marks a frame whose variable children are tried in descending order (internal to the walk).
 const DOWN: u32 = 0x80000000u;
-
-const FLAG_DEPTH: u32 = 1u;
-const FLAG_VARS: u32 = 2u;
-const FLAG_STACK: u32 = 4u;
 
 // Walk frames, one per trie depth: the pattern offset and the stored sub-terms still open for a
 // spanning pattern variable (0 when not spanning), and the candidate children still to try. The
@@ -73,19 +36,19 @@ const FLAG_STACK: u32 = 4u;
 // so the order in which the host creates fresh variables — the CPU's: when spanning, children
 // [next, stop) ascending; at a concrete token, the variable children descending (stop carries
 // DOWN and the lower end, next the upper end), then `exact`, the child with that token.
-var<private> fP: array<u32, 65>;
-var<private> fSkip: array<u32, 65>;
-var<private> fNext: array<u32, 65>;
-var<private> fStop: array<u32, 65>;
-var<private> fExact: array<u32, 65>;
+var<private> fP: array<u32, MAX_DEPTH + 1u>;
+var<private> fSkip: array<u32, MAX_DEPTH + 1u>;
+var<private> fNext: array<u32, MAX_DEPTH + 1u>;
+var<private> fStop: array<u32, MAX_DEPTH + 1u>;
+var<private> fExact: array<u32, MAX_DEPTH + 1u>;
 // pathTok[i]: the token of the current path at depth i + 1 (the stored side of the unifier).
-var<private> pathTok: array<u32, 64>;
-var<private> bind0: array<u32, 16>;
-var<private> bind1: array<u32, 16>;
-var<private> uX: array<u32, 32>;
-var<private> uY: array<u32, 32>;
-var<private> uRem: array<u32, 32>;
-var<private> scanStack: array<u32, 32>;
+var<private> pathTok: array<u32, MAX_DEPTH>;
+var<private> bind0: array<u32, MAX_VARS>;
+var<private> bind1: array<u32, MAX_VARS>;
+var<private> uX: array<u32, MAX_UFRAMES>;
+var<private> uY: array<u32, MAX_UFRAMES>;
+var<private> uRem: array<u32, MAX_UFRAMES>;
+var<private> scanStack: array<u32, MAX_SCAN>;
 var<private> pBase: u32;
 var<private> flags: u32;
 
@@ -314,10 +277,10 @@ fn setupFrame(d: u32, node: u32, p: u32, skip: u32) {
 
 fn run(pi: u32, write: bool) {
   let info = patInfo[pi];
-  pBase = info.x;
-  let plen = info.y;
-  let nv = info.z;
-  var outPos = info.w;
+  pBase = info.tokStart;
+  let plen = info.tokCount;
+  let nv = info.varCount;
+  var outPos = info.outOffset;
   var words = 0u;
   flags = 0u;
   setupFrame(0u, 0u, 0u, 0u);
@@ -390,15 +353,15 @@ fn run(pi: u32, write: bool) {
         break;
       }
       if (ok) {
-        let size = 2u + nv + sv;
+        let size = REC_BIND0 + nv + sv;
         if (write) {
-          out[outPos] = c;
-          out[outPos + 1u] = sv;
+          out[outPos + REC_LEAF] = c;
+          out[outPos + REC_SV] = sv;
           for (var i = 0u; i < nv; i = i + 1u) {
-            out[outPos + 2u + i] = bind0[i];
+            out[outPos + REC_BIND0 + i] = bind0[i];
           }
           for (var i = 0u; i < sv; i = i + 1u) {
-            out[outPos + 2u + nv + i] = bind1[i];
+            out[outPos + REC_BIND0 + nv + i] = bind1[i];
           }
         }
         outPos = outPos + size;
@@ -410,12 +373,12 @@ fn run(pi: u32, write: bool) {
     setupFrame(d, c, p2, s2);
   }
   if (!write) {
-    counts[2u * pi] = words;
-    counts[2u * pi + 1u] = flags;
+    counts[pi].words = words;
+    counts[pi].flags = flags;
   }
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn count_main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let pi = params.firstPattern + gid.x;
   if (pi >= params.patternCount) {
@@ -424,13 +387,13 @@ fn count_main(@builtin(global_invocation_id) gid: vec3<u32>) {
   run(pi, false);
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn write_main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let pi = params.firstPattern + gid.x;
   if (pi >= params.patternCount) {
     return;
   }
-  if (counts[2u * pi + 1u] != 0u) {
+  if (counts[pi].flags != 0u) {
     return;
   }
   run(pi, true);

@@ -5,29 +5,29 @@
 // Everything runs through the code the `metta` command uses: the top-level loop of
 // src/runner/top-level.ts (sequential), the ParallelRunner (a worker pool, when the config allows
 // more than one thread) or, with the `gpu` option, the BatchedRunner of `metta run --gpu on|auto`
-// (src/runner/batched.ts, answerer from src/scheduler/run-gpu.ts), so results and printed lines are
+// (src/runner/batched.ts, answerer from src/runner/gpu-answerer.ts), so results and printed lines are
 // the CLI's.
 
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { type Atom, AtomKind, variable } from '../core/atoms.js';
-import type { Bindings } from '../core/bindings.js';
-import type { SourcePosition } from '../core/errors.js';
-import { Parser, parseAtom } from '../core/parser.js';
+import { type Atom, AtomKind, variable } from '../core/index.js';
+import type { Bindings } from '../core/index.js';
+import type { SourcePosition } from '../core/index.js';
+import { Parser, parseAtom, readSourceFile } from '../core/index.js';
 import { queryBatch } from '../cpu/index.js';
-import type { Environment, OutputSink } from '../eval/environment.js';
-import { Environment as EnvironmentClass, evaluateTopLevel, installStdlib, isError } from '../eval/index.js';
-import type { AtomSpace } from '../space/atom-space.js';
-import { BatchedRunner } from '../runner/batched.js';
-import { type EvalConfig, evalConfig, type PresetName } from '../runner/eval-config.js';
-import { ExitCode } from '../runner/exit-code.js';
-import { ParallelRunner } from '../runner/parallel.js';
-import { cloneState, deserializeState, serializeState } from '../runner/serialize.js';
-import { compile as compileState, type MettaState, routeStateOutput, run as runState } from '../runner/state.js';
-import { type LoopOptions, type OutputRecord, runSequential } from '../runner/top-level.js';
-import type { AnswererStats, BatchAnswerer, SpaceQuery } from '../scheduler/batch-answerer.js';
-import { type MatchPath, NEVER_MS } from '../scheduler/cost-model.js';
-import { gpuAnswererFor } from '../scheduler/run-gpu.js';
+import type { Environment, OutputSink } from '../eval/index.js';
+import { Environment as EnvironmentClass, evaluateTopLevel, installStdlib, isError, spaceAtomOf } from '../eval/index.js';
+import type { AtomSpace } from '../space/index.js';
+import { BatchedRunner } from '../runner/index.js';
+import { type EvalConfig, evalConfig, type PresetName } from '../runner/index.js';
+import { ExitCode } from '../runner/index.js';
+import { ParallelRunner } from '../runner/index.js';
+import { EvalPool } from '../runner/index.js';
+import { cloneState, deserializeState, serializeState } from '../runner/index.js';
+import { compile as compileState, type MettaState, routeStateOutput, run as runState } from '../runner/index.js';
+import { type LoopOptions, runSequential, type TopLevelRecord } from '../runner/index.js';
+import type { AnswererStats, BatchAnswerer, SpaceQuery } from '../runner/index.js';
+import { type GpuMode, type MatchPath, NEVER_MS } from '../scheduler/index.js';
+import { gpuAnswererFor } from '../runner/index.js';
 
 export interface EngineOptions {
   /**
@@ -59,10 +59,15 @@ export interface EngineOptions {
    * is not read). See gpuStatus().
    */
   readonly gpu?: EngineGpuMode;
+  /**
+   * The space `&self` starts as, e.g. a compiled space (`readSpaceImageFile`, `metta compile`);
+   * default: a new empty one. The engine owns it from then on.
+   */
+  readonly space?: AtomSpace;
 }
 
 /** The `gpu` option of an engine. */
-export type EngineGpuMode = 'off' | 'auto' | 'on';
+export type EngineGpuMode = GpuMode;
 
 /** What a path of the scheduler answered so far. */
 export interface GpuPathUse {
@@ -121,6 +126,11 @@ export interface RunResult {
   readonly stdout: string;
   /** `trace!` text and diagnostics (a limit stopped a form: `file:line:column: evaluation stopped: ...`). */
   readonly stderr: string;
+  /**
+   * Why evaluation stopped before the end of the text: a limit (`time limit reached (--timeout)`,
+   * the steps of `maxSteps`) or an interrupt; null when it was not stopped.
+   */
+  readonly stopped: string | null;
 }
 
 /** The answers to one pattern of `query`. */
@@ -148,13 +158,14 @@ class Capture {
   readonly forms: FormResult[] = [];
   stdout = '';
   stderr = '';
+  stopped: string | null = null;
   results(line: string, atoms: readonly Atom[] | null, isError: boolean, position: SourcePosition): void {
     this.forms.push({ atoms, line, isError, position });
     this.stdout += line + '\n';
   }
   finish(exitCode: ExitCode): RunResult {
     const lines = this.stdout === '' ? [] : this.stdout.replace(/\n$/, '').split('\n');
-    return { exitCode, forms: this.forms, lines, stdout: this.stdout, stderr: this.stderr };
+    return { exitCode, forms: this.forms, lines, stdout: this.stdout, stderr: this.stderr, stopped: this.stopped };
   }
 }
 
@@ -195,7 +206,10 @@ export class Engine {
       if (options.currentDir !== undefined) restored.currentDir = options.currentDir;
     } else {
       this.sink = new EngineSink();
-      this.env = new EnvironmentClass(this.sink, { currentDir: options.currentDir ?? process.cwd() });
+      const self = options.space !== undefined ? { space: spaceAtomOf(options.space) } : {};
+      this.env = new EnvironmentClass(this.sink, { currentDir: options.currentDir ?? process.cwd(), ...self });
+      // Spaces the program makes are numbered after `&self`, as they are when the environment makes it.
+      if (options.space !== undefined) this.env.spacesMade = Math.max(this.env.spacesMade, options.space.serial);
       installStdlib(this.env);
     }
     this.config = engineConfig(options);
@@ -262,7 +276,7 @@ export class Engine {
   /** `load` of a file; `import!` in it resolves names against the file's folder. */
   loadFile(path: string): RunResult {
     this.check('loadFile');
-    const text = readFileSync(path, 'utf8');
+    const text = readSourceFile(path);
     const saved = this.env.currentDir;
     this.env.currentDir = dirname(resolve(path));
     try {
@@ -292,7 +306,7 @@ export class Engine {
         // Decided inside the capture: a warning (`gpu: 'on'` without an adapter) is this call's stderr.
         const answerer = this.batchAnswerer();
         if (answerer !== null) return capture.finish(new BatchedRunner(this.env, answerer).run(parser, loopOptions(capture, this.keepGoing)));
-        runner = new ParallelRunner(this.env, this.config);
+        runner = new ParallelRunner(this.env, this.config, undefined, { pool: this.evalPool() });
         return capture.finish(await runner.run(parser, loopOptions(capture, this.keepGoing)));
       } finally {
         restore();
@@ -413,8 +427,27 @@ export class Engine {
    */
   async close(): Promise<void> {
     this.closed = true;
-    this.closing ??= this.answerer?.close() ?? Promise.resolve();
+    this.closing ??= Promise.all([this.answerer?.close(), this.pool?.close()]).then(() => {});
     await this.closing;
+  }
+
+  /**
+   * The engine's worker pool, started on first use and kept across runs (its threads load once);
+   * an idle pool does not keep the process alive. Null when the config allows one thread only.
+   */
+  private evalPool(): EvalPool | undefined {
+    if (this.config.maxWorkers <= 1) return undefined;
+    this.pool ??= new EvalPool(this.config);
+    this.pool.start();
+    return this.pool;
+  }
+  private pool: EvalPool | null = null;
+
+  /** Starts the worker pool now; resolves true once a thread is ready, false when none can start (or one thread only). */
+  async poolReady(): Promise<boolean> {
+    this.check('poolReady');
+    const pool = this.evalPool();
+    return pool === undefined ? false : pool.pool.whenReady();
   }
   private closing: Promise<void> | null = null;
 
@@ -501,10 +534,13 @@ function engineConfig(options: EngineOptions): EvalConfig {
 function loopOptions(capture: Capture, keepGoing: boolean): LoopOptions {
   return {
     keepGoing,
-    emit: (record: OutputRecord) => {
+    emit: (record: TopLevelRecord) => {
       if (record.kind === 'results') capture.results(record.line, record.atoms, record.isError, record.position);
       else if (record.kind === 'stdout') capture.stdout += record.text;
-      else capture.stderr += record.text;
+      else {
+        capture.stderr += record.text;
+        if (record.stopped !== undefined) capture.stopped ??= record.stopped;
+      }
     },
   };
 }

@@ -1,10 +1,15 @@
-// Command-line parsing for `metta`. Hand-written: the grammar is small and the error messages
-// should name the flag the user got wrong.
+// Command-line parsing for `metta`: the subcommand word, then options read by parse-options.ts
+// (node:util parseArgs underneath), each error naming the flag the user got wrong.
 
-import { isLogLevel, type LogLevel } from '../core/log.js';
-import { type GpuMode, isPresetName, PRESET_NAMES, type PresetName } from '../runner/eval-config.js';
+// Directly, not through the folder's index.ts: this runs on the command's main thread, which
+// must not load the engine (.dependency-cruiser.cjs lists these light modules).
+import { LOG_LEVELS, type LogLevel } from '../core/log.js';
+import { PRESET_NAMES, type PresetName } from '../runner/eval-config.js';
+import type { GpuMode } from '../scheduler/index.js';
+import { GPU_MODES, oneOf, type OptionSpecs, positiveInteger, positiveSeconds, readOptions, UsageError, type WorkersCap, workersOption } from './parse-options.js';
 import { type BenchCommand, parseBenchArgs, parseQueryArgs, type QueryCommand } from './tool-args.js';
 import { type CalibrateCommand, parseCalibrateArgs } from './calibrate.js';
+import { type CompileCommand, parseCompileArgs } from './compile-args.js';
 
 export type { GpuMode };
 
@@ -12,6 +17,8 @@ export interface RunCommand {
   readonly kind: 'run';
   readonly file: string;
   readonly workers: number | null;
+  /** Set when `--workers N` was more than the cap (parse-options.ts) and `workers` is the cap. */
+  readonly workersCapped?: WorkersCap | null;
   /** `--preset NAME`: an EvalConfig preset sizing the worker pool. */
   readonly preset: PresetName;
   /** `--metrics`: print batch and pool figures to stderr at the end. */
@@ -27,6 +34,8 @@ export interface RunCommand {
   readonly loadState?: string | null;
   /** `--save-state FILE`: write the state after the run there. */
   readonly saveState?: string | null;
+  /** `--space FILE`: `&self` starts as the compiled space (`metta compile`) in FILE. */
+  readonly space?: string | null;
 }
 
 /** `metta repl`, or `metta` with no file when standard input is a terminal (src/cli/repl.ts). */
@@ -39,21 +48,17 @@ export interface ReplCommand {
   readonly timeout: number | null;
 }
 
-export type { BenchCommand, QueryCommand };
+export type { BenchCommand, CompileCommand, QueryCommand };
 
-export type Command = RunCommand | ReplCommand | QueryCommand | BenchCommand | CalibrateCommand | { readonly kind: 'help'; readonly usage?: string } | { readonly kind: 'version' };
+export type Command = RunCommand | ReplCommand | QueryCommand | BenchCommand | CalibrateCommand | CompileCommand | { readonly kind: 'help'; readonly usage?: string } | { readonly kind: 'version' };
 
-export class UsageError extends Error {
-  /** The usage text to show with the message (a subcommand's own; default USAGE). */
-  constructor(message: string, readonly usage?: string) {
-    super(message);
-  }
-}
+export { UsageError, type WorkersCap };
 
 export const USAGE = `Usage: metta [run] FILE [options]
        metta repl [--max-steps N] [--timeout S] [--log LEVEL]
        metta            (no file, on a terminal: the REPL)
        metta query KB.metta PATTERNS.metta [options]   (metta query --help)
+       metta compile KB.metta [-o KB.mspace]           (metta compile --help)
        metta bench [--quick] [--json FILE] [--svg FILE]  (metta bench --help)
        metta calibrate [--gpu auto|on|off] [--workers N] (metta calibrate --help)
 
@@ -75,6 +80,7 @@ Options:
   --timeout S        stop the run after S seconds (decimals allowed)
   --load-state FILE  continue from a state saved by --save-state (its space, tokens, settings)
   --save-state FILE  save the state after the run (binary, see docs/state-format.md)
+  --space FILE       start with &self holding the compiled space FILE (metta compile)
   -h, --help         show this help
   --version          show the version
 
@@ -87,11 +93,31 @@ Exit codes: 0 success, 1 a !form produced an error or a limit stopped the run,
 export interface ParseContext {
   /** Standard input is a terminal: with no program file, start the REPL instead of failing. */
   readonly stdinIsTty?: boolean;
+  /** Cores that cap `--workers` (default os.availableParallelism(); tests fix it). */
+  readonly cores?: number;
 }
+
+/** The options of `metta run` and `metta repl`; which of them the REPL refuses is checked after. */
+const RUN_OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+  workers: { type: 'string' },
+  preset: { type: 'string' },
+  metrics: { type: 'boolean' },
+  gpu: { type: 'string' },
+  'keep-going': { type: 'boolean' },
+  log: { type: 'string' },
+  'max-steps': { type: 'string' },
+  timeout: { type: 'string' },
+  'load-state': { type: 'string' },
+  'save-state': { type: 'string' },
+  space: { type: 'string' },
+} as const satisfies OptionSpecs;
 
 export function parseArgs(argv: readonly string[], context: ParseContext = {}): Command {
   let file: string | null = null;
   let workers: number | null = null;
+  let workersCapped: WorkersCap | null = null;
   let presetName: PresetName = 'default';
   let metrics = false;
   let gpu: GpuMode = 'auto';
@@ -101,96 +127,73 @@ export function parseArgs(argv: readonly string[], context: ParseContext = {}): 
   let timeout: number | null = null;
   let loadState: string | null = null;
   let saveState: string | null = null;
+  let space: string | null = null;
   const args = [...argv];
-  if (args[0] === 'query') return parseQueryArgs(args.slice(1));
-  if (args[0] === 'bench') return parseBenchArgs(args.slice(1));
-  if (args[0] === 'calibrate') return parseCalibrateArgs(args.slice(1));
+  if (args[0] === 'query') return parseQueryArgs(args.slice(1), context.cores);
+  if (args[0] === 'bench') return parseBenchArgs(args.slice(1), context.cores);
+  if (args[0] === 'calibrate') return parseCalibrateArgs(args.slice(1), context.cores);
+  if (args[0] === 'compile') return parseCompileArgs(args.slice(1));
   if (args[0] === 'run') args.shift();
   const replAsked = args[0] === 'repl';
   if (replAsked) args.shift();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const next = args[++i];
-      if (next === undefined) throw new UsageError(`${flag} needs a value`);
-      return next;
-    };
-    switch (flag) {
-      case '-h':
-      case '--help':
+  for (const item of readOptions(args, RUN_OPTIONS)) {
+    if (item.kind === 'positional') {
+      if (file !== null) throw new UsageError(`expected one program file, got '${file}' and '${item.value}'`);
+      file = item.value;
+      continue;
+    }
+    const { value } = item;
+    switch (item.name as keyof typeof RUN_OPTIONS) {
+      case 'help':
         return { kind: 'help' };
-      case '--version':
+      case 'version':
         return { kind: 'version' };
-      case '--workers': {
-        const text = value();
-        const n = Number(text);
-        if (!Number.isInteger(n) || n < 1) throw new UsageError(`--workers expects a positive integer, got '${text}'`);
-        workers = n;
+      case 'workers':
+        ({ workers, capped: workersCapped } = workersOption('--workers', value, context.cores));
         break;
-      }
-      case '--preset': {
-        const name = value();
-        if (!isPresetName(name)) throw new UsageError(`--preset expects one of ${PRESET_NAMES.join(', ')}, got '${name}'`);
-        presetName = name;
+      case 'preset':
+        presetName = oneOf('--preset', value, PRESET_NAMES, `one of ${PRESET_NAMES.join(', ')}`);
         break;
-      }
-      case '--metrics':
+      case 'metrics':
         metrics = true;
         break;
-      case '--gpu': {
-        const mode = value();
-        if (mode !== 'auto' && mode !== 'on' && mode !== 'off') throw new UsageError(`--gpu expects auto, on or off, got '${mode}'`);
-        gpu = mode;
+      case 'gpu':
+        gpu = oneOf('--gpu', value, GPU_MODES);
         break;
-      }
-      case '--keep-going':
+      case 'keep-going':
         keepGoing = true;
         break;
-      case '--log': {
-        const level = value();
-        if (!isLogLevel(level)) throw new UsageError(`--log expects error, warn, info or debug, got '${level}'`);
-        logLevel = level;
+      case 'log':
+        logLevel = oneOf('--log', value, LOG_LEVELS);
         break;
-      }
-      case '--max-steps': {
-        const text = value();
-        const n = Number(text);
-        if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`--max-steps expects a positive integer, got '${text}'`);
-        maxSteps = n;
+      case 'max-steps':
+        maxSteps = positiveInteger('--max-steps', value);
         break;
-      }
-      case '--timeout': {
-        const text = value();
-        const s = Number(text);
-        if (!/^\d+(\.\d+)?$|^\.\d+$/.test(text) || !(s > 0) || !Number.isFinite(s)) {
-          throw new UsageError(`--timeout expects a positive number of seconds, got '${text}'`);
-        }
-        timeout = s;
+      case 'timeout':
+        timeout = positiveSeconds('--timeout', value);
         break;
-      }
-      case '--load-state':
-        loadState = value();
+      case 'load-state':
+        loadState = value;
         break;
-      case '--save-state':
-        saveState = value();
+      case 'save-state':
+        saveState = value;
         break;
-      default:
-        if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option ${flag}`);
-        if (file !== null) throw new UsageError(`expected one program file, got '${file}' and '${arg}'`);
-        file = arg;
+      case 'space':
+        space = value;
+        break;
     }
   }
   if (replAsked || (file === null && context.stdinIsTty === true)) {
     if (file !== null) throw new UsageError(`the REPL takes no program file, got '${file}'`);
     const runOnly = [
       workers !== null && '--workers', presetName !== 'default' && '--preset', metrics && '--metrics', gpu !== 'auto' && '--gpu',
-      keepGoing && '--keep-going', loadState !== null && '--load-state', saveState !== null && '--save-state',
+      keepGoing && '--keep-going', loadState !== null && '--load-state', saveState !== null && '--save-state', space !== null && '--space',
     ].filter((f): f is string => f !== false);
     if (runOnly.length > 0) throw new UsageError(`not available in the REPL: ${runOnly.join(', ')}`);
     return { kind: 'repl', log: logLevel, maxSteps, timeout };
   }
   if (file === null) throw new UsageError('no program file given');
-  return { kind: 'run', file, workers, preset: presetName, metrics, gpu, keepGoing, log: logLevel, maxSteps, timeout, loadState, saveState };
+  // A loaded state has its own &self; starting it from a compiled space as well would mean two.
+  if (space !== null && loadState !== null) throw new UsageError('--space and --load-state both give the contents of &self: use one');
+  return { kind: 'run', file, workers, workersCapped, preset: presetName, metrics, gpu, keepGoing, log: logLevel, maxSteps, timeout, loadState, saveState, space };
 }

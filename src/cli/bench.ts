@@ -1,12 +1,11 @@
-// `metta bench`: the benchmark suites of bench/ (compiled to dist/bench beside dist/src, so the
-// installed command finds them), run in this process: a table per suite on standard output, every
+// `metta bench`: the benchmark suites of src/bench/, run in this process: a table per suite on standard output, every
 // figure to `--json FILE`, and the kb-match throughput chart to `--svg FILE`.
 
 import { writeFileSync } from 'node:fs';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { type LogLevel, setLogLevel } from '../core/log.js';
-import { ExitCode } from '../runner/exit-code.js';
+import { type LogLevel, setLogLevel } from '../core/index.js';
+import { ExitCode } from '../runner/index.js';
 import type { BenchCommand } from './tool-args.js';
 
 /** Makes `globalThis.gc` available (as `node --expose-gc` does), for steadier figures and memory deltas. */
@@ -23,9 +22,7 @@ function exposeGc(): void {
 export async function runBenchCommand(command: BenchCommand, logLevel: LogLevel | 'off', io: { err: (text: string) => void }): Promise<number> {
   setLogLevel(logLevel);
   exposeGc();
-  const { runSuites } = await import('../../bench/suite.js');
-  const { sweepChart } = await import('../../bench/kb-sweep.js');
-  const { machine } = await import('../../bench/common.js');
+  const { runSuites, sweepChart, machine } = await import('../bench/index.js');
   const mode = command.tiny ? 'tiny' : command.quick ? 'quick' : 'full';
   const m = machine();
   console.log(`metta bench (${mode}) — ${new Date().toISOString()} — node ${process.version}, ${m.cpus} CPUs (${m.cpuModel}), load average ${m.loadAvg1min}`);

@@ -8,13 +8,17 @@
 // Parsing is here too; the engine is loaded only when the command runs (args.ts imports this file).
 
 import { availableParallelism } from 'node:os';
-import { isLogLevel, type LogLevel } from '../core/log.js';
-import { UsageError } from './args.js';
+// Directly, not through the folder's index.ts: this runs on the command's main thread, which
+// must not load the engine (.dependency-cruiser.cjs lists these light modules).
+import type { LogLevel } from '../core/log.js';
+import { type OptionSpecs, positiveInteger, readOptions, readToolOption, TOOL_OPTIONS, toolSettings, UsageError, withUsage, type WorkersCap } from './parse-options.js';
 
 export interface CalibrateCommand {
   readonly kind: 'calibrate';
   readonly gpu: 'auto' | 'on' | 'off';
   readonly workers: number;
+  /** Set when `--workers N` was more than the cap and `workers` is the cap. */
+  readonly workersCapped?: WorkersCap | null;
   readonly facts: number;
   readonly log: LogLevel | null;
 }
@@ -27,55 +31,30 @@ patterns, and saves the timings (and a line through them) to ${'$'}METTA_CALIBRA
 ~/.cache/metta-gpu/calibration.json.
 --facts N sizes the generated knowledge base (default 20000).`;
 
-export function parseCalibrateArgs(args: readonly string[]): CalibrateCommand | { kind: 'help'; usage: string } {
-  let gpu: CalibrateCommand['gpu'] = 'auto';
-  let workers = Math.min(4, Math.max(2, availableParallelism()));
-  let facts = 20_000;
-  let log: LogLevel | null = null;
-  for (let i = 0; i < args.length; i++) {
-    const flag = args[i]!;
-    const value = (): string => {
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`, CALIBRATE_USAGE);
-      return v;
-    };
-    switch (flag) {
-      case '-h':
-      case '--help':
-        return { kind: 'help', usage: CALIBRATE_USAGE };
-      case '--gpu': {
-        const m = value();
-        if (m !== 'auto' && m !== 'on' && m !== 'off') throw new UsageError(`--gpu expects auto, on or off, got '${m}'`, CALIBRATE_USAGE);
-        gpu = m;
-        break;
-      }
-      case '--workers':
-      case '--facts': {
-        const text = value();
-        const n = Number(text);
-        if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} expects a positive integer, got '${text}'`, CALIBRATE_USAGE);
-        if (flag === '--workers') workers = n;
-        else facts = n;
-        break;
-      }
-      case '--log': {
-        const level = value();
-        if (!isLogLevel(level)) throw new UsageError(`--log expects error, warn, info or debug, got '${level}'`, CALIBRATE_USAGE);
-        log = level;
-        break;
-      }
-      default:
-        throw new UsageError(`unknown option ${flag} for metta calibrate`, CALIBRATE_USAGE);
+const CALIBRATE_OPTIONS = { ...TOOL_OPTIONS, facts: { type: 'string' } } as const satisfies OptionSpecs;
+
+/** `metta calibrate ...` (argv after `calibrate`); `cores` caps `--workers` (parse-options.ts). */
+export function parseCalibrateArgs(args: readonly string[], cores?: number): CalibrateCommand | { kind: 'help'; usage: string } {
+  return withUsage(CALIBRATE_USAGE, () => {
+    const shared = toolSettings();
+    let facts = 20_000;
+    const unknown = (option: string): string => `unknown option ${option} for metta calibrate`;
+    for (const item of readOptions(args, CALIBRATE_OPTIONS, unknown)) {
+      if (item.kind === 'positional') throw new UsageError(unknown(item.value));
+      const read = readToolOption(item, shared, cores);
+      if (read === 'help') return { kind: 'help', usage: CALIBRATE_USAGE };
+      if (!read && item.name === 'facts') facts = positiveInteger('--facts', item.value);
     }
-  }
-  return { kind: 'calibrate', gpu, workers, facts, log };
+    const workers = shared.workers ?? Math.min(4, Math.max(2, availableParallelism()));
+    return { kind: 'calibrate', gpu: shared.gpu, workers, workersCapped: shared.workersCapped, facts, log: shared.log };
+  });
 }
 
 /** Runs the calibration (calibration.ts), prints the timings and fitted lines, saves the model. */
 export async function runCalibrateCommand(command: CalibrateCommand, io: { out(t: string): void; err(t: string): void }): Promise<number> {
-  const { setLogLevel } = await import('../core/log.js');
-  const { calibrate, CalibrationError } = await import('./calibration.js');
-  const { calibrationFile, saveCostModel } = await import('../scheduler/cost-model.js');
+  const { setLogLevel } = await import('../core/index.js');
+  const { calibrate, CalibrationError } = await import('../query/index.js');
+  const { calibrationFile, saveCostModel } = await import('../scheduler/index.js');
   if (command.log !== null) setLogLevel(command.log);
   let model;
   try {

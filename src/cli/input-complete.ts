@@ -76,9 +76,11 @@ export function inputState(text: string): InputState {
         continue;
       }
     }
-    // A word: it runs to the next blank or parenthesis (`"` and `;` inside a word belong to it).
+    // A word: it runs to the next blank or parenthesis, and a `;` ends it too (a comment starts)
+    // unless the word is a variable, whose name may hold one; a `"` inside a word belongs to it.
     const start = i;
-    while (i + 1 < text.length && !endsWord(text.charCodeAt(i + 1))) i++;
+    const variable = c === 0x24;
+    while (i + 1 < text.length && !endsWord(text.charCodeAt(i + 1)) && (variable || text.charCodeAt(i + 1) !== SEMICOLON)) i++;
     if (depth === 0) {
       const lone = c === BANG && i === start;
       if (lone && pendingBang) return { kind: 'complete' };

@@ -1,14 +1,20 @@
 // The `metta` command. Returns an exit code instead of exiting, so that pending output is flushed
 // and tests can call it in-process.
 
-import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+// Directly, not through the folder's index.ts: this runs on the command's main thread, which
+// must not load the engine (.dependency-cruiser.cjs lists these light modules).
+import { MettaSyntaxError } from '../core/errors.js';
 import { isLogLevel } from '../core/log.js';
+import { readSourceFile } from '../core/source-text.js';
+import { compiledWorkerScript } from '../core/worker-script.js';
 import { ExitCode } from '../runner/exit-code.js';
 import { type Command, parseArgs, USAGE, UsageError } from './args.js';
 import type { RunJob } from './job.js';
+import { packageVersion } from './package-version.js';
+import { workersCapMessage } from './parse-options.js';
 import type { WorkerInput, WorkerResult } from './worker.js';
 
 export interface CliIo {
@@ -40,6 +46,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     io.out(`metta ${await packageVersion()}\n`);
     return ExitCode.Ok;
   }
+  if (command.kind !== 'repl' && command.kind !== 'compile' && command.workersCapped) io.err(workersCapMessage(command.workersCapped) + '\n');
   const envLevel = process.env['METTA_LOG'];
   const logLevel = command.log ?? (envLevel !== undefined && isLogLevel(envLevel) ? envLevel : 'off');
   if (command.kind === 'repl') {
@@ -57,6 +64,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     const { runCalibrateCommand } = await import('./calibrate.js');
     return runCalibrateCommand(command, io);
   }
+  if (command.kind === 'compile') {
+    const { runCompileCommand } = await import('./compile.js');
+    return runCompileCommand(command, command.log ?? logLevel, io);
+  }
   if (command.kind === 'bench') {
     const { runBenchCommand } = await import('./bench.js');
     return runBenchCommand(command, command.log ?? logLevel, io);
@@ -64,8 +75,12 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
 
   let text: string;
   try {
-    text = readFileSync(command.file, 'utf8');
+    text = readSourceFile(command.file);
   } catch (e) {
+    if (e instanceof MettaSyntaxError) {
+      io.err(e.message + '\n');
+      return ExitCode.Usage;
+    }
     const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
     io.err(`metta: cannot read ${command.file}: ${reason}\n`);
     return ExitCode.Usage;
@@ -84,6 +99,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     metrics: command.metrics,
     loadState: command.loadState ?? null,
     saveState: command.saveState ?? null,
+    space: command.space ?? null,
   };
   if (io === processIo) {
     const code = await runInWorker(job);
@@ -105,8 +121,9 @@ const GRACE_MS = 2000;
  * is not there (running from the TypeScript sources), so the caller runs the job in-process.
  */
 async function runInWorker(job: RunJob): Promise<number | null> {
-  const url = new URL('./worker.js', import.meta.url);
-  if (!existsSync(fileURLToPath(url))) return null;
+  const script = compiledWorkerScript('cli/worker.js');
+  if (script === null) return null;
+  const url = pathToFileURL(script);
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const worker = new Worker(url, { workerData: { job, flag } satisfies WorkerInput });
   return new Promise((resolveExit) => {
@@ -144,14 +161,4 @@ async function runInWorker(job: RunJob): Promise<number | null> {
       resolveExit(exitCode ?? ExitCode.ErrorResult);
     });
   });
-}
-
-async function packageVersion(): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  const url = new URL('../../../package.json', import.meta.url);
-  try {
-    return (JSON.parse(await readFile(url, 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
 }

@@ -3,10 +3,10 @@
 // compiled worker is not there (running from the TypeScript sources), where an evaluation cannot be
 // interrupted.
 
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { LogLevel } from '../core/log.js';
+import type { LogLevel } from '../core/index.js';
+import { compiledWorkerScript } from '../core/index.js';
 import { type ReplOutput, ReplSession, type ReplSessionOptions } from './repl-session.js';
 
 export interface ReplEvaluator {
@@ -38,8 +38,8 @@ export type ReplReply =
 export class ReplInternalError extends Error {}
 
 export function createEvaluator(options: ReplSessionOptions, log: LogLevel | 'off'): ReplEvaluator {
-  const url = new URL('./repl-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(url))) return new WorkerEvaluator(url, options, log);
+  const script = compiledWorkerScript('cli/repl-worker.js');
+  if (script !== null) return new WorkerEvaluator(pathToFileURL(script), options, log);
   return new InProcessEvaluator(options);
 }
 

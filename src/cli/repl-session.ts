@@ -4,7 +4,7 @@
 // It runs on the REPL's worker thread (repl-worker.ts), or in-process when the compiled worker is
 // not there (tests running the TypeScript sources).
 
-import { Program } from '../runner/program.js';
+import { Program } from '../runner/index.js';
 
 export interface ReplSessionOptions {
   /** Folder `import!` resolves relative names against. */

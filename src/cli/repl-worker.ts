@@ -3,7 +3,7 @@
 // interpreter checks every 1024 steps and between top-level atoms (see repl.ts).
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { setLogLevel } from '../core/log.js';
+import { setLogLevel } from '../core/index.js';
 import type { ReplEvaluatorInput, ReplReply, ReplRequest } from './repl-evaluator.js';
 import { ReplSession } from './repl-session.js';
 

@@ -3,7 +3,9 @@
 // and the resulting state saved. Such runs are sequential (the parallel batch runner is not used).
 
 import { readFileSync, writeFileSync } from 'node:fs';
-import { ExitCode } from '../runner/exit-code.js';
+import { spaceAtomOf } from '../eval/index.js';
+import type { AtomSpace } from '../space/index.js';
+import { ExitCode } from '../runner/index.js';
 import {
   compile,
   deserializeState,
@@ -16,7 +18,8 @@ import {
 } from '../runner/index.js';
 import type { RunJob } from './job.js';
 
-export function runStateJob(job: RunJob, out: (text: string) => void, err: (text: string) => void, interruptFlag?: Int32Array): number {
+/** `space`: the compiled space `--space` loaded, which `&self` of the empty start state is. */
+export function runStateJob(job: RunJob, out: (text: string) => void, err: (text: string) => void, interruptFlag?: Int32Array, space: AtomSpace | null = null): number {
   let start: MettaState;
   if (job.loadState != null) {
     let bytes: Uint8Array;
@@ -35,7 +38,8 @@ export function runStateJob(job: RunJob, out: (text: string) => void, err: (text
       return ExitCode.Usage;
     }
   } else {
-    start = emptyState({ currentDir: job.currentDir });
+    start = emptyState({ currentDir: job.currentDir, ...(space !== null ? { self: spaceAtomOf(space) } : {}) });
+    if (space !== null) start.environment.spacesMade = Math.max(start.environment.spacesMade, space.serial);
   }
   const next = run(start, compile(job.text, job.file, { partial: true }), {
     keepGoing: job.keepGoing,

@@ -1,8 +1,11 @@
-// Arguments of the `metta query` and `metta bench` subcommands (args.ts hands them over).
+// Arguments of the `metta query` and `metta bench` subcommands (args.ts hands them over), read
+// with parse-options.ts.
 
-import { isLogLevel, type LogLevel } from '../core/log.js';
-import type { GpuMode } from '../runner/eval-config.js';
-import { UsageError } from './args.js';
+// Directly, not through the folder's index.ts: this runs on the command's main thread, which
+// must not load the engine (.dependency-cruiser.cjs lists these light modules).
+import type { LogLevel } from '../core/log.js';
+import type { GpuMode } from '../scheduler/index.js';
+import { oneOf, type OptionSpecs, positiveInteger, positiveSeconds, readOptions, readToolOption, TOOL_OPTIONS, toolSettings, UsageError, withUsage, type WorkersCap } from './parse-options.js';
 
 export interface QueryCommand {
   readonly kind: 'query';
@@ -12,6 +15,8 @@ export interface QueryCommand {
   readonly format: 'text' | 'jsonl';
   /** `--workers N`: threads answering a batch (1: this thread). */
   readonly workers: number | null;
+  /** Set when `--workers N` was more than the cap and `workers` is the cap. */
+  readonly workersCapped?: WorkersCap | null;
   /** Patterns per batch. */
   readonly batch: number;
   /** `--quiet`: no progress bar, no summary. */
@@ -19,6 +24,10 @@ export interface QueryCommand {
   /** `--progress`: draw the progress bar even when standard error is not a terminal. */
   readonly progress: boolean;
   readonly log: LogLevel | null;
+  /** `--max-steps N`: interpreter steps allowed for each !form of KB. */
+  readonly maxSteps: number | null;
+  /** `--timeout S`: seconds allowed for the whole command (loading KB and answering). */
+  readonly timeout: number | null;
 }
 
 export const QUERY_USAGE = `Usage: metta query KB.metta PATTERNS.metta [options]
@@ -27,7 +36,8 @@ Answers every pattern of PATTERNS against the knowledge base KB, one output line
 pattern, in pattern order, streamed as batches complete.
 
 KB is loaded like a program: its atoms form the space &self; its !forms run and what
-they print goes to stderr. PATTERNS holds one pattern per top-level item (usually one
+they print goes to stderr. A compiled space (metta compile; named .mspace or starting
+with its magic bytes) is loaded as it is, without parsing or re-indexing. PATTERNS holds one pattern per top-level item (usually one
 per line): a bare pattern P (or !P) prints P instantiated by each match; a form
 !(match &self P T) prints the template T instantiated by each match (not evaluated).
 Conjunctions (, P1 P2 ...) are answered as match answers them. Results are in
@@ -45,16 +55,22 @@ Options:
   --workers N          threads answering every batch (1: this thread only; see
                        docs/performance.md)
   --batch N            patterns per batch (default 4096)
+  --max-steps N        stop a !form of KB after N interpreter steps
+  --timeout S          stop after S seconds (decimals allowed), counted from the start:
+                       a !form of KB running then is stopped, or no batch of patterns
+                       is started after it
   --progress           draw the progress bar even when stderr is not a terminal
   --quiet              no progress bar
   --log LEVEL          log to stderr: error, warn, info or debug (also METTA_LOG)
   -h, --help           show this help
 
-Exit codes: 0 success, 1 a !form of KB produced an error, 2 usage error, unreadable
+Exit codes: 0 success, 1 a !form of KB produced an error or a limit stopped the
+command (when it stops KB, no pattern is answered; when it stops the answering, the
+answers printed are those of the patterns before it), 2 usage error, unreadable
 file, or a syntax error (file:line:column: reason; the answers to the patterns
 before it are printed first).`;
 
-export const BENCH_SUITES = ['interp', 'kb-match', 'batch-parallel', 'memory'] as const;
+export const BENCH_SUITES = ['interp', 'kb-match', 'batch-parallel', 'memory', 'runtime-kb'] as const;
 export type BenchSuite = (typeof BENCH_SUITES)[number];
 
 export interface BenchCommand {
@@ -70,6 +86,8 @@ export interface BenchCommand {
   readonly gpu: GpuMode;
   /** Threads of the pool paths (batch-parallel, the CPU pool of kb-match). */
   readonly workers: number | null;
+  /** Set when `--workers N` was more than the cap and `workers` is the cap. */
+  readonly workersCapped?: WorkersCap | null;
   readonly log: LogLevel | null;
 }
 
@@ -82,6 +100,8 @@ Runs the benchmark suites of bench/ in this process and prints a table per suite
                   CPU pool, GPU trie kernel, brute-force GPU baseline) and the crossover
   batch-parallel  a batch of !forms sequential versus on the worker pool
   memory          snapshot (frozen trie) size and build time
+  runtime-kb      a KB built at run time with add-atom and queried (fresh metta processes),
+                  then add and match throughput of the live index at 1M facts
 
 Options:
   --quick            small sizes: about a minute on a 2-core machine
@@ -97,145 +117,116 @@ Options:
 
 Full sizes: npm run bench (see docs/performance.md, "How to reproduce").`;
 
-function flagValue(args: readonly string[], i: { at: number }, flag: string, inline: string | undefined): string {
-  if (inline !== undefined) return inline;
-  const next = args[++i.at];
-  if (next === undefined) throw new UsageError(`${flag} needs a value`);
-  return next;
-}
+const QUERY_OPTIONS = {
+  ...TOOL_OPTIONS,
+  format: { type: 'string' },
+  batch: { type: 'string' },
+  quiet: { type: 'boolean' },
+  progress: { type: 'boolean' },
+  'max-steps': { type: 'string' },
+  timeout: { type: 'string' },
+} as const satisfies OptionSpecs;
 
-function positive(flag: string, text: string): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} expects a positive integer, got '${text}'`);
-  return n;
-}
-
-function split(arg: string): [string, string | undefined] {
-  return arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-}
-
-function gpuMode(text: string): GpuMode {
-  if (text !== 'auto' && text !== 'on' && text !== 'off') throw new UsageError(`--gpu expects auto, on or off, got '${text}'`);
-  return text;
-}
-
-function logLevel(text: string): LogLevel {
-  if (!isLogLevel(text)) throw new UsageError(`--log expects error, warn, info or debug, got '${text}'`);
-  return text;
-}
-
-/** `metta query ...` (argv after `query`). */
-export function parseQueryArgs(args: readonly string[]): QueryCommand | { kind: 'help'; usage: string } {
-  const files: string[] = [];
-  let gpu: GpuMode = 'auto';
-  let format: 'text' | 'jsonl' = 'text';
-  let workers: number | null = null;
-  let batch = 4096;
-  let quiet = false;
-  let progress = false;
-  let log: LogLevel | null = null;
-  const i = { at: 0 };
-  try {
-    for (; i.at < args.length; i.at++) {
-      const [flag, inline] = split(args[i.at]!);
-      const value = (): string => flagValue(args, i, flag, inline);
-      switch (flag) {
-        case '-h':
-        case '--help':
-          return { kind: 'help', usage: QUERY_USAGE };
-        case '--gpu':
-          gpu = gpuMode(value());
+/** `metta query ...` (argv after `query`); `cores` caps `--workers` (parse-options.ts). */
+export function parseQueryArgs(args: readonly string[], cores?: number): QueryCommand | { kind: 'help'; usage: string } {
+  return withUsage(QUERY_USAGE, () => {
+    const files: string[] = [];
+    const shared = toolSettings();
+    let format: 'text' | 'jsonl' = 'text';
+    let batch = 4096;
+    let quiet = false;
+    let progress = false;
+    let maxSteps: number | null = null;
+    let timeout: number | null = null;
+    for (const item of readOptions(args, QUERY_OPTIONS)) {
+      if (item.kind === 'positional') {
+        files.push(item.value);
+        continue;
+      }
+      const read = readToolOption(item, shared, cores);
+      if (read === 'help') return { kind: 'help', usage: QUERY_USAGE };
+      if (read) continue;
+      const { value } = item;
+      switch (item.name as keyof typeof QUERY_OPTIONS) {
+        case 'format':
+          format = oneOf('--format', value, ['text', 'jsonl'] as const);
           break;
-        case '--format': {
-          const f = value();
-          if (f !== 'text' && f !== 'jsonl') throw new UsageError(`--format expects text or jsonl, got '${f}'`);
-          format = f;
+        case 'batch':
+          batch = positiveInteger('--batch', value);
           break;
-        }
-        case '--workers':
-          workers = positive('--workers', value());
-          break;
-        case '--batch':
-          batch = positive('--batch', value());
-          break;
-        case '--quiet':
+        case 'quiet':
           quiet = true;
           break;
-        case '--progress':
+        case 'progress':
           progress = true;
           break;
-        case '--log':
-          log = logLevel(value());
+        case 'max-steps':
+          maxSteps = positiveInteger('--max-steps', value);
           break;
-        default:
-          if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option ${flag}`);
-          files.push(flag);
+        case 'timeout':
+          timeout = positiveSeconds('--timeout', value);
+          break;
       }
     }
+    const { gpu, workers, workersCapped, log } = shared;
     if (files.length !== 2) throw new UsageError(`expected KB.metta and PATTERNS.metta, got ${files.length === 0 ? 'no file' : files.map((f) => `'${f}'`).join(' ')}`);
-  } catch (e) {
-    if (e instanceof UsageError) throw new UsageError(e.message, QUERY_USAGE);
-    throw e;
-  }
-  return { kind: 'query', kb: files[0]!, patterns: files[1]!, gpu, format, workers, batch, quiet, progress, log };
+    return { kind: 'query', kb: files[0]!, patterns: files[1]!, gpu, format, workers, workersCapped, batch, quiet, progress, log, maxSteps, timeout };
+  });
 }
 
-/** `metta bench ...` (argv after `bench`). */
-export function parseBenchArgs(args: readonly string[]): BenchCommand | { kind: 'help'; usage: string } {
-  let quick = false;
-  let tiny = false;
-  let suites: BenchSuite[] = [...BENCH_SUITES];
-  let json: string | null = null;
-  let svg: string | null = null;
-  let gpu: GpuMode = 'auto';
-  let workers: number | null = null;
-  let log: LogLevel | null = null;
-  const i = { at: 0 };
-  try {
-    for (; i.at < args.length; i.at++) {
-      const [flag, inline] = split(args[i.at]!);
-      const value = (): string => flagValue(args, i, flag, inline);
-      switch (flag) {
-        case '-h':
-        case '--help':
-          return { kind: 'help', usage: BENCH_USAGE };
-        case '--quick':
+const BENCH_OPTIONS = {
+  ...TOOL_OPTIONS,
+  quick: { type: 'boolean' },
+  tiny: { type: 'boolean' },
+  suite: { type: 'string' },
+  suites: { type: 'string' },
+  json: { type: 'string' },
+  svg: { type: 'string' },
+} as const satisfies OptionSpecs;
+
+/** `metta bench ...` (argv after `bench`); `cores` caps `--workers` (parse-options.ts). */
+export function parseBenchArgs(args: readonly string[], cores?: number): BenchCommand | { kind: 'help'; usage: string } {
+  return withUsage(BENCH_USAGE, () => {
+    let quick = false;
+    let tiny = false;
+    let suites: BenchSuite[] = [...BENCH_SUITES];
+    let json: string | null = null;
+    let svg: string | null = null;
+    const shared = toolSettings();
+    for (const item of readOptions(args, BENCH_OPTIONS)) {
+      if (item.kind === 'positional') {
+        // `-` alone is a positional for parseArgs; here it was always reported as an option.
+        throw new UsageError(item.value.startsWith('-') ? `unknown option ${item.value}` : `metta bench takes no file, got '${item.value}'`);
+      }
+      const read = readToolOption(item, shared, cores);
+      if (read === 'help') return { kind: 'help', usage: BENCH_USAGE };
+      if (read) continue;
+      const { value } = item;
+      switch (item.name as keyof typeof BENCH_OPTIONS) {
+        case 'quick':
           quick = true;
           break;
-        case '--tiny':
+        case 'tiny':
           tiny = true;
           break;
-        case '--suite':
-        case '--suites': {
-          const names = value().split(',').map((s) => s.trim()).filter((s) => s !== '');
+        case 'suite':
+        case 'suites': {
+          const names = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
           for (const n of names) if (!(BENCH_SUITES as readonly string[]).includes(n)) throw new UsageError(`--suite: unknown suite '${n}' (suites: ${BENCH_SUITES.join(', ')})`);
           suites = BENCH_SUITES.filter((s) => names.includes(s));
           break;
         }
-        case '--json':
-          json = value();
+        case 'json':
+          json = value;
           break;
-        case '--svg':
-          svg = value();
+        case 'svg':
+          svg = value;
           break;
-        case '--gpu':
-          gpu = gpuMode(value());
-          break;
-        case '--workers':
-          workers = positive('--workers', value());
-          break;
-        case '--log':
-          log = logLevel(value());
-          break;
-        default:
-          throw new UsageError(flag.startsWith('-') ? `unknown option ${flag}` : `metta bench takes no file, got '${flag}'`);
       }
     }
+    const { gpu, workers, workersCapped, log } = shared;
     if (quick && tiny) throw new UsageError('--quick and --tiny exclude each other');
     if (svg !== null && !suites.includes('kb-match')) throw new UsageError('--svg draws the kb-match suite: include it in --suite');
-  } catch (e) {
-    if (e instanceof UsageError) throw new UsageError(e.message, BENCH_USAGE);
-    throw e;
-  }
-  return { kind: 'bench', quick, tiny, suites, json, svg, gpu, workers, log };
+    return { kind: 'bench', quick, tiny, suites, json, svg, gpu, workers, workersCapped, log };
+  });
 }

@@ -6,7 +6,8 @@
 
 import { writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { type RunJob, runJob } from './job.js';
+import { startPoolFor } from './early-pool.js';
+import type { RunJob } from './job.js';
 
 export interface WorkerInput {
   readonly job: RunJob;
@@ -45,5 +46,8 @@ function writeAll(fd: number, text: string): void {
 }
 
 const { job, flag } = workerData as WorkerInput;
-const exitCode = await runJob(job, (t) => writeAll(1, t), (t) => writeAll(2, t), flag);
+// The pool's threads start first and load the engine while this thread loads its own.
+const pool = startPoolFor(job);
+const { runJob } = await import('./job.js');
+const exitCode = await runJob(job, (t) => writeAll(1, t), (t) => writeAll(2, t), flag, pool);
 parentPort!.postMessage({ exitCode } satisfies WorkerResult);

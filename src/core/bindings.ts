@@ -4,7 +4,7 @@
 // bound variables; `resolve` applies the substitution to a fixpoint. The occurs check keeps the
 // substitution acyclic, which is what makes that fixpoint exist.
 
-import { type Atom, AtomKind, ExpressionAtom, type GroundedAtom, VariableAtom } from './atoms.js';
+import { type Atom, AtomKind, ExpressionAtom, type GroundedAtom, isGroundAtom, VariableAtom } from './atoms.js';
 
 /** The map of every empty Bindings: shared, never written (`bind` allocates a map first). */
 const NO_MAP: Map<string, Atom> = new Map();
@@ -131,7 +131,7 @@ export class Bindings {
           found = true;
           break;
         }
-      } else if (a.kind === AtomKind.Expression) {
+      } else if (a.kind === AtomKind.Expression && !isGroundAtom(a)) {
         const children = a.children;
         for (let i = 0; i < children.length; i++) {
           const c = children[i]!;
@@ -180,7 +180,8 @@ export function substitute(root: Atom, lookup: (v: VariableAtom) => Atom | undef
       }
     }
     let result: Atom;
-    if (!replaced && a.kind === AtomKind.Expression && a.children.length > 0) {
+    // A ground sub-term (a bound value, often) has nothing to replace: shared as it is, not walked.
+    if (!replaced && a.kind === AtomKind.Expression && !isGroundAtom(a) && a.children.length > 0) {
       frames.push({ source: a, index: 0, rebuilt: null });
       pending = a.children[0]!;
       continue;
@@ -215,14 +216,32 @@ export function instantiate(root: Atom, lookup: (v: VariableAtom) => Atom | unde
   return substitute(root, lookup, true);
 }
 
+function groundedEquals(x: GroundedAtom, y: GroundedAtom): boolean {
+  return x.equals(y);
+}
+
+/**
+ * Whether two grounded atoms are one value to a space: the space files a plain value under its
+ * intern key (so `4` and `4.0` are two values there, though `equals` makes them equal) and a
+ * stateful one by identity.
+ */
+export function sameSpaceValue(x: GroundedAtom, y: GroundedAtom): boolean {
+  if (x === y) return true;
+  const key = x.internKey();
+  return key !== null && key === y.internKey();
+}
+
 /**
  * Two-sided unification of `a` and `b`, extending `bindings` in place. On failure the bindings
  * may hold partial work: unify a clone when the caller needs the original afterwards.
  *
  * When both sides are unbound variables the left one is bound to the right one; the trie matcher
  * follows the same convention so that both produce identical bindings.
+ *
+ * `sameGrounded` decides grounded leaves (default: the values' `equals`, under which `4` is `4.0`;
+ * `sameSpaceValue` is the space's own notion, which the naive matcher uses as the space's oracle).
  */
-export function unify(a: Atom, b: Atom, bindings: Bindings): boolean {
+export function unify(a: Atom, b: Atom, bindings: Bindings, sameGrounded: (x: GroundedAtom, y: GroundedAtom) => boolean = groundedEquals): boolean {
   const stack: Atom[] = [a, b];
   while (stack.length > 0) {
     const y = bindings.walk(stack.pop()!);
@@ -242,7 +261,7 @@ export function unify(a: Atom, b: Atom, bindings: Bindings): boolean {
       case AtomKind.Symbol:
         return false;
       case AtomKind.Grounded:
-        if (!x.equals(y as GroundedAtom)) return false;
+        if (!sameGrounded(x, y as GroundedAtom)) return false;
         break;
       case AtomKind.Expression: {
         const xs = x.children;

@@ -8,10 +8,18 @@ import { bool, float, int, str } from './values.js';
 /** Words registered with `bind!`: an exact word that parses to a given atom. */
 export class TokenRegistry {
   private readonly words = new Map<string, Atom>();
+  /**
+   * The first UTF-16 unit of every registered word: the reader asks about every word it reads,
+   * and most (symbols of a KB) start with a character no registered word starts with, so they
+   * skip the string-keyed lookup.
+   */
+  private readonly firstUnits = new Set<number>();
   define(word: string, atom: Atom): void {
     this.words.set(word, atom);
+    this.firstUnits.add(word.charCodeAt(0));
   }
   lookup(word: string): Atom | undefined {
+    if (!this.firstUnits.has(word.charCodeAt(0))) return undefined;
     return this.words.get(word);
   }
   entries(): IterableIterator<[string, Atom]> {
@@ -230,15 +238,28 @@ export class Parser {
   }
 
   private readWord(): Atom {
-    const start = this.position();
+    const line = this.line;
+    const column = this.column;
     const from = this.index;
-    while (!this.atEnd()) {
-      const c = this.text.charCodeAt(this.index);
-      if (isSpace(c) || c === OPEN || c === CLOSE) break;
-      this.advance();
+    // One tight scan instead of advance() per character: a word holds no newline (a space), so
+    // only the column moves — by code points, a low surrogate counting with its high one.
+    // As the reference's parser: `;` ends a word and starts a comment (`(a; 4)` is `(a)`), but it
+    // is an ordinary character of a variable's name.
+    const text = this.text;
+    const isVariable = text.charCodeAt(from) === 0x24;
+    let i = from;
+    let columns = 0;
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === OPEN || c === CLOSE || ((c <= 0x20 || c >= 0x80) && isSpace(c)) || (c === SEMICOLON && !isVariable)) break;
+      if (c < 0xdc00 || c > 0xdfff) columns++;
     }
-    const word = this.text.slice(from, this.index);
-    if (word.startsWith('$')) {
+    this.index = i;
+    this.column += columns;
+    const word = text.slice(from, i);
+    const c0 = word.charCodeAt(0);
+    if (c0 === 0x24) {
+      const start = { file: this.file, line, column };
       const name = word.slice(1);
       if (name.length === 0) throw new MettaSyntaxError("a variable needs a name after '$'", start);
       if (name.includes('#')) throw new MettaSyntaxError(`'#' is reserved for fresh variables and cannot appear in a variable name: ${word}`, start);
@@ -246,8 +267,11 @@ export class Parser {
     }
     const bound = this.tokens.lookup(word);
     if (bound !== undefined) return bound;
-    const number = parseNumberWord(word);
-    if (number !== null) return number;
+    // Only a word starting with a digit or a sign can be a number (most words are symbols).
+    if ((c0 >= 0x30 && c0 <= 0x39) || c0 === 0x2b || c0 === 0x2d) {
+      const number = parseNumberWord(word);
+      if (number !== null) return number;
+    }
     if (word === 'True') return bool(true);
     if (word === 'False') return bool(false);
     return sym(word);

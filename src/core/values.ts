@@ -22,8 +22,10 @@ export class IntAtom extends GroundedAtom {
     return 'i' + this.value.toString();
   }
   override equals(other: GroundedAtom): boolean {
-    // Normalisation keeps each integer in exactly one representation, so `===` decides.
-    return other instanceof IntAtom && other.value === this.value;
+    // Normalisation keeps each integer in exactly one representation, so `===` decides. An
+    // integer equals a float of the same value, as the reference's Number promotes it (`a as f64 == b`).
+    if (other instanceof IntAtom) return other.value === this.value;
+    return other instanceof FloatAtom && Number(this.value) === other.value;
   }
 }
 
@@ -41,6 +43,7 @@ export class FloatAtom extends GroundedAtom {
     return 'f' + formatFloat(this.value);
   }
   override equals(other: GroundedAtom): boolean {
+    if (other instanceof IntAtom) return other.equals(this);
     return other instanceof FloatAtom && Object.is(other.value, this.value);
   }
 }

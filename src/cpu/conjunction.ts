@@ -1,8 +1,8 @@
 // Conjunctive queries `(, p1 p2 ...)`: a nested-loop join in pattern order, so results come out
 // in lexicographic order of the matched atoms' insertion ids (first pattern varies slowest).
 
-import type { Atom } from '../core/atoms.js';
-import { Bindings } from '../core/bindings.js';
+import type { Atom } from '../core/index.js';
+import { Bindings } from '../core/index.js';
 import type { MatchHit } from './trie-match.js';
 
 export function matchConjunction(

@@ -1,27 +1,52 @@
-// CPU matching over the flat trie (inline; the worker pool builds on it).
+// CPU matching: through the live index of a space (index-match.ts), or over a frozen trie (trie-match.ts: snapshots, replicas).
 
-import type { Atom } from '../core/atoms.js';
-import type { Bindings } from '../core/bindings.js';
-import { isExpression, sym } from '../core/atoms.js';
-import type { SpaceView } from '../space/atom-space.js';
+import type { Atom } from '../core/index.js';
+import type { Bindings } from '../core/index.js';
+import { isExpression, sym } from '../core/index.js';
+import { type IndexedView, isIndexedView, type SpaceView } from '../space/index.js';
+import type { CompactResults } from './compact-results.js';
 import { matchConjunction } from './conjunction.js';
+import { groundConjunction } from './conjunction-ground.js';
+import { IndexMatcher } from './index-match.js';
 import { CompiledPattern, type MatchHit, TrieMatcher } from './trie-match.js';
 
 export { CompiledPattern, type MatchHit, TrieMatcher } from './trie-match.js';
 export { TokenUnifier } from './token-unify.js';
 export { naiveMatch } from './naive-match.js';
 export { matchConjunction } from './conjunction.js';
+export { IndexMatcher } from './index-match.js';
+export { CompactResults, UNBOUND_REF } from './compact-results.js';
 
-const sharedMatcher = new TrieMatcher();
+const trieMatcher = new TrieMatcher();
+const indexMatcher = new IndexMatcher();
+
+/** A compiled pattern against a view: through the live index, or by walking a frozen trie. */
+export function matchCompiled(view: SpaceView, pattern: CompiledPattern): MatchHit[] {
+  return isIndexedView(view) ? indexMatcher.match(view, pattern) : trieMatcher.match(view, pattern);
+}
 
 /** Every atom of the space view unifying with `pattern`, by insertion id. */
 export function matchPattern(view: SpaceView, pattern: Atom): MatchHit[] {
-  return sharedMatcher.match(view, new CompiledPattern(pattern));
+  return matchCompiled(view, new CompiledPattern(pattern));
+}
+
+/**
+ * `matchPattern` through the live index with compact results: atom ids and binding records, no
+ * atom or Bindings made until asked for (compact-results.ts).
+ */
+export function matchCompact(view: IndexedView, pattern: Atom | CompiledPattern): CompactResults {
+  return indexMatcher.matchCompact(view, pattern instanceof CompiledPattern ? pattern : new CompiledPattern(pattern));
+}
+
+/** The Bindings of every hit of a plain (not conjunctive) pattern, by insertion id. */
+function plainQuery(view: SpaceView, pattern: Atom): Bindings[] {
+  const compiled = new CompiledPattern(pattern);
+  return isIndexedView(view) ? indexMatcher.matchCompact(view, compiled).bindings() : trieMatcher.match(view, compiled).map((hit) => hit.bindings);
 }
 
 /** Many patterns against one view: results per pattern, in pattern order. */
 export function matchBatch(view: SpaceView, patterns: readonly Atom[]): MatchHit[][] {
-  return patterns.map((p) => sharedMatcher.match(view, new CompiledPattern(p)));
+  return patterns.map((p) => matchCompiled(view, new CompiledPattern(p)));
 }
 
 const COMMA = sym(',');
@@ -40,15 +65,15 @@ export function conjuncts(pattern: Atom): readonly Atom[] | null {
  */
 export function query(view: SpaceView, pattern: Atom): Bindings[] {
   const parts = conjuncts(pattern);
-  if (parts === null) return matchPattern(view, pattern).map((hit) => hit.bindings);
-  return matchConjunction((p) => matchPattern(view, p), parts);
+  if (parts === null) return plainQuery(view, pattern);
+  // Over the live index, joined on token strings while every atom met is ground.
+  const ground = isIndexedView(view) ? groundConjunction(view, parts) : null;
+  return ground ?? matchConjunction((p) => matchPattern(view, p), parts);
 }
 
-/**
- * `query` for many patterns against one view, results in pattern order: plain patterns go through
- * the trie matcher, conjunctions `(, p1 p2 ...)` are joined as `query` joins them.
- */
+/** `query` for many patterns against one view, results in pattern order. */
 export function queryBatch(view: SpaceView, patterns: readonly Atom[]): Bindings[][] {
-  return patterns.map((p) => (conjuncts(p) === null ? sharedMatcher.match(view, new CompiledPattern(p)).map((hit) => hit.bindings) : query(view, p)));
+  return patterns.map((p) => query(view, p));
 }
-export { lookupRules, RULE_RESULT, type RuleAnswer, ruleQueryPattern } from './rule-lookup.js';
+export { fireRulesAt, lookupRules, RULE_RESULT, type RuleAnswer, ruleQueryPattern } from './rule-lookup.js';
+export { freshVariablesFor, resolveReference } from './token-unify.js';

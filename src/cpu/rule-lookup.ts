@@ -1,22 +1,23 @@
 // Rule lookup: the answers to `(= CALL $result)` against a space, the query the interpreter makes
 // for every call of a non-built-in function.
 //
-// It gives the same answers, in the same order (by insertion id), as matching that pattern with
-// the trie matcher, but works on atoms instead of token strings: candidate atoms come from an
-// index of the trie's `(= (head ...) ...)` subtrees (cached per trie), each is decoded once, and a
+// It gives the same answers, in the same order (by insertion id), as matching that pattern, but
+// works on atoms instead of token strings: candidate atoms come from the live index's rule lists
+// (rule-candidates-index.ts, cached per head until a rule for it is added) or from a frozen trie's
+// `(= (head ...) ...)` subtrees (rule-candidates-trie.ts, cached per view), each is decoded once, and a
 // call that is an instance of the rule's head (the common case: arguments are evaluated before the
 // call) is matched one-sidedly, so the body is instantiated by one substitution and nothing has to
 // be merged afterwards. Calls whose variables would have to be bound, and unusual stored atoms
 // (`$x`, `($f ...)`, `(= $lhs ...)`), take the general two-sided path: rename apart, unify.
 
-import { type Atom, AtomKind, ExpressionAtom, expr, type GroundedAtom, sym, variable, type VariableAtom } from '../core/atoms.js';
-import { Bindings, instantiate, unify } from '../core/bindings.js';
-import { atomEquals } from '../core/equality.js';
-import { freshVariable, renameApart } from '../core/fresh.js';
-import type { SpaceView } from '../space/atom-space.js';
-import type { AtomStore } from '../space/atom-store.js';
-import { encodeAtom, groundedTable, isVarToken, payloadOf, Tag, tagOf, token } from '../space/encoding.js';
-import { findChild, type FlatTrie } from '../space/flat-trie.js';
+import { type Atom, AtomKind, ExpressionAtom, expr, type GroundedAtom, sym, variable, type VariableAtom } from '../core/index.js';
+import { Bindings, instantiate, unify } from '../core/index.js';
+import { atomEquals } from '../core/index.js';
+import { freshVariable, renameApart } from '../core/index.js';
+import type { AtomIndex, AtomStore, FrozenView, IndexedView, SpaceView } from '../space/index.js';
+import { groundedTable, isIndexedView, mergeLive, Tag, token } from '../space/index.js';
+import { indexRuleLists, listsStamp } from './rule-candidates-index.js';
+import { cachedByArityAndHead, frozenRuleCandidates } from './rule-candidates-trie.js';
 
 const EQUALS = sym('=');
 /** The rule-result variable: `#` keeps it apart from every variable a user can write. */
@@ -42,13 +43,33 @@ export function lookupRules(view: SpaceView, call: ExpressionAtom): RuleAnswer[]
   for (let i = 0; i < candidates.length; i++) {
     const rule = candidates[i]!;
     if (!store.isAlive(rule.id)) continue;
-    let answer = rule.matcher !== null ? rule.matcher.fire(call) : undefined;
-    if (answer === undefined) answer = fireGeneral(rule.stored, call);
+    const answer = fire(rule, call);
     if (answer === null) continue;
     if (answers === null) answers = [answer];
     else answers.push(answer);
   }
   return answers ?? [];
+}
+
+/**
+ * The answers of the stored atoms `ids` (ascending; found by another matcher, the GPU's) for
+ * `call`, fired exactly as `lookupRules` fires them: the same bindings, in the same direction
+ * (a call's variable passed as a whole argument keeps its name), whichever path found the rules.
+ */
+export function fireRulesAt(store: AtomStore, ids: readonly number[], call: ExpressionAtom): RuleAnswer[] {
+  const answers: RuleAnswer[] = [];
+  for (const id of ids) {
+    if (!store.isAlive(id)) continue;
+    const answer = fire(compiledCandidate(store, id), call);
+    if (answer !== null) answers.push(answer);
+  }
+  return answers;
+}
+
+/** One candidate for `call`: its one-sided matcher when it has one that decides, else two-sided unification. */
+function fire(rule: Candidate, call: ExpressionAtom): RuleAnswer | null {
+  const answer = rule.matcher !== null ? rule.matcher.fire(call) : undefined;
+  return answer === undefined ? fireGeneral(rule.stored, call) : answer;
 }
 
 /** A candidate stored atom, decoded, with its one-sided matcher when it has the rule shape. */
@@ -58,47 +79,41 @@ interface Candidate {
   readonly matcher: RuleMatcher | null;
 }
 
-const compiledCache = new WeakMap<SpaceView, Map<number, Map<number, readonly Candidate[]>>>();
-let lastView: SpaceView | null = null;
-let lastViewCache: Map<number, Map<number, readonly Candidate[]>> | null = null;
+/** Compiled candidates of a frozen view, per (arity, head): frozen views never gain atoms. */
+const frozenCache = new WeakMap<FrozenView, Map<number, Map<number, readonly Candidate[]>>>();
+
+/** Compiled candidates of a live index, per (arity, head), valid while their lists' stamp holds. */
+interface IndexEntry {
+  /** List handles of the index (`index.lists`). */
+  readonly lists: readonly number[];
+  stamp: number;
+  candidates: readonly Candidate[];
+}
+const indexCache = new WeakMap<AtomIndex, Map<number, Map<number, IndexEntry>>>();
 
 /**
- * The candidates of `candidateIds` (liveness not yet checked), decoded and compiled, cached per
- * view (views are immutable; liveness is checked per lookup, so a view used after a removal
- * still answers as the uncached path would).
+ * The stored atoms that may be rules for `call`, decoded and compiled, in insertion order
+ * (liveness is checked per lookup, so removals need no invalidation).
  */
 function compiledCandidates(view: SpaceView, call: ExpressionAtom): readonly Candidate[] {
-  if (equalsToken < 0) equalsToken = encodeAtom(EQUALS).tokens[0]!;
   const head = call.children[0];
   const headToken =
     head === undefined ? -1 : head.kind === AtomKind.Symbol ? token(Tag.Sym, head.id) : head.kind === AtomKind.Grounded ? token(Tag.Gnd, groundedTable.idOf(head)) : -1;
   const arity = call.children.length;
-  let byArity: Map<number, Map<number, readonly Candidate[]>> | undefined;
-  if (view === lastView) byArity = lastViewCache!;
-  else {
-    byArity = compiledCache.get(view);
-    if (byArity === undefined) {
-      byArity = new Map();
-      compiledCache.set(view, byArity);
-    }
-    lastView = view;
-    lastViewCache = byArity;
+  if (isIndexedView(view)) return indexedCandidates(view, headToken, arity);
+  return cachedByArityAndHead(frozenCache, view, arity, headToken, () => frozenRuleCandidates(view, headToken, arity).map((id) => compiledCandidate(view.store, id)));
+}
+
+/** A rule write for this head (or one that could apply to any head) changes the stamp; nothing else does. */
+function indexedCandidates(view: IndexedView, headToken: number, arity: number): readonly Candidate[] {
+  const entry = cachedByArityAndHead(indexCache, view.index, arity, headToken, (): IndexEntry => ({ lists: indexRuleLists(view.index, headToken, arity), stamp: -1, candidates: [] }));
+  const stamp = listsStamp(view.index, entry.lists);
+  if (stamp !== entry.stamp) {
+    const store = view.store;
+    entry.candidates = mergeLive(view.index, entry.lists, store.liveness()).map((id) => compiledCandidate(store, id));
+    entry.stamp = stamp;
   }
-  let byHead = byArity.get(arity);
-  if (byHead === undefined) {
-    byHead = new Map();
-    byArity.set(arity, byHead);
-  }
-  let list = byHead.get(headToken);
-  if (list === undefined) {
-    const ids: number[] = [];
-    for (const id of trieCandidates(view.trie, headToken, arity)) ids.push(id);
-    // Recent ids are all larger than the trie's, so appending keeps the order.
-    if (view.recent.length > 0) for (const id of recentCandidates(view, headToken, arity)) ids.push(id);
-    list = ids.map((id) => compiledCandidate(view.store, id));
-    byHead.set(headToken, list);
-  }
-  return list;
+  return entry.candidates;
 }
 
 const compiledAtoms = new WeakMap<AtomStore, Map<number, Candidate>>();
@@ -117,109 +132,6 @@ function compiledCandidate(store: AtomStore, id: number): Candidate {
     byId.set(id, c);
   }
   return c;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Candidates
-
-let equalsToken = -1;
-
-const recentCandidateCache = new WeakMap<SpaceView, Map<number, Map<number, readonly number[]>>>();
-
-/** Views are immutable (the space hands out a new one after a write), so this is cached per view. */
-function recentCandidates(view: SpaceView, headToken: number, arity: number): readonly number[] {
-  return cachedByArityAndHead(recentCandidateCache, view, arity, headToken, () =>
-    view.recent.filter((id) => tokensMayMatch(view.store.tokensOf(id), headToken, arity)),
-  );
-}
-
-/** `make()` cached under (owner, arity, head token). */
-function cachedByArityAndHead<K extends object, V>(cache: WeakMap<K, Map<number, Map<number, V>>>, owner: K, arity: number, headToken: number, make: () => V): V {
-  let byArity = cache.get(owner);
-  if (byArity === undefined) {
-    byArity = new Map();
-    cache.set(owner, byArity);
-  }
-  let byHead = byArity.get(arity);
-  if (byHead === undefined) {
-    byHead = new Map();
-    byArity.set(arity, byHead);
-  }
-  let value = byHead.get(headToken);
-  if (value === undefined) {
-    value = make();
-    byHead.set(headToken, value);
-  }
-  return value;
-}
-
-/** The first-token test of `candidateIds` on one token string (`headToken` -1: any head). */
-function tokensMayMatch(t: Uint32Array, headToken: number, arity: number): boolean {
-  if (isVarToken(t[0]!)) return true;
-  if (t[0] !== token(Tag.Expr, 3)) return false;
-  if (isVarToken(t[1]!)) return true;
-  if (t[1] !== equalsToken) return false;
-  if (isVarToken(t[2]!)) return true;
-  if (t[2] !== token(Tag.Expr, arity)) return false;
-  return arity === 0 || headToken < 0 || isVarToken(t[3]!) || t[3] === headToken;
-}
-
-const trieCandidateCache = new WeakMap<FlatTrie, Map<number, Map<number, Uint32Array>>>();
-
-function trieCandidates(trie: FlatTrie, headToken: number, arity: number): Uint32Array {
-  return cachedByArityAndHead(trieCandidateCache, trie, arity, headToken, () => collectTrieCandidates(trie, headToken, arity));
-}
-
-function collectTrieCandidates(trie: FlatTrie, headToken: number, arity: number): Uint32Array {
-  const out: number[] = [];
-  // A bare stored variable `$x` (root → NEWVAR).
-  forVarChildren(trie, 0, (c) => collectSubtree(trie, c, 0, out));
-  const e = findChild(trie, 0, token(Tag.Expr, 3));
-  if (e >= 0) {
-    forVarChildren(trie, e, (c) => collectSubtree(trie, c, 2, out)); // ($f _ _)
-    const q = findChild(trie, e, equalsToken);
-    if (q >= 0) {
-      forVarChildren(trie, q, (c) => collectSubtree(trie, c, 1, out)); // (= $lhs _)
-      const l = findChild(trie, q, token(Tag.Expr, arity));
-      if (l >= 0) {
-        if (arity === 0 || headToken < 0) collectSubtree(trie, l, arity + 1, out);
-        else {
-          forVarChildren(trie, l, (c) => collectSubtree(trie, c, arity, out)); // (= ($h ...) _)
-          const h = findChild(trie, l, headToken);
-          if (h >= 0) collectSubtree(trie, h, arity, out);
-        }
-      }
-    }
-  }
-  out.sort((a, b) => a - b);
-  return Uint32Array.from(out);
-}
-
-function forVarChildren(trie: FlatTrie, node: number, visit: (child: number) => void): void {
-  const end = trie.childStart[node + 1]!;
-  for (let c = trie.childStart[node]!; c < end && isVarToken(trie.tok[c]!); c++) visit(c);
-}
-
-/** Ids of every atom below `node`, where `open` sub-terms remain to be read after its token. */
-function collectSubtree(trie: FlatTrie, node: number, open: number, out: number[]): void {
-  const nodes: number[] = [node];
-  const opens: number[] = [open];
-  while (nodes.length > 0) {
-    const n = nodes.pop()!;
-    const o = opens.pop()!;
-    const start = trie.childStart[n]!;
-    const end = trie.childStart[n + 1]!;
-    if (o === 0) {
-      // A leaf: its children are atom nodes carrying insertion ids.
-      for (let c = start; c < end; c++) out.push(trie.tok[c]!);
-      continue;
-    }
-    for (let c = start; c < end; c++) {
-      const t = trie.tok[c]!;
-      nodes.push(c);
-      opens.push(o - 1 + (tagOf(t) === Tag.Expr ? payloadOf(t) : 0));
-    }
-  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,10 +4,10 @@
 // bound when both sides are variables, occurs check), which is what makes the trie matcher's
 // bindings equal to those of a naive scan.
 
-import { type Atom, ExpressionAtom, VariableAtom } from '../core/atoms.js';
-import { freshVariable } from '../core/fresh.js';
-import { groundedTable, PAYLOAD_MASK, TAG_SHIFT, Tag, isVarToken } from '../space/encoding.js';
-import { symById } from '../core/atoms.js';
+import { type Atom, ExpressionAtom, VariableAtom } from '../core/index.js';
+import { freshVariable } from '../core/index.js';
+import { groundedTable, PAYLOAD_MASK, TAG_SHIFT, Tag, isVarToken } from '../space/index.js';
+import { symById } from '../core/index.js';
 
 const UNBOUND = -1;
 
@@ -24,13 +24,21 @@ export class TokenUnifier {
 
   /** Starts a unification of `pattern` with `stored`, both whole token strings. */
   unify(pattern: ArrayLike<number>, patternVars: number, stored: ArrayLike<number>, storedVars: number): boolean {
+    return this.unifyAt(pattern, patternVars, stored, 0, storedVars);
+  }
+
+  /**
+   * `unify` with the stored atom at `storedStart` of a larger token array (the store's own, so no
+   * view is made per candidate); references into side 1 are then offsets in that array.
+   */
+  unifyAt(pattern: ArrayLike<number>, patternVars: number, stored: ArrayLike<number>, storedStart: number, storedVars: number): boolean {
     this.side0 = pattern;
     this.side1 = stored;
     if (this.bind0.length < patternVars) this.bind0 = new Int32Array(patternVars * 2);
     if (this.bind1.length < storedVars) this.bind1 = new Int32Array(storedVars * 2);
     this.bind0.fill(UNBOUND, 0, patternVars);
     this.bind1.fill(UNBOUND, 0, storedVars);
-    return this.unifyRefs(0, 1);
+    return this.unifyRefs(0, storedStart * 2 + 1);
   }
 
   private tokenAt(ref: Ref): number {
@@ -138,6 +146,16 @@ export class TokenUnifier {
     return true;
   }
 
+  /**
+   * Copies the binding record of the last unification: the pattern's `patternVars` bindings to
+   * out[at..], then the stored atom's `storedVars` (a binding is a ref offset * 2 + side, -1 when
+   * unbound), so that `resolveReference` can resolve them later (compact results, compact-results.ts).
+   */
+  copyBindings(out: Int32Array, at: number, patternVars: number, storedVars: number): void {
+    for (let i = 0; i < patternVars; i++) out[at + i] = this.bind0[i]!;
+    for (let i = 0; i < storedVars; i++) out[at + patternVars + i] = this.bind1[i]!;
+  }
+
   /** Whether pattern variable `level` got bound. */
   isPatternVarBound(level: number): boolean {
     return this.bind0[level] !== UNBOUND;
@@ -154,6 +172,16 @@ export class TokenUnifier {
     storedVariable: (level: number) => VariableAtom,
     patternGroundAtoms?: readonly (Atom | undefined)[],
   ): Atom {
+    // The common case, a variable bound to a stored symbol or grounded value: that atom, directly
+    // (what resolveReference would decode).
+    const level = this.side0[offset]! & PAYLOAD_MASK;
+    const bound = this.bind0[level]!;
+    if (bound !== UNBOUND && bound & 1) {
+      const t = this.side1[bound >>> 1]!;
+      const tag = t >>> TAG_SHIFT;
+      if (tag === Tag.Sym) return symById(t & PAYLOAD_MASK);
+      if (tag === Tag.Gnd) return groundedTable.atom(t & PAYLOAD_MASK);
+    }
     return resolveReference(this.side0, this.side1, this.bind0, 0, this.bind1, 0, offset, patternNames, storedVariable, patternGroundAtoms);
   }
 }

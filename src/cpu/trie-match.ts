@@ -5,10 +5,11 @@
 // it. Only concrete-token mismatches prune. At a leaf the full token strings are unified (repeated
 // variables, stored variables, occurs check), once per leaf for all atoms stored there.
 
-import type { Atom } from '../core/atoms.js';
-import { Bindings } from '../core/bindings.js';
-import { type EncodedAtom, encodeAtom, isVarToken, PAYLOAD_MASK, Tag, TAG_SHIFT } from '../space/encoding.js';
-import type { SpaceView } from '../space/atom-space.js';
+import type { Atom } from '../core/index.js';
+import { Bindings } from '../core/index.js';
+import { encodeInto, isVarToken, PAYLOAD_MASK, Tag, TAG_SHIFT } from '../space/index.js';
+import { encodePattern } from './pattern-encode.js';
+import type { FrozenView } from '../space/index.js';
 import { freshVariablesFor, TokenUnifier } from './token-unify.js';
 
 export interface MatchHit {
@@ -18,39 +19,50 @@ export interface MatchHit {
   readonly bindings: Bindings;
 }
 
-/** A pattern encoded once for many matches. */
+/**
+ * A pattern encoded once for many matches. Compiling is on the path of every match (a pattern is
+ * usually matched once), so only the token string, the variable names and their first offsets are
+ * made up front; the sub-term ends (the trie walk, the GPU) and the pattern's ground sub-atoms
+ * (binding resolution through a stored variable) are computed when first asked for.
+ */
 export class CompiledPattern {
   readonly tokens: Uint32Array;
   readonly varNames: readonly string[];
-  /** ends[i]: offset just past the sub-term starting at i. */
-  readonly ends: Uint32Array;
   /** Offset of the first occurrence of each variable level. */
   readonly firstOffset: Uint32Array;
+  private endsMemo: Uint32Array | null = null;
+  private groundMemo: (Atom | undefined)[] | null = null;
+
+  constructor(readonly atom: Atom) {
+    const encoded = encodePattern(atom);
+    this.tokens = encoded.tokens;
+    this.varNames = encoded.varNames;
+    this.firstOffset = encoded.firstOffset;
+  }
+
+  /** ends[i]: offset just past the sub-term starting at i. */
+  get ends(): Uint32Array {
+    return (this.endsMemo ??= subtermEnds(this.tokens));
+  }
+
   /**
    * The pattern's own sub-atoms that are ground, by start offset: a binding to one of them is
    * returned as the very atom the caller passed in, not a decoded copy (large data passed to a
    * rule costs nothing to bind).
    */
-  readonly groundAtoms: (Atom | undefined)[];
-
-  constructor(readonly atom: Atom) {
+  get groundAtoms(): (Atom | undefined)[] {
+    if (this.groundMemo !== null) return this.groundMemo;
     const atoms: Atom[] = [];
-    const encoded: EncodedAtom = encodeAtom(atom, atoms);
-    this.tokens = encoded.tokens;
-    this.varNames = encoded.varNames;
-    this.ends = subtermEnds(this.tokens);
-    this.firstOffset = new Uint32Array(this.varNames.length);
-    this.groundAtoms = new Array<Atom | undefined>(this.tokens.length);
-    // Backward pass: a sub-term is ground when no variable token lies inside it.
+    encodeInto(this.atom, [], atoms);
+    const ends = this.ends;
+    const ground = new Array<Atom | undefined>(this.tokens.length);
+    // A sub-term is ground when no variable token lies inside it.
     const varsBefore = new Uint32Array(this.tokens.length + 1);
+    for (let i = 0; i < this.tokens.length; i++) varsBefore[i + 1] = varsBefore[i]! + (isVarToken(this.tokens[i]!) ? 1 : 0);
     for (let i = 0; i < this.tokens.length; i++) {
-      const t = this.tokens[i]!;
-      varsBefore[i + 1] = varsBefore[i]! + (isVarToken(t) ? 1 : 0);
-      if (t >>> TAG_SHIFT === Tag.NewVar) this.firstOffset[t & PAYLOAD_MASK] = i;
+      if (varsBefore[ends[i]!] === varsBefore[i]) ground[i] = atoms[i];
     }
-    for (let i = 0; i < this.tokens.length; i++) {
-      if (varsBefore[this.ends[i]!] === varsBefore[i]) this.groundAtoms[i] = atoms[i];
-    }
+    return (this.groundMemo = ground);
   }
 }
 
@@ -84,7 +96,7 @@ export class TrieMatcher {
   private readonly unifier = new TokenUnifier();
 
   /** Every atom of `view` that unifies with `pattern`, ordered by insertion id. */
-  match(view: SpaceView, pattern: CompiledPattern): MatchHit[] {
+  match(view: FrozenView, pattern: CompiledPattern): MatchHit[] {
     const hits: MatchHit[] = [];
     this.walk(view, pattern, hits);
     hits.sort((a, b) => a.atomId - b.atomId);
@@ -97,7 +109,7 @@ export class TrieMatcher {
     return hits;
   }
 
-  private walk(view: SpaceView, pattern: CompiledPattern, hits: MatchHit[]): void {
+  private walk(view: FrozenView, pattern: CompiledPattern, hits: MatchHit[]): void {
     const { tok, childStart } = view.trie;
     const P = pattern.tokens;
     const ends = pattern.ends;
@@ -176,7 +188,7 @@ export class TrieMatcher {
     atomIds: Uint32Array | null,
     from: number,
     to: number,
-    view: SpaceView,
+    view: FrozenView,
     hits: MatchHit[],
   ): void {
     const store = view.store;

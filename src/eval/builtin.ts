@@ -5,9 +5,9 @@
 // That keeps evaluation on the interpreter's explicit stack (no JavaScript recursion per MeTTa
 // call) and makes every space query a value the interpreter can batch.
 
-import { type Atom, expr, type ExpressionAtom, sym } from '../core/atoms.js';
-import type { Bindings } from '../core/bindings.js';
-import type { AtomSpace } from '../space/atom-space.js';
+import { type Atom, expr, type ExpressionAtom, sym } from '../core/index.js';
+import type { Bindings } from '../core/index.js';
+import type { AtomSpace } from '../space/index.js';
 import type { Environment } from './environment.js';
 
 /** One alternative of an evaluation: an atom and the bindings it was found under. */
@@ -51,6 +51,12 @@ export interface OpContext {
 
 export interface Builtin {
   readonly name: string;
+  /**
+   * A minimal MeTTa instruction's form as the reference's interpreter states it (`(eval <atom>)`):
+   * a call with the wrong number or kind of arguments is then `(Error call expected: <shape>,
+   * found: <call>)`, the reference's message, instead of IncorrectNumberOfArguments / BadArgType.
+   */
+  readonly shape?: string;
   /**
    * The declared type, e.g. `(-> Number Number Number)`; arguments typed `Atom` (or a matching
    * meta-type) arrive unevaluated. Null: untyped and variadic, every argument is evaluated.

@@ -22,6 +22,8 @@ const WRITE = [
   'add-atom', 'remove-atom', 'add-reduct', 'add-atoms', 'bind!',
   // a new space prints with a process-wide serial number, so it is made where numbering is sequential
   'new-space',
+  // json-decode makes a new space of each JSON object, dict-space a new space
+  'json-decode', 'dict-space',
   // states
   'change-state!',
   // modules and settings
@@ -35,17 +37,17 @@ const WRITE = [
 const NONE = [
   'Error', 'return', 'eval', 'evalc', 'chain', 'unify', 'cons-atom', 'decons-atom', 'function', 'collapse-bind',
   'superpose-bind', 'metta', 'context-space', '@doc', '@desc', '@params', '@param', '@return', 'if', 'let', 'let*',
-  'superpose', 'collapse', 'case', 'switch', 'id', 'noeval', 'quote', 'unquote', 'nop', 'empty', 'if-equal', 'if-error',
+  'superpose', 'collapse', 'case', 'switch', 'switch-minimal', 'id', 'noeval', 'quote', 'unquote', 'nop', 'empty', 'if-equal', 'if-error',
   'return-on-error', 'if-decons-expr', 'atom-subst', 'sealed', 'capture', '+', '-', '*', '/', '%', '<', '>', '<=', '>=',
   '==', 'and', 'or', 'xor', 'not', 'pow-math', 'log-math', 'sqrt-math', 'sin-math', 'asin-math', 'cos-math',
   'acos-math', 'tan-math', 'atan-math', 'abs-math', 'trunc-math', 'ceil-math', 'floor-math', 'round-math',
   'isnan-math', 'isinf-math', 'match', 'get-atoms', 'new-state', 'get-state', 'get-type', 'get-type-space',
-  'get-metatype', 'car-atom', 'cdr-atom', 'size-atom', 'index-atom', 'min-atom', 'max-atom', 'map-atom',
+  'get-metatype', 'is-function', 'car-atom', 'cdr-atom', 'size-atom', 'index-atom', 'min-atom', 'max-atom', 'map-atom',
   'filter-atom', 'foldl-atom', 'unique-atom', 'union-atom', 'intersection-atom', 'subtraction-atom', 'unique',
   'union', 'intersection', 'subtraction', 'for-each-in-atom', 'noreduce-eq', '=alpha', 'type-cast', 'format-args',
   'sort-strings', 'repr', 'parse', 'assertEqual', 'assertEqualToResult', 'assertAlphaEqual',
   'assertAlphaEqualToResult', 'assertEqualMsg', 'assertEqualToResultMsg', 'assertAlphaEqualMsg',
-  'assertAlphaEqualToResultMsg', 'assertIncludes', 'assert', 'get-doc', 'json-encode', 'json-decode',
+  'assertAlphaEqualToResultMsg', 'assertIncludes', 'assert', 'get-doc', 'json-encode', 'get-keys', 'get-value',
 ];
 
 const effects = new Map<string, Effect>();

@@ -1,11 +1,12 @@
 // Everything one running program shares: its space `&self`, the token registry, the built-ins,
 // settings changed by `pragma!`, where output goes, and how space queries are answered.
 
-import type { Atom, ExpressionAtom, SymbolAtom } from '../core/atoms.js';
-import type { Bindings } from '../core/bindings.js';
-import { TokenRegistry } from '../core/parser.js';
+import type { Atom, ExpressionAtom, SymbolAtom } from '../core/index.js';
+import { parseAtom, sym } from '../core/index.js';
+import type { Bindings } from '../core/index.js';
+import { TokenRegistry } from '../core/index.js';
 import { lookupRules, query, type RuleAnswer } from '../cpu/index.js';
-import { AtomSpace } from '../space/atom-space.js';
+import { AtomSpace } from '../space/index.js';
 import type { Builtin } from './builtin.js';
 import { Effect, effectOf } from './effects.js';
 import { SpaceAtom } from './objects.js';
@@ -33,6 +34,10 @@ export interface EvalSettings {
 export type QueryService = (space: AtomSpace, pattern: Atom) => Bindings[];
 
 export const cpuQueryService: QueryService = (space, pattern) => query(space.view(), pattern);
+
+const EQUALS = sym('=');
+/** stdlib.metta's `(: = (-> $t $t %Undefined%))`: both sides of an equality have one type. */
+const EQUALS_TYPE = parseAtom('(-> $t $t %Undefined%)');
 
 export class Environment {
   readonly self: SpaceAtom;
@@ -98,7 +103,11 @@ export class Environment {
 
   registerBuiltin(symbol: SymbolAtom, builtin: Builtin): void {
     this.builtins[symbol.id] = builtin;
+    this.builtinsVersion++;
   }
+
+  /** Counts registrations, so type caches drop types looked up before a built-in existed (an optional module imported later). */
+  builtinsVersion = 0;
 
   /**
    * Evaluation here is speculative (a worker's copy of the environment): a built-in that writes
@@ -131,8 +140,9 @@ export class Environment {
     return this.builtins[symbol.id];
   }
 
+  /** The type of a built-in, or the type the reference's stdlib.metta declares for a symbol that is not one (`=`). */
   builtinType(symbol: SymbolAtom): Atom | null {
-    return this.builtins[symbol.id]?.type ?? null;
+    return this.builtins[symbol.id]?.type ?? (symbol === EQUALS ? EQUALS_TYPE : null);
   }
 
   /** The type index of a space (types of `&self` for evaluation, any space for get-type-space). */

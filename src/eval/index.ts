@@ -1,6 +1,6 @@
 // The interpreter: SPEC §3 on an explicit-stack machine, and the standard library of SPEC §5.
 
-import type { Atom } from '../core/atoms.js';
+import type { Atom } from '../core/index.js';
 import type { Environment } from './environment.js';
 import { evaluateNow } from './machine.js';
 
@@ -15,3 +15,8 @@ export { installStdlib } from './stdlib.js';
 export function evaluateTopLevel(env: Environment, atom: Atom): Atom[] {
   return evaluateNow(env, atom).map((r) => (r.bindings.size > 0 ? r.bindings.resolve(r.atom) : r.atom));
 }
+export { FileHandleAtom } from './builtins/fileio.js';
+export { moduleRecord, modulesLoadedInto, restoreFileModule, restoreLoadedInto, restoreOptionalModule } from './builtins/modules.js';
+export { pragmaEntries, restorePragma, typeCheckFailure } from './builtins/pragma.js';
+export { Prng, RandomGeneratorAtom } from './builtins/random.js';
+export { BindingsAtom } from './objects.js';

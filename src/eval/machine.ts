@@ -10,11 +10,11 @@
 // Bindings discipline: a frame started with bindings B returns results whose bindings extend B.
 // Results therefore pass upward unchanged, which is what makes tail calls possible.
 
-import { type Atom, AtomKind, expr, type ExpressionAtom, type GroundedAtom, sym } from '../core/atoms.js';
-import { Bindings } from '../core/bindings.js';
-import type { AtomSpace } from '../space/atom-space.js';
+import { type Atom, AtomKind, expr, type ExpressionAtom, formatAtom, type GroundedAtom, isGroundAtom, sym } from '../core/index.js';
+import { Bindings } from '../core/index.js';
+import type { AtomSpace } from '../space/index.js';
 import type { RuleAnswer } from '../cpu/index.js';
-import { type Builtin, errorAtom, MettaError, type Outcome, type Result, ERROR } from './builtin.js';
+import { type Builtin, errorAtom, MettaError, NOT_REDUCIBLE, type Outcome, type Result, ERROR } from './builtin.js';
 import type { Environment } from './environment.js';
 import {
   argumentFits,
@@ -28,8 +28,8 @@ import {
   UNDEFINED,
   EXPRESSION_TYPE,
 } from './types.js';
-import { int } from '../core/values.js';
-import { freshCount, freshNumber } from '../core/fresh.js';
+import { int } from '../core/index.js';
+import { freshCount, freshNumber } from '../core/index.js';
 
 export const EMPTY = sym('Empty');
 /** A rule result meaning "leave the call unreduced" (the reference's `(= (quote $x) NotReducible)`). */
@@ -45,6 +45,17 @@ export class EvaluationStopped extends Error {
     super(reason);
     this.name = 'EvaluationStopped';
   }
+}
+
+/**
+ * Throws EvaluationStopped when Ctrl-C was pressed or the deadline (`--timeout`) passed: what the
+ * machine checks every 1024 steps, and what a built-in that waits (on a pipe, say) checks while it
+ * waits, so that no wait outlasts the limits.
+ */
+export function checkInterrupt(env: Environment): void {
+  if (env.interrupted) throw new EvaluationStopped('interrupted');
+  const deadline = env.settings.deadline;
+  if (deadline !== null && performance.now() > deadline) throw new EvaluationStopped('time limit reached (--timeout)');
 }
 
 /**
@@ -194,9 +205,8 @@ export class Machine {
 
   private checkLimits(): void {
     const s = this.env.settings;
-    if (this.env.interrupted) throw new EvaluationStopped('interrupted');
-    if (s.maxSteps !== null && this.steps > s.maxSteps) throw new EvaluationStopped(`stopped after ${s.maxSteps} steps (--max-steps)`);
-    if (s.deadline !== null && performance.now() > s.deadline) throw new EvaluationStopped('time limit reached (--timeout)');
+    if (s.maxSteps !== null && this.steps > s.maxSteps && !this.env.interrupted) throw new EvaluationStopped(`stopped after ${s.maxSteps} steps (--max-steps)`);
+    checkInterrupt(this.env);
   }
 
   push(frame: Frame): void {
@@ -466,35 +476,6 @@ function isKnownNormalForm(atom: Atom, space: AtomSpace): boolean {
   return known !== undefined && known.space === space && known.version === space.version;
 }
 
-const groundness = new WeakMap<Atom, boolean>();
-
-/** Whether an atom has no variables; cached per expression so repeated checks cost O(arity). */
-function isGround(atom: Atom): boolean {
-  if (atom.kind === AtomKind.Variable) return false;
-  if (atom.kind !== AtomKind.Expression) return true;
-  const cached = groundness.get(atom);
-  if (cached !== undefined) return cached;
-  // Post-order over uncached sub-expressions, iteratively.
-  const stack: { e: ExpressionAtom; i: number }[] = [{ e: atom, i: 0 }];
-  let result = true;
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1]!;
-    if (top.i < top.e.children.length) {
-      const c = top.e.children[top.i++]!;
-      if (c.kind === AtomKind.Variable) groundness.set(top.e, false);
-      else if (c.kind === AtomKind.Expression && !groundness.has(c)) stack.push({ e: c, i: 0 });
-      else if (c.kind === AtomKind.Expression && groundness.get(c) === false) groundness.set(top.e, false);
-      continue;
-    }
-    stack.pop();
-    if (!groundness.has(top.e)) groundness.set(top.e, true);
-    result = groundness.get(top.e)!;
-    const parent = stack[stack.length - 1];
-    if (parent !== undefined && !result) groundness.set(parent.e, false);
-  }
-  return result;
-}
-
 function nothingToEvaluate(children: readonly Atom[], types: readonly Atom[]): boolean {
   for (let i = 0; i < children.length; i++) {
     const c = children[i]!;
@@ -738,8 +719,10 @@ class ApplyFrame extends Frame {
     // No renaming apart: these type variables live only in this application's type bindings.
     const { args, ret } = splitFunctionType(this.fnType as ExpressionAtom);
     const bindings = this.bindings;
+    const head = children[0]!;
+    const shape = head.kind === AtomKind.Symbol ? m.env.builtin(head)?.shape : undefined;
     if (args.length !== children.length - 1) {
-      m.finish([{ atom: errorAtom(this.atom, sym('IncorrectNumberOfArguments')), bindings }]);
+      m.finish([{ atom: shape !== undefined ? malformed(this.atom, shape) : errorAtom(this.atom, sym('IncorrectNumberOfArguments')), bindings }]);
       return false;
     }
     const index = m.types(this.space);
@@ -752,7 +735,7 @@ class ApplyFrame extends Frame {
         if (actualTypes.length === 0) continue;
         const actual = actualTypes[0]!;
         const expected = typeBindings.resolve(args[i]!);
-        m.finish([{ atom: errorAtom(this.atom, expr([sym('BadArgType'), int(i + 1), expected, actual])), bindings }]);
+        m.finish([{ atom: shape !== undefined ? malformed(this.atom, shape) : errorAtom(this.atom, expr([sym('BadArgType'), int(i + 1), expected, actual])), bindings }]);
         return false;
       }
     }
@@ -869,13 +852,14 @@ function tailCall(m: Machine, call: ExpressionAtom, returnType: Atom, bindings: 
       return;
     }
     outcome = executeBuiltin(m, builtin, call, bindings, space);
-  } else if (m.rulesInline) outcome = ruleOutcome(m.env.rulesSync(space, call), bindings);
+  } else if (isVariableOperation(call)) outcome = NOT_REDUCIBLE;
+  else if (m.rulesInline) outcome = ruleOutcome(m.env.rulesSync(space, call), bindings);
   else {
     m.tail(new CallFrame(call, returnType, bindings, depth, space, unchanged));
     return;
   }
   if (outcome.kind === 'not-reducible') {
-    if (unchanged && call.children.length > 0 && isGround(call)) rememberNormalForm(call, space);
+    if (unchanged && call.children.length > 0 && isGroundAtom(call)) rememberNormalForm(call, space);
     m.finish([{ atom: call, bindings }]);
     return;
   }
@@ -940,6 +924,22 @@ function executeBuiltin(m: Machine, builtin: Builtin, call: ExpressionAtom, bind
     const message = e instanceof Error ? e.message : String(e);
     return { kind: 'values', results: [{ atom: errorAtom(call, sym(message)), bindings }] };
   }
+}
+
+/** A malformed minimal MeTTa instruction, as the reference reports it. */
+function malformed(call: ExpressionAtom, shape: string): Atom {
+  return errorAtom(call, sym(`expected: ${shape}, found: ${formatAtom(call)}`));
+}
+
+/**
+ * A call whose operation is a variable — `($f a)`, or `(($f a) b)` through nested heads — is not
+ * reduced: no rule is looked up, as in the reference interpreter's `query` (built without its
+ * `variable_operation` feature, the default), where such a call is NotReducible.
+ */
+export function isVariableOperation(call: ExpressionAtom): boolean {
+  let head = call.children[0];
+  while (head !== undefined && head.kind === AtomKind.Expression) head = head.children[0];
+  return head !== undefined && head.kind === AtomKind.Variable;
 }
 
 /** The rules' answers as an outcome: each body with the call's bindings and the rule's merged. */
@@ -1029,6 +1029,10 @@ class CallFrame extends Frame {
         this.handle(m, executeBuiltin(m, builtin, this.call, this.bindings, this.space));
         return;
       }
+      if (isVariableOperation(this.call)) {
+        this.notReducible(m);
+        return;
+      }
       if (m.rulesInline) {
         this.handle(m, ruleOutcome(m.env.rulesSync(this.space, this.call), this.bindings));
         return;
@@ -1092,7 +1096,7 @@ class CallFrame extends Frame {
 
   /** No rule and no built-in applies: the call is its own result, and a normal form. */
   private notReducible(m: Machine): void {
-    if (this.unchanged && this.call.children.length > 0 && isGround(this.call)) rememberNormalForm(this.call, this.space);
+    if (this.unchanged && this.call.children.length > 0 && isGroundAtom(this.call)) rememberNormalForm(this.call, this.space);
     m.finish([{ atom: this.call, bindings: this.bindings }]);
   }
 

@@ -1,9 +1,9 @@
 // Grounded atoms that stand for mutable objects: spaces and states. They compare by identity.
 
-import { type Atom, GroundedAtom, expr, sym } from '../core/atoms.js';
-import { formatAtom } from '../core/printer.js';
-import { AtomSpace } from '../space/atom-space.js';
-import type { Bindings } from '../core/bindings.js';
+import { type Atom, GroundedAtom, expr, sym } from '../core/index.js';
+import { atomEquals, formatAtom } from '../core/index.js';
+import { AtomSpace } from '../space/index.js';
+import type { Bindings } from '../core/index.js';
 
 export class SpaceAtom extends GroundedAtom {
   /** Use `spaceAtomOf(space)` for an existing space, so that one space has one atom. */
@@ -50,7 +50,28 @@ export class StateAtom extends GroundedAtom {
   internKey(): null {
     return null;
   }
+  /**
+   * Two states are equal when their current values are (the reference's StateAtom compares the
+   * atoms its `Rc<RefCell<Atom>>` holds), as assertions and `unify` compare them. Matching a
+   * pattern against a space still tells state objects apart (docs/semantics.md).
+   */
+  override equals(other: GroundedAtom): boolean {
+    if (this === other) return true;
+    if (!(other instanceof StateAtom)) return false;
+    // A state that holds itself (through its value) compares as equal to the same cycle once.
+    const key = this.value;
+    if (comparing.has(this)) return true;
+    comparing.add(this);
+    try {
+      return atomEquals(key, other.value);
+    } finally {
+      comparing.delete(this);
+    }
+  }
 }
+
+/** States being compared (cycles through their values end the comparison). */
+const comparing = new Set<StateAtom>();
 
 const spaceAtoms = new WeakMap<AtomSpace, SpaceAtom>();
 

@@ -1,11 +1,11 @@
 // Types (SPEC §3): `(: atom T)` declarations, function types `(-> A1 ... An R)`, `%Undefined%`,
 // meta-types, subtyping `(:< A B)` and parametric types with variables.
 
-import { type Atom, AtomKind, expr, isExpression, isSymbol, type SymbolAtom, sym, variable, type VariableAtom } from '../core/atoms.js';
-import { Bindings, instantiate, unify } from '../core/bindings.js';
-import { freshVariable } from '../core/fresh.js';
-import { variablesOf } from '../core/equality.js';
-import type { AtomSpace } from '../space/atom-space.js';
+import { type Atom, AtomKind, expr, isExpression, isSymbol, type SymbolAtom, sym, variable, type VariableAtom } from '../core/index.js';
+import { Bindings, instantiate, unify } from '../core/index.js';
+import { freshVariable } from '../core/index.js';
+import { variablesOf } from '../core/index.js';
+import type { AtomSpace } from '../space/index.js';
 import type { Environment } from './environment.js';
 
 export const UNDEFINED = sym('%Undefined%');
@@ -60,6 +60,7 @@ export class TypeIndex {
   private cache = new Map<Atom, Atom[]>();
   private supers = new Map<Atom, Atom[]>();
   private cachedVersion = -1;
+  private cachedBuiltins = -1;
   /** Whether any `(: subject T)` has an expression subject (else expressions need no lookup). */
   private expressionDeclarations: boolean | null = null;
 
@@ -68,12 +69,15 @@ export class TypeIndex {
     private readonly space: AtomSpace,
   ) {}
 
+  /** Drops the caches when a declaration `(: ...)` / `(:< ...)` (or an atom that could match one) was written. */
   private refresh(): void {
-    if (this.cachedVersion === this.space.version) return;
+    const stamp = this.space.headStamp(COLON, 3) * 2 + this.space.headStamp(SUBTYPE, 3);
+    if (this.cachedVersion === stamp && this.cachedBuiltins === this.env.builtinsVersion) return;
+    this.cachedBuiltins = this.env.builtinsVersion;
     this.cache = new Map();
     this.supers = new Map();
     this.expressionDeclarations = null;
-    this.cachedVersion = this.space.version;
+    this.cachedVersion = stamp;
   }
 
   private hasExpressionDeclarations(): boolean {

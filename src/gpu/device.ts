@@ -11,8 +11,9 @@
 // buffer mapped at creation (see `uploadU32`).
 
 import { tmpdir } from 'node:os';
-import { log } from '../core/log.js';
+import { log } from '../core/index.js';
 import { GpuDeviceLostError, GpuUnavailableError } from './errors.js';
+import { flagMismatches } from './flags.js';
 
 export interface GpuLimits {
   readonly maxStorageBufferBindingSize: number;
@@ -79,6 +80,8 @@ async function openDevice(): Promise<GpuContext> {
   }
   // GPUBufferUsage, GPUMapMode, ... as globals, as in a browser.
   Object.assign(globalThis, mod.globals);
+  const mismatched = flagMismatches(mod.globals as Record<string, unknown>);
+  if (mismatched.length > 0) throw new GpuUnavailableError(`the webgpu package's flag constants differ from the spec's (flags.ts): ${mismatched.join(', ')}`);
   gpuObject ??= mod.create([]);
   let adapter: GPUAdapter | null;
   try {
@@ -107,6 +110,23 @@ async function openDevice(): Promise<GpuContext> {
     throw new GpuUnavailableError(`requestDevice failed on ${adapterName}: ${(e as Error).message}`);
   }
   contextsCreated++;
+  const ctx = gpuContext(device, adapterName);
+  void device.lost.then(() => {
+    if (current === ctx) {
+      current = null;
+      pending = null;
+    }
+  });
+  const limits = ctx.limits;
+  log('debug', `GPU adapter: ${adapterName}; limits: storage binding ${limits.maxStorageBufferBindingSize} B, buffer ${limits.maxBufferSize} B, ${limits.maxComputeWorkgroupsPerDimension} workgroups per dimension`);
+  return ctx;
+}
+
+/**
+ * A context for an open device: its limits, and `lost` set as soon as the device is lost. Also the
+ * way tests wrap a mock device (test/gpu/mock-device.ts).
+ */
+export function gpuContext(device: GPUDevice, adapterName: string): GpuContext {
   const limits: GpuLimits = {
     maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize,
     maxBufferSize: device.limits.maxBufferSize,
@@ -115,14 +135,9 @@ async function openDevice(): Promise<GpuContext> {
   const ctx: GpuContext = { device, adapterName, limits, lost: null };
   void device.lost.then((lostInfo) => {
     ctx.lost = new GpuDeviceLostError(`GPU device lost (${lostInfo.reason}): ${lostInfo.message}`, lostInfo.reason);
-    if (current === ctx) {
-      current = null;
-      pending = null;
-    }
     if (lostInfo.reason !== 'destroyed') log('warn', ctx.lost.message);
   });
   device.onuncapturederror = (ev) => log('warn', `GPU error: ${(ev as GPUUncapturedErrorEvent).error.message}`);
-  log('debug', `GPU adapter: ${adapterName}; limits: storage binding ${limits.maxStorageBufferBindingSize} B, buffer ${limits.maxBufferSize} B, ${limits.maxComputeWorkgroupsPerDimension} workgroups per dimension`);
   return ctx;
 }
 

@@ -3,10 +3,8 @@
 // (offset * 2 + side) into the pattern's token string (side 0) or the stored atom's (side 1) —
 // the same triangular form the CPU's TokenUnifier keeps, so resolving it gives the CPU's atoms.
 
-import type { Atom, VariableAtom } from '../core/atoms.js';
-import { resolveReference } from '../cpu/token-unify.js';
-
-export const UNBOUND = 0xffffffff;
+import type { Atom, VariableAtom } from '../core/index.js';
+import { resolveReference } from '../cpu/index.js';
 
 /** One record's view: the two token strings and where the two binding arrays start in `words`. */
 export interface RecordSides {

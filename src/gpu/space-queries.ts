@@ -2,10 +2,10 @@
 // batched evaluator steps its machines in a synchronous loop): one dispatch per batch and space,
 // through the GPU thread (sync-client.ts), hits materialized here in the CPU matcher's order.
 
-import type { Atom } from '../core/atoms.js';
-import { log } from '../core/log.js';
+import type { Atom } from '../core/index.js';
+import { log } from '../core/index.js';
 import { CompiledPattern, type MatchHit } from '../cpu/index.js';
-import type { AtomSpace } from '../space/atom-space.js';
+import type { AtomSpace } from '../space/index.js';
 import { expandRaw, GpuMatcher, kernelPattern } from './matcher.js';
 import { GpuSyncClient } from './sync-client.js';
 

@@ -4,21 +4,22 @@
 // with receiveMessageOnPort. The snapshot's arrays are SharedArrayBuffers, so the trie crosses
 // threads without a copy, and only when it changed.
 
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { LOG_LEVELS, type LogLevel, logEnabled } from '../core/log.js';
-import type { FlatTrie } from '../space/flat-trie.js';
+import { WorkerScriptMissingError, workerScript } from '../core/index.js';
+import { LOG_LEVELS, type LogLevel, logEnabled } from '../core/index.js';
+import type { FlatTrie } from '../space/index.js';
 import { GpuDeviceLostError, GpuError, GpuExecutionError, GpuUnavailableError } from './errors.js';
 import type { FallbackReason, GpuBatchMetrics, KernelPattern, RawMatches } from './matcher.js';
 import type { GpuReply, GpuRequest, GpuThreadInput } from './thread.js';
 
-/** The compiled thread entry: beside this file once built, else in dist/ (running from sources). */
-function threadEntry(): URL | null {
-  for (const url of [new URL('./thread.js', import.meta.url), new URL('../../dist/src/gpu/thread.js', import.meta.url)]) {
-    if (existsSync(fileURLToPath(url))) return url;
+/** The compiled thread entry, or null when it is not built. */
+function threadEntry(): string | null {
+  try {
+    return workerScript('gpu/thread.js');
+  } catch (e) {
+    if (e instanceof WorkerScriptMissingError) return null;
+    throw e;
   }
-  return null;
 }
 
 function currentLogLevel(): LogLevel | 'off' {

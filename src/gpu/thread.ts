@@ -5,11 +5,11 @@
 // kernel's raw records go back, and the caller expands and materializes them.
 
 import { type MessagePort, workerData } from 'node:worker_threads';
-import { type LogLevel, setLogLevel } from '../core/log.js';
+import { type LogLevel, setLogLevel } from '../core/index.js';
 import { closeGpu } from './device.js';
 import { GpuError } from './errors.js';
 import { type KernelPattern, GpuMatcher } from './matcher.js';
-import type { FlatTrie } from '../space/flat-trie.js';
+import type { FlatTrie } from '../space/index.js';
 
 export interface GpuThreadInput {
   readonly port: MessagePort;

@@ -5,12 +5,12 @@
 // forms before it printed, and the text after it is read again. Prints exactly what
 // `runSequential` prints.
 
-import { formatPosition } from '../core/errors.js';
-import { log } from '../core/log.js';
-import type { Parser } from '../core/parser.js';
-import type { Environment } from '../eval/environment.js';
+import { formatPosition } from '../core/index.js';
+import { log } from '../core/index.js';
+import type { Parser } from '../core/index.js';
+import type { Environment } from '../eval/index.js';
 import { EvaluationStopped } from '../eval/index.js';
-import type { BatchAnswerer } from '../scheduler/batch-answerer.js';
+import type { BatchAnswerer } from './batch-answerer.js';
 import { ExitCode } from './exit-code.js';
 import { type CapturedText, DEFAULT_LOCKSTEP, evaluateInLockstep, type LockstepOptions, type LockstepStats } from './lockstep.js';
 import {

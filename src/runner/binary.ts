@@ -3,6 +3,8 @@
 // unsigned LEB128 varints for integers up to 2^53, WTF-8 strings (UTF-8 that also carries lone
 // surrogates, so any JavaScript string round-trips exactly) and CRC-32.
 
+import * as zlib from 'node:zlib';
+
 /** The bytes are not a state this build can read: says what is wrong and at which byte offset. */
 export class StateFormatError extends Error {
   constructor(
@@ -313,8 +315,12 @@ const CRC_TABLE = (() => {
   return table;
 })();
 
+/** zlib's own CRC-32 (Node 20.15 and later): the same value, many times faster than the table loop. */
+const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
+
 /** CRC-32 (IEEE 802.3, as in zlib and PNG) of bytes[start, end). */
 export function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number {
+  if (nativeCrc32 !== undefined) return nativeCrc32(bytes.subarray(start, end)) >>> 0;
   let c = 0xffffffff;
   for (let i = start; i < end; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;

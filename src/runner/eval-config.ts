@@ -3,22 +3,28 @@
 
 import { availableParallelism } from 'node:os';
 
-export type GpuMode = 'auto' | 'on' | 'off';
+import type { GpuMode } from '../scheduler/index.js';
 
 export interface EvalConfig {
   /** Workers kept when the pool has been idle (the adaptive sizer never goes below). */
   readonly minWorkers: number;
-  /** The most workers the pool runs at once (1 = evaluate everything on the main thread). */
+  /**
+   * The most threads that evaluate at once, the calling thread included: the pool starts
+   * maxWorkers - 1 threads (1 = evaluate everything on the calling thread).
+   */
   readonly maxWorkers: number;
   /**
-   * A batch goes to the pool only when the work left in it is expected to take longer than this
-   * (milliseconds, estimated from the forms already run inline); below, it runs inline, which is
-   * faster than a round trip to a worker.
+   * The rest of a batch goes to the pool's queue only when the work left in it is expected to take
+   * longer than this (milliseconds, estimated from the forms already run inline); below, it runs
+   * inline, which saves copying the environment and the messages. Start-up is not counted: the
+   * pool is used only once a thread is ready, and the calling thread takes tasks from the queue.
    */
   readonly inlineBudgetMs: number;
   /**
-   * What starting the pool's threads costs (milliseconds): added to the budget while the pool is
-   * not running yet, so a small program never starts threads it cannot win back.
+   * Predicted work left in a batch (milliseconds) that makes starting the pool's threads worth it
+   * when they are not started yet: loading the engine costs each thread about 150 ms of CPU, which
+   * a small program would pay on a busy machine. The CLI starts them at once instead for programs
+   * with many `!` forms (cli/early-pool.ts).
    */
   readonly poolStartMs: number;
   /**
@@ -29,19 +35,19 @@ export interface EvalConfig {
   /** Grow and shrink the number of busy workers by measured utilisation. */
   readonly adaptive: boolean;
   readonly gpu: GpuMode;
+  /**
+   * False: the calling thread evaluates no queued form itself and leaves them all to the pool's
+   * threads (default true: it takes queued and unstarted forms whenever it is idle). For tests that
+   * must see forms evaluated on a thread, and callers that want the calling thread kept free.
+   */
+  readonly ownerTakesTasks?: boolean;
 }
 
 export const PRESET_NAMES = ['default', 'cpuOptimized', 'memoryOptimized', 'throughputOptimized'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
-/**
- * What a pool costs before it pays: starting the threads and loading the engine (about 150 ms for
- * two workers) and their JIT warm-up, during which a worker runs the interpreter several times
- * slower than a warm thread. Measured with bench/batch-parallel's command figures on the 2-core dev
- * machine: a batch of 100 forms of ~9 ms (0.9 s of work) ran slower on the pool, 1,000 forms
- * (5 s) 1.94x faster; break-even near 1.4 s of work, i.e. about 700 ms of overhead.
- */
-const POOL_START_MS = 700;
+/** Measured with bench/batch-parallel on the 2-core development machine (docs/performance.md). */
+const POOL_START_MS = 250;
 /** Serializing plus deserializing one fact-sized atom (about 1.6 + 3.5 µs on the dev machine). */
 const COPY_US_PER_ATOM = 5;
 

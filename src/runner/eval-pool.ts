@@ -1,124 +1,85 @@
-// The worker pool that evaluates `!` forms (workerpool, thread workers running eval-worker.js),
-// with the adaptive sizing of the seed's "future enhancement 4": the number of tasks kept in
-// flight moves between the config's min and max by measured utilisation, and workerpool starts
-// workers on demand up to that number.
+// The evaluation side of the worker pool (src/pool): the threads of one run, sized by its
+// EvalConfig, running pool-worker.js with this thread's intern tables. `maxWorkers` counts the
+// threads that evaluate, this one included: the pool starts maxWorkers - 1 threads, and this thread
+// takes tasks from the same queue (parallel.ts, fan-out.ts). The adaptive sizer of the seed's
+// "future enhancement 4" moves the number of threads given tasks by measured utilisation.
 
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import workerpool from 'workerpool';
-import { log } from '../core/log.js';
-import { type SharedTables, symbolTableHandles } from '../core/symbols.js';
-import { groundedTable } from '../space/encoding.js';
+import { log } from '../core/index.js';
+import { workerScript } from '../core/index.js';
+import { type SharedTables, symbolTableHandles } from '../core/index.js';
+import { WorkerPool } from '../pool/index.js';
+import { groundedTable } from '../space/index.js';
 import type { EvalConfig } from './eval-config.js';
-import type { AlternativeResult, AlternativeTask, EvalTask, EvalTaskResult } from './eval-task.js';
 
-/** The compiled worker script; from the TypeScript sources (tests) the built copy in dist/. */
-function workerScript(): string {
-  const here = fileURLToPath(import.meta.url);
-  const candidates = here.endsWith('.ts')
-    ? [fileURLToPath(new URL('../../dist/src/runner/eval-worker.js', import.meta.url))]
-    : [fileURLToPath(new URL('./eval-worker.js', import.meta.url))];
-  for (const c of candidates) if (existsSync(c)) return c;
-  throw new Error(`the evaluation worker is not built (${candidates[0]}); run \`npm run build\``);
-}
-
-/** A task offered after the pool was closed (the run is over; its result is not wanted). */
-export class PoolClosedError extends Error {
-  constructor() {
-    super('the worker pool is closed');
-    this.name = 'PoolClosedError';
-  }
-}
+export { PoolClosedError, PoolTask, TaskFailedError } from '../pool/index.js';
 
 export interface PoolStats {
-  /** Tasks finished, and how many of those failed in the worker (threw or died). */
+  /** Tasks finished on the threads, and how many of those failed (threw or died). */
   tasks: number;
   faults: number;
-  /** Sum of the task times measured inside the workers, in milliseconds. */
+  /** Sum of the task times measured on the threads, in milliseconds. */
   busyMs: number;
-  /** Most workers that were busy at once. */
+  /** Most threads busy at once, this one included. */
   peakConcurrency: number;
+  /** Tasks this thread took back from the queue and ran itself. */
+  stolen: number;
 }
 
-export class EvalPool {
-  private pool: workerpool.Pool | null = null;
-  private inFlight = 0;
-  private readonly waiting: (() => void)[] = [];
-  /** Tasks allowed in flight now (adaptive between min and max workers). */
-  private target: number;
-  readonly stats: PoolStats = { tasks: 0, faults: 0, busyMs: 0, peakConcurrency: 0 };
+/** The threads' shared entry (tests may name another). */
+export const POOL_SCRIPT = (): string => workerScript('runner/pool-worker.js');
 
-  constructor(private readonly config: EvalConfig) {
-    // Start wide: the first batch shows whether the tasks are big enough to keep every worker busy.
+export class EvalPool {
+  readonly pool: WorkerPool;
+  /** Threads allowed to evaluate now, this one included (adaptive between min and max workers). */
+  private target: number;
+
+  constructor(
+    private readonly config: EvalConfig,
+    options: { script?: () => string } = {},
+  ) {
     this.target = config.maxWorkers;
+    this.pool = new WorkerPool({
+      script: options.script ?? POOL_SCRIPT,
+      threads: config.maxWorkers - 1,
+      // The threads intern symbols and values in this thread's tables, so token strings and
+      // tries mean the same in both (core/symbols.ts reads this when it loads).
+      workerData: { mettaTables: { symbols: symbolTableHandles(), grounded: groundedTable.handles() } satisfies SharedTables },
+      name: 'worker pool',
+    });
+  }
+
+  /** Starts the threads: they load the engine while this thread reads and runs the program. */
+  start(): void {
+    if (this.pool.isStarted) return;
+    this.pool.start();
+    log('debug', `worker pool: starting ${this.pool.threads} threads (${this.config.maxWorkers} evaluating with this one)`);
+  }
+
+  get started(): boolean {
+    return this.pool.isStarted;
   }
 
   get concurrency(): number {
     return this.target;
   }
 
-  /** Whether the worker threads are started (a cold pool costs their start-up first). */
-  get started(): boolean {
-    return this.pool !== null;
+  get stats(): PoolStats {
+    const s = this.pool.stats;
+    return { tasks: s.tasks, faults: s.faults, busyMs: s.busyMs, peakConcurrency: s.peakBusy + (s.tasks > 0 ? 1 : 0), stolen: s.stolen };
+  }
+
+  /** Whether a thread can take a task now. */
+  get ready(): boolean {
+    return this.pool.readyThreads > 0;
   }
 
   /**
-   * The work (ms) that makes sending the rest of a batch to the pool worth it: the inline budget
-   * once the workers are running, plus their start-up (loading the engine in each thread) before,
-   * plus copying `copyAtoms` atoms of environment to them when their copy is stale.
+   * The work (ms) that makes sending the rest of a batch to the pool worth it: the inline budget,
+   * plus copying `copyAtoms` atoms of environment to the threads when their copy is stale. No
+   * start-up term: the pool is used only once a thread is ready, and this thread keeps working.
    */
   worthMs(copyAtoms = 0): number {
-    return this.config.inlineBudgetMs + (this.started ? 0 : this.config.poolStartMs) + (copyAtoms * this.config.copyUsPerAtom) / 1000;
-  }
-
-  private ensurePool(): workerpool.Pool {
-    if (this.pool === null) {
-      this.pool = workerpool.pool(workerScript(), {
-        workerType: 'thread',
-        // Every worker starts at once (loading the engine takes a while); the adaptive sizer
-        // then decides how many are kept busy.
-        minWorkers: this.config.maxWorkers,
-        maxWorkers: this.config.maxWorkers,
-        // The workers intern symbols and values in this thread's tables, so token strings and
-        // tries mean the same in both (core/symbols.ts reads this when it loads).
-        workerThreadOpts: { workerData: { mettaTables: { symbols: symbolTableHandles(), grounded: groundedTable.handles() } satisfies SharedTables } },
-      });
-      log('debug', `worker pool started: ${this.config.minWorkers}..${this.config.maxWorkers} workers`);
-    }
-    return this.pool;
-  }
-
-  /** Runs one task; a worker that throws or dies rejects the promise (the pool replaces it). */
-  run(task: EvalTask): Promise<EvalTaskResult> {
-    return this.exec('evaluate', task) as Promise<EvalTaskResult>;
-  }
-
-  /** Evaluates one alternative of a fan-out. */
-  runAlternative(task: AlternativeTask): Promise<AlternativeResult> {
-    return this.exec('evaluateAlternative', task) as Promise<AlternativeResult>;
-  }
-
-  private async exec(method: string, task: EvalTask | AlternativeTask): Promise<EvalTaskResult | AlternativeResult> {
-    if (this.closed) throw new PoolClosedError();
-    // Two tasks per busy worker: the next one is already queued in the pool when one finishes.
-    while (this.inFlight >= 2 * this.target) {
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-      if (this.closed) throw new PoolClosedError();
-    }
-    this.inFlight++;
-    this.stats.peakConcurrency = Math.max(this.stats.peakConcurrency, Math.min(this.inFlight, this.target));
-    try {
-      const result = (await this.ensurePool().exec(method, [task])) as EvalTaskResult | AlternativeResult;
-      this.stats.busyMs += result.ms;
-      return result;
-    } catch (e) {
-      this.stats.faults++;
-      throw e;
-    } finally {
-      this.stats.tasks++;
-      this.inFlight--;
-      this.waiting.shift()?.();
-    }
+    return this.config.inlineBudgetMs + (copyAtoms * this.config.copyUsPerAtom) / 1000;
   }
 
   /**
@@ -130,22 +91,18 @@ export class EvalPool {
     const before = this.target;
     if (utilisation > 0.8 && backlog > this.target) this.target = Math.min(this.config.maxWorkers, this.target * 2);
     else if (utilisation < 0.4) this.target = Math.max(this.config.minWorkers, Math.ceil(this.target / 2));
-    if (this.target !== before) log('debug', `worker pool: concurrency ${before} -> ${this.target} (utilisation ${(utilisation * 100).toFixed(0)}%)`);
+    if (this.target !== before) {
+      // At least one thread stays active: with none, no batch would measure utilisation again.
+      this.pool.setActive(this.target - 1);
+      log('debug', `worker pool: concurrency ${before} -> ${this.target} (utilisation ${(utilisation * 100).toFixed(0)}%)`);
+    }
   }
 
-  /** Once closed, no task starts (a retry of a task the close interrupted must not restart threads). */
   get isClosed(): boolean {
-    return this.closed;
+    return this.pool.closed;
   }
 
-  private closed = false;
-
-  async close(): Promise<void> {
-    this.closed = true;
-    // Tasks still waiting for a slot give up (they see `closed`).
-    for (const wake of this.waiting.splice(0)) wake();
-    const pool = this.pool;
-    this.pool = null;
-    if (pool !== null) await pool.terminate(true);
+  close(): Promise<void> {
+    return this.pool.close();
   }
 }

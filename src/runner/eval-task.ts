@@ -1,4 +1,7 @@
-// The messages between the parallel runner (main thread) and its pool workers (eval-worker.ts).
+// The messages between the parallel runner (main thread) and the pool threads (eval-handlers.ts).
+
+/** The evaluation task kinds pool-worker.ts serves (it serves the query slices of src/query too). */
+export const TASK_KINDS = { evaluate: 'evaluate', alternative: 'evaluateAlternative' } as const;
 
 /** Text a form printed with `println!` (stdout) or `trace!` (stderr), in the order it was written. */
 export interface CapturedText {

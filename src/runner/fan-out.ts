@@ -3,23 +3,26 @@
 // `superpose` of heavy expressions — has them evaluated on the worker pool.
 //
 // The machine offers the alternatives of shallow calls as a `fanout` request. The first
-// alternative is evaluated here and timed; the rest go to the pool only when that time, times the
-// alternatives left, exceeds the inline budget, and only when they can travel (plain values; no
-// spaces or states inside). Workers evaluate speculatively against their copy of the environment:
-// an alternative that would write is evaluated here instead, and so is every alternative after it
-// (they may observe the write). Results are gathered in alternative order (SPEC §4), and fresh
-// variables a worker made are renamed to fresh variables of this thread, so none can collide.
+// alternative is evaluated here and timed; the rest go to the front of the pool's queue only when
+// a thread is ready, that time times the alternatives left exceeds the inline budget, and they can
+// travel (plain values; no spaces or states inside). Threads take them from the front; this thread
+// takes them from the back (the last one no thread started), so neither waits on work nobody runs.
+// Both evaluate speculatively: an alternative that would write is evaluated here, for real, and so
+// is every alternative after it (they may observe the write). Results are gathered in alternative
+// order (SPEC §4), and fresh variables a thread made are renamed to fresh variables of this
+// thread, so none can collide.
 
-import { type Atom, AtomKind, type VariableAtom } from '../core/atoms.js';
-import { type Bindings, instantiate } from '../core/bindings.js';
-import { freshVariable } from '../core/fresh.js';
-import { log } from '../core/log.js';
-import type { Environment } from '../eval/environment.js';
+import { type Atom, AtomKind, type VariableAtom } from '../core/index.js';
+import { type Bindings, instantiate } from '../core/index.js';
+import { freshVariable } from '../core/index.js';
+import { log } from '../core/index.js';
+import type { Environment } from '../eval/index.js';
 import { evaluateAlternative, EvaluationStopped, Machine, type PendingQuery, type Result } from '../eval/index.js';
-import { NotShippable, readAtom, readBindings, type Wire, writeAtom, writeBindings } from './atom-wire.js';
+import { speculate, type Speculation } from './speculate.js';
+import { NotShippable, readAtom, readBindings, type Wire, writeAtom, writeBindings } from '../core/index.js';
 import type { EvalConfig } from './eval-config.js';
 import type { EvalPool } from './eval-pool.js';
-import type { AlternativeTask, WorkerSync } from './eval-task.js';
+import { type AlternativeResult, type AlternativeTask, TASK_KINDS, type WorkerSync } from './eval-task.js';
 
 /** Calls this deep or shallower may fan out (deeper alternatives are usually too small to ship). */
 const FAN_OUT_DEPTH = 6;
@@ -56,7 +59,7 @@ async function alternatives(ctx: FanOutContext, q: Extract<PendingQuery, { kind:
   out.push(here(q.alternatives[0]!));
   const firstMs = performance.now() - t0;
   const rest = q.alternatives.slice(1);
-  const wires = firstMs * rest.length > ctx.pool.worthMs(ctx.staleAtoms()) && q.space === env.self.space && !q.calls ? shippable(rest, q.type) : null;
+  const wires = ctx.pool.ready && firstMs * rest.length > ctx.pool.worthMs(ctx.staleAtoms()) && q.space === env.self.space && !q.calls ? shippable(rest, q.type) : null;
   if (wires === null) {
     for (const alt of rest) out.push(here(alt));
     return out;
@@ -75,7 +78,9 @@ async function alternatives(ctx: FanOutContext, q: Extract<PendingQuery, { kind:
   ctx.stats.fanOuts++;
   ctx.stats.shipped += rest.length;
   const remainingMs = env.settings.deadline === null ? null : Math.max(0, env.settings.deadline - performance.now());
-  const pending = wires.map((wire) => {
+  const pool = ctx.pool.pool;
+  const results: (AlternativeResult | Speculation<Result[]> | null)[] = rest.map(() => null);
+  const tasks = wires.map((wire, k) => {
     const task: AlternativeTask = {
       sync,
       wire,
@@ -84,15 +89,48 @@ async function alternatives(ctx: FanOutContext, q: Extract<PendingQuery, { kind:
       remainingMs,
       interruptFlag: ctx.interruptFlag,
     };
-    // A failed worker: the alternative is evaluated here (a fault never changes a result).
-    return ctx.pool.runAlternative(task).catch((e: unknown) => ({ kind: 'aborted' as const, reason: `worker failed: ${String(e)}`, ms: 0 }));
+    // First in line: this form waits for them.
+    const pooled = pool.submit<AlternativeResult>(TASK_KINDS.alternative, task, { urgent: true });
+    // A failed thread: the alternative is evaluated here (a fault never changes a result).
+    pooled.result.then(
+      (r) => (results[k] ??= r),
+      (e: unknown) => (results[k] ??= { kind: 'aborted' as const, reason: `worker failed: ${String(e)}`, ms: 0 }),
+    );
+    return pooled;
   });
+  const cancel = (from: number): void => {
+    for (let j = from; j < tasks.length; j++) pool.steal(tasks[j]!);
+  };
+  let back = rest.length - 1;
+  let polled = false;
   for (let k = 0; k < rest.length; k++) {
-    const result = await pending[k]!;
-    if (result.kind === 'stopped') throw new EvaluationStopped(result.reason);
+    while (results[k] === null) {
+      // This thread takes the last alternative no thread started, and evaluates it as a thread would.
+      while (back > k && results[back] !== null) back--;
+      let j = back;
+      while (j >= k && (results[j] !== null || !pool.steal(tasks[j]!))) j--;
+      if (j < k) {
+        // Nothing left to take: let the replies in once; if k is still out, evaluate it here too
+        // rather than wait for its thread (the first result in is kept; both are the same).
+        if (!polled) {
+          polled = true;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          continue;
+        }
+        j = k;
+      }
+      polled = false;
+      results[j] = speculate(env, () => here(rest[j]!));
+    }
+    const result = results[k]!;
+    if (result.kind === 'stopped') {
+      cancel(k + 1);
+      throw new EvaluationStopped(result.reason);
+    }
     if (result.kind === 'aborted') {
       log('debug', `fan-out: alternative ${k + 2} ${result.reason}: it and the rest run here`);
       ctx.stats.handedBack += rest.length - k;
+      cancel(k + 1);
       for (let j = k; j < rest.length; j++) out.push(here(rest[j]!));
       return out;
     }
@@ -100,7 +138,7 @@ async function alternatives(ctx: FanOutContext, q: Extract<PendingQuery, { kind:
       if (t.kind === 'stdout') env.output.stdout(t.text);
       else env.output.stderr(t.text);
     }
-    out.push(readResults(result.wire, rest[k]!));
+    out.push('wire' in result ? readResults(result.wire, rest[k]!) : result.value);
   }
   return out;
 }

@@ -27,3 +27,25 @@ export {
   StateFormatError,
   StateSerializeError,
 } from './serialize.js';
+export { BatchedRunner } from './batched.js';
+export { type AnswererStats, BatchAnswerer, type GpuBackend, type SpaceAnswer, type SpaceQuery } from './batch-answerer.js';
+export { type EvalConfig, evalConfig, isPresetName, preset, PRESET_NAMES, type PresetName } from './eval-config.js';
+export { gpuAnswererFor } from './gpu-answerer.js';
+export { formatMetrics, ParallelRunner } from './parallel.js';
+export { routeStateOutput } from './state.js';
+export { type LoopOptions, type OutputRecord as TopLevelRecord, runSequential } from './top-level.js';
+export { EvalPool } from './eval-pool.js';
+export { TASK_KINDS } from './eval-task.js';
+export {
+  type LoadedSpace,
+  looksLikeSpaceImage,
+  MSPACE_FORMAT_VERSION,
+  MSPACE_MAGIC,
+  readSpaceImage,
+  readSpaceImageFile,
+  type ReadOptions as SpaceImageReadOptions,
+  SpaceImageError,
+  SpaceImageWriteError,
+  writeSpaceImage,
+  type WriteOptions as SpaceImageWriteOptions,
+} from './mspace.js';

@@ -13,12 +13,12 @@
 // by a limit (`--max-steps`, `--timeout`, an interrupt) ends the batch at that form, as it would
 // have ended the sequential run.
 
-import type { Atom } from '../core/atoms.js';
-import type { Bindings } from '../core/bindings.js';
+import type { Atom } from '../core/index.js';
+import type { Bindings } from '../core/index.js';
 import type { RuleAnswer } from '../cpu/index.js';
-import type { Environment, OutputSink } from '../eval/environment.js';
+import type { Environment, OutputSink } from '../eval/index.js';
 import { alternativeMachine, EvaluationStopped, Machine, type PendingQuery, type Result, SpeculationAborted } from '../eval/index.js';
-import type { BatchAnswerer, SpaceQuery } from '../scheduler/batch-answerer.js';
+import type { BatchAnswerer, SpaceQuery } from './batch-answerer.js';
 
 export interface CapturedText {
   readonly kind: 'stdout' | 'stderr';

@@ -1,28 +1,31 @@
 // The parallel runner (seed document, "Parallel Execution Architecture" and "Batch Evaluation"):
 // consecutive top-level `!` forms are one batch; every other top-level atom is a barrier applied in
-// order. A batch runs inline (this thread) until the forms already run predict that the rest is
-// worth a worker pool; then the rest is evaluated speculatively on the pool, against a copy of the
-// environment, and printed in source order.
+// order. Once a pool thread is ready and the forms already run predict that the rest of a batch is
+// worth it, the rest goes to the pool's queue; this thread runs the first of them for real and
+// then takes further tasks from the same queue, evaluating them speculatively like a thread, so
+// using the pool is never slower than running inline. Results are printed in source order.
 //
-// Side effects are never lost and never reordered. A worker stops at the first built-in that would
-// write (effects.ts: spaces, tokens, states, modules, settings, random generators, files); that
-// form then runs here, for real, after every earlier form has printed, and the forms after it are
-// read again and re-batched, because its writes (a `bind!` even changes how they parse) may change
-// their results. `println!`/`trace!` text is captured by the worker and printed with the form's
-// results. The output is therefore the sequential run's, byte for byte.
+// Side effects are never lost and never reordered. A speculative evaluation (on a thread or here)
+// stops at the first built-in that would write (effects.ts: spaces, tokens, states, modules,
+// settings, random generators, files); that form then runs here, for real, after every earlier form
+// has printed, and the forms after it are read again and re-batched, because its writes (a `bind!`
+// even changes how they parse) may change their results. `println!`/`trace!` text is captured and
+// printed with the form's results. The output is therefore the sequential run's, byte for byte.
 
 import { randomUUID } from 'node:crypto';
-import { expr, sym } from '../core/atoms.js';
-import { formatPosition } from '../core/errors.js';
-import { log } from '../core/log.js';
-import type { Parser, TopLevelItem } from '../core/parser.js';
-import { formatResults } from '../core/printer.js';
-import { str } from '../core/values.js';
-import { errorAtom } from '../eval/builtin.js';
-import type { Environment } from '../eval/environment.js';
+import { type Atom, expr, sym } from '../core/index.js';
+import { formatPosition } from '../core/index.js';
+import { log } from '../core/index.js';
+import type { Parser, TopLevelItem } from '../core/index.js';
+import { formatResults } from '../core/index.js';
+import { str } from '../core/index.js';
+import { errorAtom } from '../eval/index.js';
+import type { Environment } from '../eval/index.js';
 import type { EvalConfig } from './eval-config.js';
-import { EvalPool } from './eval-pool.js';
-import type { EvalTask, EvalTaskResult, SelfMeta, WorkerSync } from './eval-task.js';
+import { EvalPool, PoolClosedError, type PoolTask } from './eval-pool.js';
+import { type EvalTask, type EvalTaskResult, type SelfMeta, TASK_KINDS, type WorkerSync } from './eval-task.js';
+import { speculate, Yielder } from './speculate.js';
+import { evaluateTopLevel, isError } from '../eval/index.js';
 import { ExitCode } from './exit-code.js';
 import { evaluateFannedOut, type FanOutContext } from './fan-out.js';
 import { serializeForWorkers, StateSerializeError } from './serialize.js';
@@ -43,11 +46,14 @@ import {
 export interface BatchMetrics {
   /** Forms in the batch when it was formed. */
   readonly size: number;
-  /** Forms evaluated here, and on the pool (speculative runs that were kept). */
+  /** Forms evaluated here for real, taken from the queue by this thread (speculative), and run on pool threads. */
   inline: number;
+  helped: number;
   pooled: number;
   /** Forms a worker handed back because they write. */
   aborted: number;
+  /** Forms this thread evaluated while a pool thread was running them (it had nothing else to take). */
+  duplicated: number;
   /** Wall time of the batch, and the evaluation time of its forms summed (the sequential estimate). */
   wallMs: number;
   workMs: number;
@@ -68,6 +74,21 @@ interface InlineClock {
   forms: number;
 }
 
+/** One form of a batch sent through the pool's queue. */
+interface FormSlot {
+  /** Answered here before anything is queued (pragma! type-check auto). */
+  readonly rejected: boolean;
+  /** Its task (the retry's after a failure); null for the first form, run here. */
+  task: PoolTask<EvalTaskResult> | null;
+  /** Its result, from a thread or from this thread taking the task. */
+  result: EvalTaskResult | null;
+  /** Settles when a thread's result (or the retry's) is in. */
+  settled: Promise<EvalTaskResult> | null;
+  /** This thread took the task and evaluated it (and has its results as atoms). */
+  here: boolean;
+  atoms: Atom[] | null;
+}
+
 
 export class ParallelRunner {
   private readonly pool: EvalPool;
@@ -81,8 +102,17 @@ export class ParallelRunner {
     private readonly env: Environment,
     readonly config: EvalConfig,
     private readonly interruptFlag: Int32Array = new Int32Array(new SharedArrayBuffer(4)),
+    /**
+     * `pool`: a pool the caller owns and keeps across runs (an Engine's); else the runner starts its
+     * own, closed with it. `poolScript`: test hook, another thread entry (missing, or failing to load).
+     */
+    options: { pool?: EvalPool; poolScript?: () => string } = {},
   ) {
-    this.pool = new EvalPool(config);
+    this.ownerTakesTasks = config.ownerTakesTasks ?? true;
+    this.ownsPool = options.pool === undefined;
+    this.pool = options.pool ?? new EvalPool(config, options.poolScript !== undefined ? { script: options.poolScript } : {});
+    // The threads start when a batch predicts enough work (or the caller started them): until one
+    // is ready, everything runs on this thread.
     this.fanOut = {
       env,
       pool: this.pool,
@@ -94,25 +124,51 @@ export class ParallelRunner {
     };
   }
 
+  private readonly ownsPool: boolean;
+  private readonly ownerTakesTasks: boolean;
+  /** The pool could not start (then everything runs here): reported once on stderr. */
+  private warned = false;
+
+  /** Resolves when a pool thread is ready (true), or will never be (false). */
+  poolReady(): Promise<boolean> {
+    if (this.config.maxWorkers > 1) this.pool.start();
+    return this.pool.pool.whenReady();
+  }
+
   /** Runs a program read from `parser`, batching consecutive `!` forms. */
   async run(parser: Parser, options: LoopOptions): Promise<ExitCode> {
     this.parser = parser;
     const state = { exitCode: ExitCode.Ok as ExitCode };
     for (;;) {
       const step = nextBatch(this.env, parser, options, state, this.config.maxWorkers > 1);
-      if ('end' in step) return step.end;
+      if ('end' in step) {
+        this.warnIfUnavailable(options);
+        return step.end;
+      }
       const result = await this.runBatch(parser, step.batch, options);
       if (result.error) state.exitCode = ExitCode.ErrorResult;
       if (result.exitCode !== null) return result.exitCode;
     }
   }
 
+  /** The one warning line of a pool that cannot start. */
+  private warnIfUnavailable(options: LoopOptions): void {
+    const reason = this.pool.pool.unavailable;
+    if (reason === null || this.warned) return;
+    this.warned = true;
+    options.emit({ kind: 'stderr', text: `metta: the worker pool could not start (${reason}); evaluating on this thread only\n` });
+  }
+
+  /** Evaluation times of the forms run here so far in the run (predicts a batch before its first form ran). */
+  private readonly runClock: InlineClock = { ms: 0, forms: 0 };
+  private readonly yielder = new Yielder();
+
   /**
    * Evaluates a batch; the parser is left after the last form handled, so when a form wrote, the
    * main loop reads the rest again. `exitCode` is set when the run must end.
    */
   private async runBatch(parser: Parser, batch: BatchForm[], options: LoopOptions): Promise<{ exitCode: ExitCode | null; error: boolean }> {
-    const metrics: BatchMetrics = { size: batch.length, inline: 0, pooled: 0, aborted: 0, wallMs: 0, workMs: 0 };
+    const metrics: BatchMetrics = { size: batch.length, inline: 0, helped: 0, pooled: 0, aborted: 0, duplicated: 0, wallMs: 0, workMs: 0 };
     this.metrics.batches.push(metrics);
     const began = performance.now();
     log('debug', `batch of ${batch.length} ! forms from ${formatPosition(batch[0]!.item.position)}`);
@@ -121,11 +177,12 @@ export class ParallelRunner {
     const finish = (exitCode: ExitCode | null, next: number): { exitCode: ExitCode | null; error: boolean } => {
       if (next < batch.length) parser.reset(batch[next]!.start);
       metrics.wallMs = performance.now() - began;
-      log('debug', `batch done: ${metrics.inline} inline, ${metrics.pooled} on the pool, ${metrics.aborted} handed back, ${metrics.wallMs.toFixed(1)} ms`);
+      log('debug', `batch done: ${metrics.inline} inline, ${metrics.helped} taken from the queue here, ${metrics.pooled} on pool threads, ${metrics.aborted} handed back, ${metrics.wallMs.toFixed(1)} ms`);
       return { exitCode, error };
     };
     let i = 0;
     while (i < batch.length) {
+      this.warnIfUnavailable(options);
       if (i > 0) {
         const stop = stopReason(this.env);
         if (stop !== null) {
@@ -133,13 +190,15 @@ export class ParallelRunner {
           return finish(stoppedExitCode(this.env), batch.length);
         }
       }
-      if (!this.poolPays(clock, batch.length - i)) {
+      if (!this.sharePays(clock, batch.length - i)) {
         const writes = this.env.writes;
         const t0 = performance.now();
         const outcome = await this.runHere(batch[i]!.item, options);
         const ms = performance.now() - t0;
         clock.ms += ms;
         clock.forms++;
+        this.runClock.ms += ms;
+        this.runClock.forms++;
         metrics.inline++;
         metrics.workMs += ms;
         i++;
@@ -147,36 +206,53 @@ export class ParallelRunner {
         if (outcome.error) error = true;
         // A form that wrote may change how the rest reads and evaluates: read it again.
         if (this.env.writes !== writes && i < batch.length) return finish(null, i);
+        // Threads start once the rest of the batch predicts more work than their start-up, by the
+        // last form's time from the second on (the first ran on a cold JIT, several times slower).
+        if (!this.pool.started && this.config.maxWorkers > 1 && clock.forms >= 2 && ms * (batch.length - i) > this.config.poolStartMs) {
+          log('debug', `batch predicts ${(ms * (batch.length - i)).toFixed(0)} ms more work: starting the pool`);
+          this.pool.start();
+        }
+        // A thread that became ready is seen only between event-loop turns.
+        if (this.pool.started && !this.pool.ready) await this.yielder.due();
         continue;
       }
-      const pooled = await this.runOnPool(batch.slice(i), options, metrics);
-      if (pooled.error) error = true;
-      i += pooled.handled;
-      if (pooled.exitCode !== null) return finish(pooled.exitCode, batch.length);
-      if (pooled.reread) return finish(null, i);
+      const shared = await this.runShared(batch.slice(i), options, metrics);
+      if (shared.error) error = true;
+      i += shared.handled;
+      if (shared.exitCode !== null) return finish(shared.exitCode, batch.length);
+      if (shared.reread) return finish(null, i);
     }
     return finish(null, i);
   }
 
   /** Evaluates a form on this thread, its wide alternatives fanned out to the pool when that pays. */
   private runHere(item: TopLevelItem, options: LoopOptions): Promise<ItemOutcome> {
+    // Without a ready thread nothing could be fanned out: the plain machine is faster (no fan-out
+    // requests to offer and answer).
+    if (!this.pool.ready) return Promise.resolve(runItemHere(this.env, item, options));
     return runItemWith(this.env, item, options, (atom) => evaluateFannedOut(this.fanOut, atom));
   }
 
   /** What the fan-out driver needs (fan-out.ts). */
   private readonly fanOut: FanOutContext;
 
-  /** Whether the rest of a batch is predicted to take longer than the inline budget. */
-  private poolPays(clock: InlineClock, remaining: number): boolean {
-    if (this.config.maxWorkers <= 1 || remaining < 2 || clock.forms === 0) return false;
-    return (clock.ms / clock.forms) * remaining > this.pool.worthMs(this.staleAtoms());
+  /**
+   * Whether the rest of a batch goes to the pool's queue: a thread is ready, and the forms run here
+   * (in this batch, else in the run) predict more work after the next form than the inline budget.
+   */
+  private sharePays(clock: InlineClock, remaining: number): boolean {
+    if (this.config.maxWorkers <= 1 || remaining < 2 || !this.pool.ready) return false;
+    const seen = clock.forms > 0 ? clock : this.runClock;
+    if (seen.forms === 0) return false;
+    return (seen.ms / seen.forms) * (remaining - 1) > this.pool.worthMs(this.staleAtoms());
   }
 
   /**
-   * Speculative evaluation of `forms` on the pool, printed in order as they complete. Stops at a
+   * `forms` through the pool's queue, printed in order as they complete: the first runs here for
+   * real while threads take the rest; then this thread takes tasks from the queue too. Stops at a
    * form that must run here (which it then runs) and reports how many forms it handled.
    */
-  private async runOnPool(
+  private async runShared(
     forms: BatchForm[],
     options: LoopOptions,
     metrics: BatchMetrics,
@@ -186,21 +262,16 @@ export class ParallelRunner {
       synced = this.sync();
     } catch (e) {
       if (!(e instanceof StateSerializeError)) throw e;
-      // Something workers cannot have (an open file handle): this batch runs here, in order.
+      // Something threads cannot have (an open file handle): this batch runs here, in order.
       log('debug', `batch stays on the main thread: ${e.message}`);
       return this.runAllHere(forms, options, metrics);
     }
     const sync = synced;
     const remainingMs = this.env.settings.deadline === null ? null : Math.max(0, this.env.settings.deadline - performance.now());
-    // Ill-typed forms (pragma! type-check auto) are answered here, before anything is dispatched.
-    const rejectedAt = new Map<number, ItemOutcome>();
-    const started = performance.now();
-    const pending: (Promise<EvalTaskResult> | null)[] = forms.map((form, k) => {
-      const check = isIllTyped(this.env, form.item);
-      if (check) {
-        rejectedAt.set(k, { continue: true, error: true });
-        return null;
-      }
+    // Ill-typed forms (pragma! type-check auto) are answered here, before anything is queued.
+    const slots: FormSlot[] = forms.map((form, k) => {
+      const slot: FormSlot = { rejected: isIllTyped(this.env, form.item), task: null, result: null, settled: null, here: false, atoms: null };
+      if (k === 0 || slot.rejected) return slot;
       const task: EvalTask = {
         sync,
         source: this.sourceOf(form),
@@ -210,32 +281,55 @@ export class ParallelRunner {
         interruptFlag: this.interruptFlag,
         inject: this.faultFor(form),
       };
-      return this.runTask(task, form.item);
+      this.submit(slot, task, form.item);
+      return slot;
     });
+    const started = performance.now();
+    const cursor = { front: 1, back: forms.length - 1 };
+    const done = (k: number, result: { handled: number; exitCode: ExitCode | null; error: boolean; reread: boolean }): typeof result => {
+      this.cancel(slots, k + 1);
+      this.pool.adapt(utilisation(metrics, started, this.pool.concurrency), forms.length - k - 1);
+      return result;
+    };
     let error = false;
     for (let k = 0; k < forms.length; k++) {
       const form = forms[k]!;
-      if (rejectedAt.has(k)) {
+      if (slots[k]!.rejected) {
         const outcome = rejectIllTyped(this.env, form.item, options)!;
-        if (!outcome.continue) return { handled: k + 1, exitCode: outcome.exitCode, error: true, reread: false };
+        if (!outcome.continue) return done(k, { handled: k + 1, exitCode: outcome.exitCode, error: true, reread: false });
         error = true;
         continue;
       }
-      const result = await pending[k]!;
+      if (k === 0) {
+        // The first form runs here for real (everything before it has printed), fan-out included.
+        const writes = this.env.writes;
+        const t0 = performance.now();
+        const outcome = await this.runHere(form.item, options);
+        const ms = performance.now() - t0;
+        metrics.inline++;
+        metrics.workMs += ms;
+        this.runClock.ms += ms;
+        this.runClock.forms++;
+        if (!outcome.continue) return done(k, { handled: 1, exitCode: outcome.exitCode, error: true, reread: false });
+        if (outcome.error) error = true;
+        if (this.env.writes !== writes) return done(k, { handled: 1, exitCode: null, error, reread: forms.length > 1 });
+        continue;
+      }
+      const result = await this.resultOf(slots, forms, k, cursor, metrics);
       metrics.workMs += result.ms;
+      if (!slots[k]!.here) metrics.pooled++;
       if (result.kind === 'aborted') {
         // Runs here, in order, for real; what follows is read and batched again.
         log('debug', `!${formatPosition(form.item.position)} ${result.reason}: evaluated on the main thread`);
         metrics.aborted++;
+        this.cancel(slots, k + 1);
         const t0 = performance.now();
         const outcome = await this.runHere(form.item, options);
         metrics.inline++;
         metrics.workMs += performance.now() - t0;
-        this.pool.adapt(utilisation(metrics, started, this.pool.concurrency), forms.length - k);
-        if (!outcome.continue) return { handled: k + 1, exitCode: outcome.exitCode, error: true, reread: false };
-        return { handled: k + 1, exitCode: null, error: error || outcome.error, reread: true };
+        if (!outcome.continue) return done(k, { handled: k + 1, exitCode: outcome.exitCode, error: true, reread: false });
+        return done(k, { handled: k + 1, exitCode: null, error: error || outcome.error, reread: true });
       }
-      metrics.pooled++;
       // Captured println!/trace! text goes where it would have gone had the form run here.
       for (const t of result.captured) {
         if (t.kind === 'stdout') this.env.output.stdout(t.text);
@@ -243,16 +337,83 @@ export class ParallelRunner {
       }
       if (result.kind === 'stopped') {
         emitStopped(options, form.item.position, result.reason);
-        return { handled: k + 1, exitCode: this.env.interrupted ? ExitCode.Interrupted : ExitCode.ErrorResult, error, reread: false };
+        return done(k, { handled: k + 1, exitCode: this.env.interrupted ? ExitCode.Interrupted : ExitCode.ErrorResult, error, reread: false });
       }
-      options.emit({ kind: 'results', atoms: null, line: result.line, isError: result.isError, position: form.item.position });
+      options.emit({ kind: 'results', atoms: slots[k]!.atoms, line: result.line, isError: result.isError, position: form.item.position });
       if (result.isError) {
         error = true;
-        if (!options.keepGoing) return { handled: k + 1, exitCode: ExitCode.ErrorResult, error, reread: false };
+        if (!options.keepGoing) return done(k, { handled: k + 1, exitCode: ExitCode.ErrorResult, error, reread: false });
       }
     }
-    this.pool.adapt(utilisation(metrics, started, this.pool.concurrency), 0);
-    return { handled: forms.length, exitCode: null, error, reread: false };
+    return done(forms.length, { handled: forms.length, exitCode: null, error, reread: false });
+  }
+
+  /**
+   * The result of form k. While it is not there, this thread takes work from the queue: the first
+   * task no thread was given yet, else (near the end of a batch) the last one a thread was given but
+   * has not started; it is evaluated here speculatively, exactly as a thread would.
+   */
+  private async resultOf(slots: FormSlot[], forms: BatchForm[], k: number, cursor: { front: number; back: number }, metrics: BatchMetrics): Promise<EvalTaskResult> {
+    let polled = false;
+    for (;;) {
+      const slot = slots[k]!;
+      if (slot.result !== null) return slot.result;
+      let j = this.ownerTakesTasks ? this.takeTask(slots, k, cursor) : -1;
+      if (j < 0 && this.ownerTakesTasks && slot.task !== null && slot.task.stealable) {
+        // Nothing left to take: let the replies in once; if form k is still out, evaluate it here
+        // too rather than wait for its thread (a cold one can be several times slower). The first
+        // result in is kept; both are the same (evaluation is speculative and deterministic).
+        if (!polled) {
+          polled = true;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          continue;
+        }
+        j = k;
+        metrics.duplicated++;
+      }
+      polled = false;
+      if (j >= 0) {
+        const taken = slots[j]!;
+        taken.here = true;
+        const spec = speculate(this.env, () => evaluateTopLevel(this.env, forms[j]!.item.atom));
+        if (spec.kind === 'done') {
+          taken.atoms = spec.value;
+          taken.result = { kind: 'done', line: formatResults(spec.value), isError: spec.value.some(isError), captured: spec.captured, ms: spec.ms };
+        } else taken.result = spec;
+        metrics.helped++;
+        this.runClock.ms += spec.ms;
+        this.runClock.forms++;
+        // Replies of the threads (and their next tasks) are handled between turns.
+        await this.yielder.due();
+        continue;
+      }
+      await Promise.race([slot.settled!, this.pool.pool.changed()]);
+    }
+  }
+
+  /** A task of `slots[k..]` this thread took back from the pool, or -1 when every one is started. */
+  private takeTask(slots: FormSlot[], k: number, cursor: { front: number; back: number }): number {
+    cursor.front = Math.max(cursor.front, k);
+    for (; cursor.front < slots.length; cursor.front++) {
+      const s = slots[cursor.front]!;
+      if (s.task === null || s.result !== null) continue;
+      // Tasks given to a thread are left to it here (taken only from the back, below).
+      if (this.pool.pool.isQueued(s.task) && this.pool.pool.steal(s.task)) return cursor.front++;
+    }
+    while (cursor.back >= k && slots[cursor.back]!.result !== null) cursor.back--;
+    for (let j = cursor.back; j >= k; j--) {
+      const s = slots[j]!;
+      if (s.task !== null && s.result === null && this.pool.pool.steal(s.task)) return j;
+    }
+    return -1;
+  }
+
+  /** Takes back every task of `slots[from..]` no thread started (their results are not wanted). */
+  private cancel(slots: FormSlot[], from: number): void {
+    for (let j = from; j < slots.length; j++) {
+      const task = slots[j]!.task;
+      if (task !== null) this.pool.pool.steal(task);
+    }
   }
 
   /** `forms` evaluated here one after the other (when the environment cannot be copied). */
@@ -269,24 +430,40 @@ export class ParallelRunner {
     return { handled: forms.length, exitCode: null, error, reread: false };
   }
 
-  /** One task, retried once when the worker throws or dies; a second failure is that form's error. */
-  private async runTask(task: EvalTask, item: TopLevelItem): Promise<EvalTaskResult> {
-    try {
-      return await this.pool.run(task);
-    } catch (first) {
-      // The run ended (the pool closed under a task nobody waits for any more): nothing to retry.
-      if (this.pool.isClosed) return { kind: 'aborted', reason: 'the run ended', ms: 0 };
-      this.metrics.faults++;
-      this.metrics.retries++;
-      log('warn', `a worker failed (${describe(first)}); retrying !${formatPosition(item.position)} once`);
-      try {
-        return await this.pool.run({ ...task, inject: this.faultFor(null, task) });
-      } catch (second) {
+  /**
+   * Queues the form's task. A thread that throws or dies fails it: it is queued again once (first
+   * in line); a second failure is that form's error.
+   */
+  private submit(slot: FormSlot, task: EvalTask, item: TopLevelItem): void {
+    const queue = (t: EvalTask, urgent: boolean): PoolTask<EvalTaskResult> => {
+      // A task with an injected fault must reach a thread (this one would not fail).
+      const pooled = this.pool.pool.submit<EvalTaskResult>(TASK_KINDS.evaluate, t, { urgent, stealable: t.inject === undefined });
+      slot.task = pooled;
+      return pooled;
+    };
+    const first = queue(task, false);
+    slot.settled = first.result
+      .catch(async (e: unknown): Promise<EvalTaskResult> => {
+        // The run ended (the pool closed under a task nobody waits for any more): nothing to retry.
+        if (e instanceof PoolClosedError || this.pool.isClosed) return { kind: 'aborted', reason: 'the run ended', ms: 0 };
         this.metrics.faults++;
-        const failure = errorAtom(item.atom, expr([sym('WorkerFailure'), str(describe(second))]));
-        return { kind: 'done', line: formatResults([failure]), isError: true, captured: [], ms: 0 };
-      }
-    }
+        this.metrics.retries++;
+        log('warn', `a worker failed (${describe(e)}); retrying !${formatPosition(item.position)} once`);
+        try {
+          return await queue({ ...task, inject: this.faultFor(null, task) }, true).result;
+        } catch (second) {
+          if (second instanceof PoolClosedError) return { kind: 'aborted', reason: 'the run ended', ms: 0 };
+          this.metrics.faults++;
+          const failure = errorAtom(item.atom, expr([sym('WorkerFailure'), str(describe(second))]));
+          return { kind: 'done', line: formatResults([failure]), isError: true, captured: [], ms: 0 };
+        }
+      })
+      .then((result) => {
+        if (slot.result === null) {
+          slot.result = result;
+        }
+        return result;
+      });
   }
 
   private faultFor(form: BatchForm | null, retry?: EvalTask): 'throw' | 'crash' | undefined {
@@ -319,8 +496,9 @@ export class ParallelRunner {
     if (this.synced === null || this.synced.epoch !== epoch) {
       const { bytes, tokenIds } = serializeForWorkers(this.env);
       // Workers should find `&self` indexed: a long list of atoms added since the last freeze is
-      // frozen into the trie first (main benefits as well); a short one travels as ids.
-      if (this.env.self.space.view().recent.length > SHIPPED_RECENT_LIMIT) this.env.self.space.snapshot();
+      // frozen into the trie first (the main thread matches through its live index either way); a
+      // short one travels as ids.
+      if (this.env.self.space.addedSinceSnapshot > SHIPPED_RECENT_LIMIT) this.env.self.space.snapshot();
       const self = this.env.self.space.share();
       const meta: SelfMeta = {
         nodeCount: self.trie.nodeCount,
@@ -365,7 +543,7 @@ export class ParallelRunner {
   }
 
   async close(): Promise<void> {
-    await this.pool.close();
+    if (this.ownsPool) await this.pool.close();
   }
 }
 
@@ -399,7 +577,7 @@ export function formatMetrics(runner: ParallelRunner, totalMs: number): string {
     wall += b.wallMs;
     work += b.workMs;
     lines.push(
-      `  batch ${i + 1}: ${b.size} forms, ${b.inline} inline, ${b.pooled} on the pool, ${b.aborted} handed back (writers); ` +
+      `  batch ${i + 1}: ${b.size} forms, ${b.inline} inline, ${b.helped} taken from the queue here, ${b.pooled} on pool threads, ${b.aborted} handed back (writers), ${b.duplicated} also run here while a thread ran them; ` +
         `${b.wallMs.toFixed(1)} ms wall, ${b.workMs.toFixed(1)} ms of evaluation`,
     );
   }

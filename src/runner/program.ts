@@ -3,15 +3,16 @@
 // changes how the rest of the text reads), so a syntax error stops the run only after everything
 // before it has run and printed.
 
-import { Parser } from '../core/parser.js';
-import { Environment, installStdlib } from '../eval/index.js';
-import { log } from '../core/log.js';
-import type { BatchAnswerer } from '../scheduler/batch-answerer.js';
-import type { AtomSpace } from '../space/atom-space.js';
+import { Parser } from '../core/index.js';
+import { Environment, installStdlib, spaceAtomOf } from '../eval/index.js';
+import { log } from '../core/index.js';
+import type { BatchAnswerer } from './batch-answerer.js';
+import type { AtomSpace } from '../space/index.js';
 import { BatchedRunner } from './batched.js';
 import type { EvalConfig } from './eval-config.js';
 import { ExitCode } from './exit-code.js';
 import { formatMetrics, ParallelRunner } from './parallel.js';
+import type { EvalPool } from './eval-pool.js';
 import { type LoopOptions, runSequential } from './top-level.js';
 
 export { ExitCode };
@@ -44,6 +45,8 @@ export interface ProgramOptions {
   readonly timeoutSeconds?: number | null;
   /** A SharedArrayBuffer-backed flag another thread sets to interrupt evaluation (Ctrl-C). */
   readonly interruptFlag?: Int32Array;
+  /** The space `&self` starts as (a compiled space, `metta run --space`); default: a new empty one. */
+  readonly space?: AtomSpace;
 }
 
 export class Program {
@@ -53,7 +56,9 @@ export class Program {
   constructor(options: ProgramOptions = {}) {
     const stdout = options.stdout ?? ((t: string) => process.stdout.write(t));
     const stderr = options.stderr ?? ((t: string) => process.stderr.write(t));
-    this.env = new Environment({ stdout, stderr }, { currentDir: options.currentDir });
+    this.env = new Environment({ stdout, stderr }, { currentDir: options.currentDir, ...(options.space !== undefined ? { space: spaceAtomOf(options.space) } : {}) });
+    // Spaces the program makes are numbered after `&self`, as they are when the environment makes it.
+    if (options.space !== undefined) this.env.spacesMade = Math.max(this.env.spacesMade, options.space.serial);
     installStdlib(this.env);
     if (options.includePaths !== undefined) this.env.includePaths.push(...options.includePaths);
     if (options.maxSteps != null) this.env.settings.maxSteps = options.maxSteps;
@@ -89,11 +94,12 @@ export class Program {
 
   /**
    * Runs `text` with consecutive `!` forms batched and, where it pays, evaluated on a worker pool
-   * sized by `config` (parallel.ts); prints exactly what `run` prints.
+   * sized by `config` (parallel.ts), or on `pool` when the caller started one; prints exactly what
+   * `run` prints.
    */
-  async runParallel(text: string, file: string, options: RunOptions & { readonly config: EvalConfig; readonly metrics?: boolean }): Promise<RunOutcome> {
+  async runParallel(text: string, file: string, options: RunOptions & { readonly config: EvalConfig; readonly metrics?: boolean; readonly pool?: EvalPool }): Promise<RunOutcome> {
     const parser = new Parser(text, file, this.env.tokens);
-    const runner = new ParallelRunner(this.env, options.config, this.interruptFlag);
+    const runner = new ParallelRunner(this.env, options.config, this.interruptFlag, options.pool !== undefined ? { pool: options.pool } : {});
     const started = performance.now();
     try {
       const exitCode = await runner.run(parser, loopOptions(options));

@@ -10,26 +10,26 @@
 // bound to one space come back bound to one space. Atoms are written in prefix order with an
 // explicit stack (MeTTa lists nest far deeper than recursion allows).
 
-import { type Atom, AtomKind, ExpressionAtom, type GroundedAtom, sym, UNIT, VariableAtom } from '../core/atoms.js';
-import { Bindings } from '../core/bindings.js';
-import type { SourcePosition } from '../core/errors.js';
-import { advanceFreshCount } from '../core/fresh.js';
-import { BoolAtom, FloatAtom, int, IntAtom, str, StringAtom } from '../core/values.js';
-import { FileHandleAtom } from '../eval/builtins/fileio.js';
+import { type Atom, AtomKind, ExpressionAtom, type GroundedAtom, sym, UNIT, VariableAtom } from '../core/index.js';
+import { Bindings } from '../core/index.js';
+import type { SourcePosition } from '../core/index.js';
+import { advanceFreshCount } from '../core/index.js';
+import { BoolAtom, FloatAtom, int, IntAtom, str, StringAtom } from '../core/index.js';
+import { FileHandleAtom } from '../eval/index.js';
 import {
   moduleRecord,
   modulesLoadedInto,
   restoreFileModule,
   restoreLoadedInto,
   restoreOptionalModule,
-} from '../eval/builtins/modules.js';
-import { pragmaEntries, restorePragma } from '../eval/builtins/pragma.js';
-import { Prng, RandomGeneratorAtom } from '../eval/builtins/random.js';
-import type { Environment } from '../eval/environment.js';
-import { BindingsAtom, SpaceAtom, StateAtom } from '../eval/objects.js';
-import { PrefixBuilder } from '../core/prefix-builder.js';
-import { AtomSpace } from '../space/atom-space.js';
-import { groundedTable } from '../space/encoding.js';
+} from '../eval/index.js';
+import { pragmaEntries, restorePragma } from '../eval/index.js';
+import { Prng, RandomGeneratorAtom } from '../eval/index.js';
+import type { Environment } from '../eval/index.js';
+import { BindingsAtom, SpaceAtom, StateAtom } from '../eval/index.js';
+import { PrefixBuilder } from '../core/index.js';
+import { AtomSpace } from '../space/index.js';
+import { groundedTable } from '../space/index.js';
 import { BinaryReader, BinaryWriter, crc32, StateFormatError } from './binary.js';
 import { ExitCode } from './exit-code.js';
 import { assertUsable, type MettaState, newStateEnvironment, type OutputRecord, type SourceItem } from './state.js';

@@ -10,11 +10,11 @@
 // silently seeing the newer environment. `cloneState` (serialize.ts) makes an independent copy for
 // branching.
 
-import type { Atom } from '../core/atoms.js';
-import { MettaSyntaxError, type SourcePosition } from '../core/errors.js';
-import { Parser, type TopLevelItem } from '../core/parser.js';
-import { Environment, type OutputSink } from '../eval/environment.js';
-import type { SpaceAtom } from '../eval/objects.js';
+import type { Atom } from '../core/index.js';
+import { MettaSyntaxError, type SourcePosition } from '../core/index.js';
+import { Parser, type TopLevelItem } from '../core/index.js';
+import { Environment, type OutputSink } from '../eval/index.js';
+import type { SpaceAtom } from '../eval/index.js';
 import { installStdlib } from '../eval/index.js';
 import { ExitCode } from './exit-code.js';
 import { type ItemSource, runSequential } from './top-level.js';

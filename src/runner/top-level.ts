@@ -7,13 +7,13 @@
 // `runBatched` (parallel.ts) groups consecutive `!` forms into batches and may evaluate them on a
 // worker pool, with the same output.
 
-import type { Atom } from '../core/atoms.js';
-import { formatPosition, MettaSyntaxError, type SourcePosition } from '../core/errors.js';
-import { log } from '../core/log.js';
-import type { Parser, ParserMark, TopLevelItem } from '../core/parser.js';
-import { formatResults } from '../core/printer.js';
-import { typeCheckFailure } from '../eval/builtins/pragma.js';
-import type { Environment } from '../eval/environment.js';
+import type { Atom } from '../core/index.js';
+import { formatPosition, MettaSyntaxError, type SourcePosition } from '../core/index.js';
+import { log } from '../core/index.js';
+import type { Parser, ParserMark, TopLevelItem } from '../core/index.js';
+import { formatResults } from '../core/index.js';
+import { typeCheckFailure } from '../eval/index.js';
+import type { Environment } from '../eval/index.js';
 import { evaluateTopLevel, EvaluationStopped, isError } from '../eval/index.js';
 import { ExitCode } from './exit-code.js';
 
@@ -33,8 +33,11 @@ export type OutputRecord =
     }
   /** `println!` text (newline included), written to standard output between result lines. */
   | { readonly kind: 'stdout'; readonly text: string }
-  /** `trace!` text and diagnostics (syntax error, evaluation stopped), newline included. */
-  | { readonly kind: 'stderr'; readonly text: string };
+  /**
+   * `trace!` text and diagnostics (syntax error, evaluation stopped), newline included; `stopped`:
+   * the reason, when a limit or an interrupt stopped a form (the text is its message).
+   */
+  | { readonly kind: 'stderr'; readonly text: string; readonly stopped?: string };
 
 export interface LoopOptions {
   /** Continue after a `!` whose results contain an error (the exit code still reports it). */
@@ -61,7 +64,7 @@ export function stoppedExitCode(env: Environment): ExitCode {
 }
 
 export function emitStopped(options: LoopOptions, position: SourcePosition, reason: string): void {
-  options.emit({ kind: 'stderr', text: `${formatPosition(position)}: evaluation stopped: ${reason}\n` });
+  options.emit({ kind: 'stderr', text: `${formatPosition(position)}: evaluation stopped: ${reason}\n`, stopped: reason });
 }
 
 /** Reads the next item; a syntax error is reported and becomes null with `failed` set. */

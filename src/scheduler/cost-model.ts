@@ -9,8 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-export const MATCH_PATHS = ['cpu', 'pool', 'gpu'] as const;
-export type MatchPath = (typeof MATCH_PATHS)[number];
+import { MATCH_PATHS, type MatchPath } from './paths.js';
 
 export interface CostSample {
   /** Patterns in the batch (a positive integer). */

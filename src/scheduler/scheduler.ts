@@ -3,7 +3,8 @@
 // they make available or force. Every decision is recorded with its prediction and, once the
 // caller reports it, the measured time, for the metrics.
 
-import { type CostModel, costBreakpoints, type MatchPath, NEVER_MS, predictMs } from './cost-model.js';
+import { type CostModel, costBreakpoints, NEVER_MS, predictMs } from './cost-model.js';
+import type { MatchPath } from './paths.js';
 
 export interface Decision {
   readonly patterns: number;

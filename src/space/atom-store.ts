@@ -2,8 +2,9 @@
 // variable names of atoms that have variables, and whether it is still present. Insertion ids are
 // dense and never reused, so id order is insertion order.
 
-import type { Atom } from '../core/atoms.js';
-import { decodeAtom, encodeInto, namedVariables } from './encoding.js';
+import type { Atom } from '../core/index.js';
+import type { ExpressionAtom } from '../core/index.js';
+import { decodeAtom, encodeAppend, encodeFlatInto, flatGroundLength, namedVariables } from './encoding.js';
 
 const NO_NAMES: readonly string[] = [];
 
@@ -70,7 +71,25 @@ export class AtomStore {
     store.readOnly = true;
     return store;
   }
-  private readonly scratch: number[] = [];
+
+  /**
+   * A writable store that takes over `image`'s arrays as they are (no copy; the arrays are the
+   * caller's from now on): what a compiled space (`.mspace`) loads into. The arrays must be in
+   * shared memory like the store's own (`share` hands them to worker threads), `offsets` at least
+   * `idCount + 1` long, `alive` at least `idCount`, and `liveCount` the number of 1s in `alive`.
+   * The next add past their end grows them by copying, as for any full array.
+   */
+  static fromImage(image: SharedStore): AtomStore {
+    const store = AtomStore.fromShared(image);
+    store.readOnly = false;
+    return store;
+  }
+  /** Variable names of the atom being added (copied only when it has variables). */
+  private readonly scratchNames: string[] = [];
+  private readonly growTokens = (n: number): Uint32Array => {
+    this.ensureTokens(n);
+    return this.tokens;
+  };
 
   /** Number of atoms present. */
   get size(): number {
@@ -84,18 +103,32 @@ export class AtomStore {
 
   add(atom: Atom): number {
     if (this.readOnly) throw new Error('this atom store is a read-only copy of another thread\'s');
-    const scratch = this.scratch;
-    scratch.length = 0;
-    const varNames = encodeInto(atom, scratch);
+    const flat = flatGroundLength(atom);
+    if (flat >= 0) {
+      // The common fact: written in place, nothing allocated.
+      const id = this.idCount;
+      this.ensureIds(id + 2);
+      this.ensureTokens(this.tokenCount + flat);
+      encodeFlatInto(atom as ExpressionAtom, this.tokens, this.tokenCount);
+      this.offsets[id] = this.tokenCount;
+      this.tokenCount += flat;
+      this.offsets[id + 1] = this.tokenCount;
+      this.alive[id] = 1;
+      this.idCount++;
+      this.liveCount++;
+      return id;
+    }
+    const names = this.scratchNames;
+    if (names.length > 0) names.length = 0;
+    // Encoded in place, past the last atom: nothing is committed until the counts move.
+    const end = encodeAppend(atom, this.tokens, this.tokenCount, this.growTokens, names);
     const id = this.idCount;
     this.ensureIds(id + 2);
-    this.ensureTokens(this.tokenCount + scratch.length);
-    this.tokens.set(scratch, this.tokenCount);
     this.offsets[id] = this.tokenCount;
-    this.tokenCount += scratch.length;
-    this.offsets[id + 1] = this.tokenCount;
+    this.tokenCount = end;
+    this.offsets[id + 1] = end;
     this.alive[id] = 1;
-    if (varNames.length > 0) this.names.set(id, varNames);
+    if (names.length > 0) this.names.set(id, names.slice());
     this.idCount++;
     this.liveCount++;
     return id;
@@ -120,9 +153,24 @@ export class AtomStore {
     return this.tokens.subarray(this.offsets[id]!, this.offsets[id + 1]!);
   }
 
+  /** The whole token array (a view of it is invalid after the next add). */
+  tokenArray(): Uint32Array {
+    return this.tokens;
+  }
+
+  /** Offset of atom `id`'s token string in `tokenArray()` (its end: `tokenStart(id + 1)`). */
+  tokenStart(id: number): number {
+    return this.offsets[id]!;
+  }
+
   /** The whole token array and the offset table, for builders that read many atoms. */
   rawTokens(): { tokens: Uint32Array; offsets: Uint32Array } {
     return { tokens: this.tokens, offsets: this.offsets };
+  }
+
+  /** The liveness bytes by id (1: present), for index maintenance; do not keep across adds. */
+  liveness(): Uint8Array {
+    return this.alive;
   }
 
   varNamesOf(id: number): readonly string[] {
@@ -156,7 +204,8 @@ export class AtomStore {
   private ensureTokens(n: number): void {
     if (n <= this.tokens.length) return;
     const tokens = sharedU32(Math.max(n, this.tokens.length * 2));
-    tokens.set(this.tokens.subarray(0, this.tokenCount));
+    // All of it: an atom being encoded lies past tokenCount.
+    tokens.set(this.tokens);
     this.tokens = tokens;
   }
 }

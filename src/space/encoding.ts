@@ -20,11 +20,11 @@ import {
   type GroundedAtom,
   symById,
   VariableAtom,
-} from '../core/atoms.js';
-import { PrefixBuilder } from '../core/prefix-builder.js';
-import { type SharedInternHandles, SharedInternTable } from '../core/shared-intern.js';
-import { inheritedTables } from '../core/symbols.js';
-import { valueFromInternKey } from '../core/values.js';
+} from '../core/index.js';
+import { PrefixBuilder } from '../core/index.js';
+import { type SharedInternHandles, SharedInternTable } from '../core/index.js';
+import { inheritedTables } from '../core/index.js';
+import { valueFromInternKey } from '../core/index.js';
 
 export const TAG_SHIFT = 29;
 export const PAYLOAD_MASK = (1 << TAG_SHIFT) - 1;
@@ -155,6 +155,91 @@ export function encodeInto(atom: Atom, out: number[], atoms?: Atom[]): string[] 
   return names;
 }
 
+/**
+ * The token count of `atom` when it is a flat ground expression — every child a symbol or a
+ * grounded value, the shape of most facts — or -1. Such an atom is written by `encodeFlatInto`
+ * straight into a token array, without the scratch list, name table and stack of `encodeInto`.
+ */
+export function flatGroundLength(atom: Atom): number {
+  if (atom.kind !== AtomKind.Expression) return -1;
+  const children = atom.children;
+  for (let i = 0; i < children.length; i++) {
+    const k = children[i]!.kind;
+    if (k !== AtomKind.Symbol && k !== AtomKind.Grounded) return -1;
+  }
+  return children.length + 1;
+}
+
+/** Writes the flat ground expression `atom` (see flatGroundLength) at `out[at ..]`; the same tokens as encodeInto. */
+export function encodeFlatInto(atom: ExpressionAtom, out: Uint32Array, at: number): void {
+  const children = atom.children;
+  const n = children.length;
+  if (n > MAX_PAYLOAD) throw new EncodingLimitError(`expression arity ${n} exceeds the encoding limit ${MAX_PAYLOAD}`);
+  out[at] = token(Tag.Expr, n);
+  for (let i = 0; i < n; i++) {
+    const c = children[i]!;
+    if (c.kind === AtomKind.Symbol) {
+      if (c.id > MAX_PAYLOAD) throw new EncodingLimitError('too many distinct symbols for the token encoding');
+      out[at + 1 + i] = token(Tag.Sym, c.id);
+    } else out[at + 1 + i] = token(Tag.Gnd, groundedTable.idOf(c as GroundedAtom));
+  }
+}
+
+/** The encoder's stack of sub-atoms still to write (encoding never re-enters). */
+const appendStack: Atom[] = [];
+
+/**
+ * Writes the encoding of `atom` into `buf` from `at` and returns the offset just past it; the names
+ * of its variables by level are pushed to `names`. `grow(n)` must return a buffer of at least `n`
+ * entries holding the first entries of the current one (the atom store's growing token array): the
+ * store's add writes straight into its array, without an intermediate array or a map for ground atoms.
+ */
+export function encodeAppend(atom: Atom, buf: Uint32Array, at: number, grow: (n: number) => Uint32Array, names: string[]): number {
+  let levels: Map<string, number> | null = null;
+  const stack = appendStack;
+  const base = stack.length;
+  stack.push(atom);
+  let o = at;
+  try {
+    while (stack.length > base) {
+      const a = stack.pop()!;
+      if (o === buf.length) buf = grow(o + 1);
+      switch (a.kind) {
+        case AtomKind.Variable: {
+          levels ??= new Map();
+          const level = levels.get(a.name);
+          if (level === undefined) {
+            levels.set(a.name, names.length);
+            buf[o++] = token(Tag.NewVar, names.length);
+            names.push(a.name);
+          } else {
+            buf[o++] = token(Tag.VarRef, level);
+          }
+          break;
+        }
+        case AtomKind.Symbol:
+          if (a.id > MAX_PAYLOAD) throw new EncodingLimitError('too many distinct symbols for the token encoding');
+          buf[o++] = token(Tag.Sym, a.id);
+          break;
+        case AtomKind.Grounded:
+          buf[o++] = token(Tag.Gnd, groundedTable.idOf(a));
+          break;
+        case AtomKind.Expression: {
+          const children = a.children;
+          const n = children.length;
+          if (n > MAX_PAYLOAD) throw new EncodingLimitError(`expression arity ${n} exceeds the encoding limit ${MAX_PAYLOAD}`);
+          buf[o++] = token(Tag.Expr, n);
+          for (let i = n - 1; i >= 0; i--) stack.push(children[i]!);
+          break;
+        }
+      }
+    }
+  } finally {
+    if (stack.length !== base) stack.length = base; // after a throw
+  }
+  return o;
+}
+
 export function encodeAtom(atom: Atom, atoms?: Atom[]): EncodedAtom {
   const out: number[] = [];
   const varNames = encodeInto(atom, out, atoms);
@@ -208,4 +293,15 @@ export function decodeAtom(
 export function namedVariables(names: readonly string[]): (level: number) => VariableAtom {
   const cache: VariableAtom[] = [];
   return (level) => (cache[level] ??= new VariableAtom(names[level] ?? `_${level}`));
+}
+
+/** Offset just past the sub-term at `o`. */
+export function skipTerm(tokens: ArrayLike<number>, o: number): number {
+  let pending = 1;
+  while (pending > 0) {
+    const t = tokens[o++]!;
+    pending--;
+    if (t >>> TAG_SHIFT === Tag.Expr) pending += t & PAYLOAD_MASK;
+  }
+  return o;
 }

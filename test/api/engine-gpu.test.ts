@@ -13,20 +13,10 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Engine, type EngineGpuMode, type QueryAnswer, type RunResult } from '../../src/api/engine.js';
 import { formatAtom } from '../../src/core/printer.js';
+import { prng } from '../../src/bench/common.js';
 
 const inCi = process.env['CI'] === 'true' || process.env['CI'] === '1';
 
-/** mulberry32, as bench/common.ts: the knowledge base is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Facts (edges, colors, weights), rules over them, and many `!` forms (batches, a writer, output, an error). */
 function knowledgeBase(seed: number): { facts: string; program: string; patterns: string[] } {

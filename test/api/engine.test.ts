@@ -89,11 +89,15 @@ describe('Engine', () => {
     expect(r.lines).toEqual(['[2]']);
     expect(r.stderr).toMatch(/^spin\.metta:3:1: evaluation stopped: .*step/);
     expect(r.exitCode).toBe(1);
-    expect(engine.load('!(+ 3 3)').lines).toEqual(['[6]']);
+    expect(r.stopped).toBe('stopped after 2000 steps (--max-steps)');
+    const fine = engine.load('!(+ 3 3)');
+    expect(fine.lines).toEqual(['[6]']);
+    expect(fine.stopped).toBeNull();
     expect(() => engine.evaluate('(spin)')).toThrow(EvaluationStopped);
     const timed = new Engine({ timeout: 0.2 });
     const t = timed.load('(= (spin) (spin))\n!(spin)\n');
     expect(t.stderr).toMatch(/evaluation stopped: time limit/);
+    expect(t.stopped).toBe('time limit reached (--timeout)');
     // The deadline is per call: a later call gets its own.
     expect(timed.load('!(+ 1 2)').lines).toEqual(['[3]']);
   });
@@ -132,8 +136,11 @@ describe('Engine', () => {
   it('forms evaluated on the pool report their line and null atoms; the output is the sequential one', async () => {
     const text = '(= (fib $n) (if (< $n 2) $n (+ (fib (- $n 1)) (fib (- $n 2)))))\n' + Array.from({ length: 12 }, (_, i) => `!(fib ${12 + (i % 4)})`).join('\n');
     const sequential = new Engine().load(text);
-    // A pool that takes every batch: no inline budget, no start-up cost counted.
-    const engine = new Engine({ config: evalConfig('default', { workers: 2, inlineBudgetMs: 0, poolStartMs: 0 }) });
+    // A pool that takes every batch (no inline budget, no start-up cost counted) and every form of it:
+    // the calling thread takes none, or on a loaded machine it could finish them all first.
+    const engine = new Engine({ config: evalConfig('default', { workers: 2, inlineBudgetMs: 0, ownerTakesTasks: false }) });
+    // A small program: wait for the pool's thread, so that some forms run on it.
+    expect(await engine.poolReady()).toBe(true);
     const pooled = await engine.run(text);
     expect(pooled.lines).toEqual(sequential.lines);
     expect(pooled.forms.some((f) => f.atoms === null)).toBe(true);

@@ -8,8 +8,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AUTO_TOLERANCE, type AutoPoint, crossoverOf, summarizeAuto, type SweepFigures, sweepChart } from '../../bench/kb-sweep.js';
-import { throughputChart } from '../../bench/svg.js';
+import { AUTO_TOLERANCE, type AutoPoint, crossoverOf, summarizeAuto, type SweepFigures, sweepChart } from '../../src/bench/kb-sweep.js';
+import { throughputChart } from '../../src/bench/svg.js';
 import { predictMs } from '../../src/scheduler/cost-model.js';
 import { allElements, parseXml } from '../helpers/xml.js';
 

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fitCostRelative, repairOutliers } from '../../src/cli/calibration.js';
+import { fitCostRelative, repairOutliers } from '../../src/query/index.js';
 import { parseCostModel } from '../../src/scheduler/cost-model.js';
 
 function metta(args: string[], env: Record<string, string>): { code: number; out: string; err: string } {

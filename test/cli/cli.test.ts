@@ -47,6 +47,22 @@ describe('metta command', () => {
     expect(code).toBe(2);
   });
 
+  it('rejects a file that is not UTF-8 at the first invalid byte (exit 2), before running anything', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'metta-cli-'));
+    const file = join(dir, 'latin1.metta');
+    // `é` as Latin-1 (0xe9 then a space: not a continuation byte), after a multi-byte `ü` on the same line.
+    writeFileSync(file, Buffer.concat([Buffer.from('!(+ 1 2)\n(foo ü '), Buffer.from([0xe9, 0x20]), Buffer.from('bar)\n')]));
+    const { code, out, err } = await runCli([file]);
+    expect(out).toBe('');
+    expect(err).toBe(`${file}:2:8: invalid UTF-8 (byte 0xe9): source files must be UTF-8\n`);
+    expect(code).toBe(2);
+    // The same through metta query, for the knowledge base and the patterns.
+    const patterns = programFile('(foo $x)\n');
+    const query = await runCli(['query', file, patterns]);
+    expect(query.err).toBe(`${file}:2:8: invalid UTF-8 (byte 0xe9): source files must be UTF-8\n`);
+    expect(query.code).toBe(2);
+  });
+
   it('reports an unterminated string at its opening quote', async () => {
     const file = programFile('(a "oops)\n');
     const { code, err } = await runCli([file]);

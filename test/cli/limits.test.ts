@@ -2,7 +2,7 @@
 // installed command is spawned (`node bin/metta.js`, compiled to dist/ by `npm install` /
 // `npm run build`), because Ctrl-C handling needs a real process.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +38,28 @@ const LOOP = `!(+ 1 1)
 `;
 
 const SUM = '(= (sum $n) (if (== $n 0) 0 (+ $n (sum (- $n 1)))))\n';
+
+/**
+ * Runs `file` through the installed command, sends SIGINT 200 ms after `shown` is on its standard
+ * output (the form after it is running by then), and waits for the exit.
+ */
+async function interruptOnceShown(file: string, shown: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['bin/metta.js', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve) => {
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (stdout.includes(shown)) resolve();
+    });
+  });
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  child.kill('SIGINT');
+  const code = await exited;
+  return { code, stdout, stderr };
+}
 
 function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, ['bin/metta.js', ...args], { encoding: 'utf8', timeout: 120_000 });
@@ -80,25 +102,49 @@ describe('run limits', () => {
 
   it('Ctrl-C stops the running !form: earlier output stays, exit code 130', async () => {
     const file = programFile(LOOP);
-    const child = spawn(process.execPath, ['bin/metta.js', file], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await new Promise<void>((resolve) => {
-      child.stdout.on('data', (d: Buffer) => {
-        stdout += d.toString();
-        if (stdout.includes('[()]\n')) resolve();
-      });
-    });
-    // The loop is running now (the line before it is printed); give it a moment, then interrupt.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    child.kill('SIGINT');
-    const code = await exited;
+    const { code, stdout, stderr } = await interruptOnceShown(file, '[()]\n');
     expect(stdout).toBe('[2]\nstarted\n[()]\n');
     expect(stderr).toBe(`${file}:4:1: evaluation stopped: interrupted\n`);
     expect(code).toBe(130);
   }, 60_000);
+
+  describe('a read that waits on a FIFO (no writer yet) is stopped as any other !form', () => {
+    const fifoProgram = (): { file: string; fifo: string } => {
+      const dir = mkdtempSync(join(tmpdir(), 'metta-fifo-'));
+      const fifo = join(dir, 'pipe');
+      execFileSync('mkfifo', [fifo]);
+      const file = join(dir, 'read.metta');
+      writeFileSync(file, `!(import! &self fileio)\n!(println! "waiting")\n!(let $h (file-open! "${fifo}" "r") (file-read-to-string! $h))\n!(+ 2 2)\n`);
+      return { file, fifo };
+    };
+
+    it('by --timeout', () => {
+      const { file } = fifoProgram();
+      const r = cli(['--timeout', '0.5', file]);
+      expect(r.stdout).toBe('[()]\nwaiting\n[()]\n');
+      expect(r.stderr).toBe(`${file}:3:1: evaluation stopped: time limit reached (--timeout)\n`);
+      expect(r.status).toBe(1);
+    });
+
+    it('by Ctrl-C', async () => {
+      const { file } = fifoProgram();
+      const { code, stderr } = await interruptOnceShown(file, 'waiting\n[()]\n');
+      expect(code).toBe(130);
+      expect(stderr).toBe(`${file}:3:1: evaluation stopped: interrupted\n`);
+    }, 60_000);
+
+    it('and reads what a writer sends, to its end', async () => {
+      const { file, fifo } = fifoProgram();
+      const child = spawn(process.execPath, ['bin/metta.js', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      writeFileSync(fifo, 'hello\nworld');
+      expect(await exited).toBe(0);
+      expect(stdout).toBe('[()]\nwaiting\n[()]\n["hello\\nworld"]\n[4]\n');
+    }, 60_000);
+  });
 
   it('an interrupt flag set from outside stops evaluation in-process (exit code 130)', () => {
     const flag = new Int32Array(new SharedArrayBuffer(4));

@@ -2,7 +2,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -25,6 +25,17 @@ ${Array.from({ length: 24 }, (_, i) => `!(fib ${14 + (i % 4)})`).join('\n')}
 `;
 
 describe('metta --workers / --preset / --metrics', () => {
+  it('caps --workers at 4 × the cores, says so once on stderr, and runs normally', () => {
+    // 1000 workers used to exhaust V8's heap and kill the process.
+    const file = programFile(`(= (sq $x) (* $x $x))\n${Array.from({ length: 6 }, (_, i) => `!(sq ${i})`).join('\n')}\n`);
+    const r = spawnSync(process.execPath, ['bin/metta.js', file, '--workers', '1000'], { encoding: 'utf8', timeout: 60_000 });
+    const cores = availableParallelism();
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('[0]\n[1]\n[4]\n[9]\n[16]\n[25]\n');
+    expect(r.stderr).toBe(`metta: --workers 1000 is more than 4 × the ${cores} core${cores === 1 ? '' : 's'} of this machine; using ${4 * cores}\n`);
+  });
+
   it('prints the same output with one worker and with a pool, and reports metrics on stderr', () => {
     const file = programFile(HEAVY);
     const one = metta([file, '--workers', '1']);

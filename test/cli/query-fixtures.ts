@@ -1,7 +1,7 @@
 // The generated knowledge base and patterns of the `metta query` tests (test/cli/query.test.ts and
 // the GPU one, test/gpu/query-cli.test.ts).
 
-import { prng } from '../../bench/common.js';
+import { prng } from '../../src/bench/common.js';
 
 
 /** 2,000 `(edge nI nJ)` facts (duplicates kept) plus a few atoms with variables and numbers. */

@@ -31,7 +31,7 @@ function metta(args: string[], env: Record<string, string> = {}): { code: number
 }
 
 beforeAll(() => {
-  if (!existsSync('dist/src/cli/query-worker.js')) throw new Error('dist/ is not built: run npm run build');
+  if (!existsSync('dist/src/runner/pool-worker.js')) throw new Error('dist/ is not built: run npm run build');
 });
 
 describe('metta query', () => {
@@ -162,6 +162,30 @@ describe('metta query', () => {
     expect(r.code).toBe(0);
     expect(r.out).toBe('[(n 1), (n 2), (n 3)]\n');
     expect(r.err).toBe('loading\n[()]\n[()]\n');
+  });
+
+  it('--timeout and --max-steps bound a KB whose ! form loops: nothing is answered, exit 1', () => {
+    const looping = write('looping.metta', '(n 1)\n(= (loop $x) (loop (+ $x 1)))\n!(loop 0)\n(n 2)\n');
+    const pats = write('p3.metta', '(n $x)\n');
+    const timed = metta(['query', looping, pats, '--timeout', '0.3']);
+    expect(timed.code).toBe(1);
+    expect(timed.out).toBe('');
+    expect(timed.err).toBe(`${looping}:3:1: evaluation stopped: time limit reached (--timeout)\nmetta query: ${looping} did not load completely (time limit reached (--timeout)); no pattern is answered\n`);
+    const stepped = metta(['query', looping, pats, '--max-steps', '500']);
+    expect(stepped.code).toBe(1);
+    expect(stepped.out).toBe('');
+    expect(stepped.err).toContain(`${looping}:3:1: evaluation stopped: stopped after 500 steps (--max-steps)\n`);
+    // Within the limits: answered as without them.
+    const fine = metta(['query', write('fine.metta', '(n 1)\n!(+ 1 2)\n'), pats, '--timeout', '60', '--max-steps', '1000']);
+    expect(fine.code).toBe(0);
+    expect(fine.out).toBe('[(n 1)]\n');
+    // The deadline passes while plain atoms load (reading the files alone takes longer than 1 ms): the
+    // loader stops between two atoms, as `metta run` does.
+    const late = metta(['query', kb, patterns, '--timeout', '0.001']);
+    expect(late.code).toBe(1);
+    expect(late.out).toBe('');
+    expect(late.err).toMatch(/evaluation stopped: time limit reached \(--timeout\)\nmetta query: .* did not load completely/);
+    for (const bad of [['--timeout', '0'], ['--timeout', 'soon'], ['--max-steps', '1.5']]) expect(metta(['query', kb, patterns, ...bad]).code).toBe(2);
   });
 
   it('reports bad files as file:line:column with exit 2, after printing the answers before', () => {

@@ -39,13 +39,15 @@ describe('atomEquals', () => {
     expect(atomEquals(bool(true), bool(false))).toBe(false);
   });
 
-  it('4 and 4.0 are different grounded atoms', () => {
-    expect(atomEquals(int(4), float(4))).toBe(false);
-    expect(atomEquals(float(4), int(4))).toBe(false);
-    expect(int(4).equals(float(4))).toBe(false);
-    expect(float(4).equals(int(4))).toBe(false);
-    expect(atomEquals(p('(a 4)'), p('(a 4.0)'))).toBe(false);
-    expect(alphaEquivalent(p('(a 4)'), p('(a 4.0)'))).toBe(false);
+  it('4 and 4.0 are equal grounded atoms (the reference promotes the integer), 4 and 4.5 are not', () => {
+    expect(atomEquals(int(4), float(4))).toBe(true);
+    expect(atomEquals(float(4), int(4))).toBe(true);
+    expect(int(4).equals(float(4))).toBe(true);
+    expect(float(4).equals(int(4))).toBe(true);
+    expect(atomEquals(p('(a 4)'), p('(a 4.0)'))).toBe(true);
+    expect(alphaEquivalent(p('(a 4)'), p('(a 4.0)'))).toBe(true);
+    expect(atomEquals(int(4), float(4.5))).toBe(false);
+    expect(atomEquals(int(-0), float(-0))).toBe(true);
     expect(int(4).internKey()).not.toBe(float(4).internKey());
     expect(show(int(4).typeAtom())).toBe('Number');
     expect(show(float(4).typeAtom())).toBe('Number');

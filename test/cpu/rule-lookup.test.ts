@@ -1,38 +1,23 @@
 // Differential property test: `lookupRules(view, call)` against the trie matcher answering the
 // pattern `(= call $result)`, the query it replaces. Same rules, same order, and each answer gives
-// the same instantiated call and result up to renaming of variables.
+// the same instantiated call and result up to renaming of variables. (The pattern `(= call
+// $result)` itself, on every matching backend against the naive matcher, is the `rules` scenario of
+// test/conformance/matching.property.test.ts.)
 //
 // Replay a failure with RULE_SEED=<seed> (the seed is printed once per run).
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Atom, alphaEquivalent, expr, type ExpressionAtom, formatAtom, parseAtom, sym, variable } from '../../src/core/index.js';
+import { type Atom, alphaEquivalent, expr, type ExpressionAtom, formatAtom, parseAtom, sym } from '../../src/core/index.js';
 import { lookupRules, matchPattern, RULE_RESULT, ruleQueryPattern } from '../../src/cpu/index.js';
 import { AtomSpace, type SpaceView } from '../../src/space/index.js';
-import { atomArb } from '../space/arbitraries.js';
+import { ruleCallArb as callArb, ruleSpaceAtomArb as storedArb } from '../space/arbitraries.js';
 
 const SEED = Number(process.env.RULE_SEED ?? 20_261_128);
 const RUNS = 3000;
 console.log(`rule-lookup differential: seed=${SEED} numRuns=${RUNS * 2}`);
 
-const EQUALS = sym('=');
 const PAIR = sym('pair');
-const HEADS = [sym('f'), sym('g')];
-
-const argArb = atomArb({ maxDepth: 2, varWeight: 1, maxArity: 3 });
-/** Calls `(f ...)` / `(g ...)`, ground or not, arity 1..3 (a call of arity 0 is `(f)`). */
-const callArb: fc.Arbitrary<ExpressionAtom> = fc
-  .tuple(fc.constantFrom(...HEADS), fc.array(argArb, { minLength: 0, maxLength: 2 }))
-  .map(([h, args]) => expr([h, ...args]));
-/** Stored atoms: mostly rules for f/g with heads that sometimes are variables, plus odd shapes. */
-const storedArb: fc.Arbitrary<Atom> = fc.oneof(
-  { arbitrary: fc.tuple(callArb, argArb).map(([lhs, body]) => expr([EQUALS, lhs, body])), weight: 8 },
-  { arbitrary: fc.tuple(fc.array(argArb, { maxLength: 2 }), argArb).map(([args, body]) => expr([EQUALS, expr([variable('h'), ...args]), body])), weight: 2 },
-  { arbitrary: argArb.map((body) => expr([EQUALS, variable('l'), body])), weight: 1 },
-  { arbitrary: fc.tuple(argArb, argArb).map(([a, b]) => expr([variable('q'), a, b])), weight: 1 },
-  { arbitrary: fc.constant(variable('any')), weight: 1 },
-  { arbitrary: argArb, weight: 2 },
-);
 
 /** What one answer means: the call as instantiated, and the result it rewrites to. */
 function meaningFromMatcher(view: SpaceView, call: ExpressionAtom): Atom[] {
@@ -46,8 +31,9 @@ function meaningFromLookup(view: SpaceView, call: ExpressionAtom): Atom[] {
   return lookupRules(view, call).map((a) => expr([PAIR, a.bindings.resolve(call), a.bindings.resolve(a.atom)]));
 }
 
+/** lookupRules on `view` against the trie matcher on a frozen snapshot of the same contents. */
 function check(space: AtomSpace, view: SpaceView, call: ExpressionAtom): void {
-  const expected = meaningFromMatcher(view, call);
+  const expected = meaningFromMatcher(space.snapshot(), call);
   const got = meaningFromLookup(view, call);
   const report = (): string =>
     `call ${formatAtom(call)}\nspace [${space.atoms().map(formatAtom).join(', ')}]\n matcher: ${expected.map(formatAtom).join('; ')}\n lookup:  ${got.map(formatAtom).join('; ')}`;
@@ -86,6 +72,30 @@ describe('lookupRules agrees with the trie matcher on (= call $result)', () => {
         },
       ),
       { seed: SEED + 1, numRuns: RUNS },
+    );
+  });
+
+  it('through the live index, with lookups interleaved with rule and fact writes (per-head caches)', () => {
+    type Op = { op: 'add'; atom: Atom } | { op: 'fact'; n: number } | { op: 'remove'; pick: number } | { op: 'lookup'; call: ExpressionAtom };
+    const opArb: fc.Arbitrary<Op> = fc.oneof(
+      { arbitrary: storedArb.map((atom) => ({ op: 'add' as const, atom })), weight: 4 },
+      { arbitrary: fc.nat(5).map((n) => ({ op: 'fact' as const, n })), weight: 1 },
+      { arbitrary: fc.nat().map((pick) => ({ op: 'remove' as const, pick })), weight: 2 },
+      { arbitrary: callArb.map((call) => ({ op: 'lookup' as const, call })), weight: 4 },
+    );
+    fc.assert(
+      fc.property(fc.array(opArb, { minLength: 1, maxLength: 30 }), (ops) => {
+        const space = new AtomSpace();
+        const view = space.view(); // one live object for the whole run: its caches must follow the writes
+        for (const o of ops) {
+          if (o.op === 'add') space.add(o.atom);
+          else if (o.op === 'fact') space.add(parseAtom(`(edge n${o.n} n${o.n + 1})`));
+          else if (o.op === 'remove') {
+            if (space.size > 0) space.removeId(space.ids()[o.pick % space.size]!);
+          } else check(space, view, o.call);
+        }
+      }),
+      { seed: SEED + 2, numRuns: RUNS / 3 },
     );
   });
 

@@ -227,3 +227,11 @@ describe('top-level errors and output', () => {
     expect(r.err).toBe('traced\n');
   });
 });
+
+describe('declared types follow the writes that can change them', () => {
+  it('a fact write keeps the type caches; a declaration, its removal and a variable-head atom change them', () => {
+    const src = `!(get-type foo) !(add-atom &self (edge a b)) !(get-type foo) !(add-atom &self (: foo Bar)) !(get-type foo)
+      !(remove-atom &self (: foo Bar)) !(get-type foo) !(add-atom &self ($h foo Baz)) !(get-type foo)`;
+    expect(results(src).filter((l) => l !== '[()]')).toEqual(['[%Undefined%]', '[%Undefined%]', '[Bar]', '[%Undefined%]', '[Baz]']);
+  });
+});

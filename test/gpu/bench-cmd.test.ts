@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { SweepFigures } from '../../bench/kb-sweep.js';
+import type { SweepFigures } from '../../src/bench/kb-sweep.js';
 import { allElements, parseXml } from '../helpers/xml.js';
 import { gpuAdapterOutOfProcess, noGpu } from './helpers.js';
 

@@ -42,7 +42,10 @@ export function gpuAdapterOutOfProcess(): string | null {
     "const { acquireGpu, closeGpu } = await import('./dist/src/gpu/device.js');" +
     'try { const ctx = await acquireGpu(); console.log(`adapter:${ctx.adapterName}`); await closeGpu(); }' +
     " catch (e) { console.log(`missing:${e instanceof Error ? e.message : String(e)}`); }";
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8', timeout: 60_000 });
+  // Two tries: under a full test run's load the probe has been seen to hang in Dawn's start-up
+  // once (the whole hook then timed out); a second process gets through.
+  let r = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8', timeout: 45_000, killSignal: 'SIGKILL' });
+  if (r.error !== undefined) r = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8', timeout: 45_000, killSignal: 'SIGKILL' });
   const line = r.stdout.split('\n').find((l) => l.startsWith('adapter:') || l.startsWith('missing:'));
   if (line?.startsWith('adapter:')) {
     const name = line.slice('adapter:'.length);

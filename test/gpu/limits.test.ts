@@ -6,7 +6,7 @@ import { type Atom, expr, sym, variable } from '../../src/core/atoms.js';
 import { int } from '../../src/core/values.js';
 import { CompiledPattern, matchBatch } from '../../src/cpu/index.js';
 import { acquireGpu, closeGpu, type CompactMatches, GpuDeviceLostError, GpuError, GpuMatcher, KERNEL_MAX_DEPTH, KERNEL_MAX_VARS } from '../../src/gpu/index.js';
-import { AtomSpace, type SpaceView } from '../../src/space/index.js';
+import { AtomSpace, type FrozenView } from '../../src/space/index.js';
 import { expectSameHits } from './compare.js';
 import { gpuAdapter, noGpu, parseAll } from './helpers.js';
 
@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(closeGpu);
 
-async function same(view: SpaceView, patterns: readonly Atom[], matcher = new GpuMatcher()): Promise<CompactMatches> {
+async function same(view: FrozenView, patterns: readonly Atom[], matcher = new GpuMatcher()): Promise<CompactMatches> {
   const compact = await matcher.matchCompact(view, patterns.map((p) => new CompiledPattern(p)));
   expectSameHits(matcher.toHits(view, compact), matchBatch(view, patterns), () => `patterns: ${patterns.length}`);
   return compact;

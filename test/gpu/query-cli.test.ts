@@ -61,13 +61,14 @@ describe('metta query --gpu on|off', () => {
     const env = { ...process.env, METTA_CALIBRATION: calibration };
     const run = (args: string[]): { code: number | null; out: string; err: string } => {
       const r = spawnSync(process.execPath, ['bin/metta.js', 'query', kb, patterns, '--log', 'info', ...args], { encoding: 'utf8', timeout: 120_000, env });
-      return { code: r.status, out: r.stdout, err: r.stderr };
+      // A signal (status null) is named with stderr, so a crash at exit says what it was.
+      return { code: r.status, out: r.stdout, err: r.signal === null ? r.stderr : `killed by ${r.signal}\n${r.stderr}` };
     };
     const off = metta(['query', kb, patterns, '--gpu', 'off', '--workers', '1']);
     expect(off.code).toBe(0);
     // Batches of 100: the pool (started for the first batch), the GPU opened but not chosen.
     const pool = run(['--gpu', 'auto', '--batch', '100']);
-    expect(pool.code).toBe(0);
+    expect(pool.code, pool.err).toBe(0);
     expect(pool.out).toBe(off.out);
     expect(pool.err).toMatch(/query: scheduler over cpu, pool, gpu \(calibrated\)/);
     expect(pool.err).toMatch(/query: pool of \d+ workers started for a batch of 100 patterns/);
@@ -75,6 +76,7 @@ describe('metta query --gpu on|off', () => {
     expect(pool.err).toMatch(/query: 400 patterns in 4 batch\(es\); 0 on the GPU, 0 on the CPU, 4 on \d+ workers/);
     // Batches of 200: the GPU, and the pool, never predicted faster than it, is not a candidate.
     const gpu = run(['--gpu', 'auto', '--batch', '200']);
+    expect(gpu.code, gpu.err).toBe(0);
     expect(gpu.out).toBe(off.out);
     expect(gpu.err).toMatch(/query: scheduler over cpu, gpu \(calibrated\)/);
     expect(gpu.err).toMatch(/query: pool: not used \(never predicted faster than cpu or gpu at batches of 200\)/);

@@ -83,7 +83,7 @@ describe('round trip of atoms', () => {
     const s = runText(emptyState(), '(a) (b) (a) (c $x) (a) !(remove-atom &self (a)) (b)');
     const loaded = roundTrip(s);
     const printed = (st: MettaState): string => normalize(stdoutText(runText(st, '!(get-atoms &self)').output.slice(-1)));
-    expect(printed(loaded)).toBe('[(b), (a), (c $x), (a), (b)]\n');
+    expect(printed(loaded)).toBe('[(b), (a), (c $x#1), (a), (b)]\n');
   });
 
   it('handles nesting far deeper than recursion allows', () => {

@@ -3,7 +3,7 @@
 // repeat and match often.
 
 import fc from 'fast-check';
-import { type Atom, AtomKind, bool, expr, float, int, str, sym, variable } from '../../src/core/index.js';
+import { type Atom, AtomKind, bool, expr, type ExpressionAtom, float, int, str, sym, variable } from '../../src/core/index.js';
 
 export const SYMBOLS: readonly Atom[] = ['a', 'b', 'c', 'f', 'g'].map((n) => sym(n));
 export const GROUNDED: readonly Atom[] = [int(0), int(1), int(2), str('a'), float(1.5), bool(true)];
@@ -105,3 +105,22 @@ export function renameVariables(atom: Atom, suffix = '_r'): Atom {
   if (atom.kind === AtomKind.Expression) return expr(atom.children.map((c) => renameVariables(c, suffix)));
   return atom;
 }
+
+// Rule lookup: calls of `f` / `g` and spaces of rules `(= (f ...) body)` for them.
+const RULE_HEADS = [sym('f'), sym('g')];
+const ruleArgArb = atomArb({ maxDepth: 2, varWeight: 1, maxArity: 3 });
+
+/** Calls `(f ...)` / `(g ...)`, ground or not, arity 1..3 (a call of arity 0 is `(f)`). */
+export const ruleCallArb: fc.Arbitrary<ExpressionAtom> = fc
+  .tuple(fc.constantFrom(...RULE_HEADS), fc.array(ruleArgArb, { minLength: 0, maxLength: 2 }))
+  .map(([h, args]) => expr([h, ...args]));
+
+/** Stored atoms: mostly rules for f/g with heads that sometimes are variables, plus odd shapes. */
+export const ruleSpaceAtomArb: fc.Arbitrary<Atom> = fc.oneof(
+  { arbitrary: fc.tuple(ruleCallArb, ruleArgArb).map(([lhs, body]) => expr([sym('='), lhs, body])), weight: 8 },
+  { arbitrary: fc.tuple(fc.array(ruleArgArb, { maxLength: 2 }), ruleArgArb).map(([args, body]) => expr([sym('='), expr([variable('h'), ...args]), body])), weight: 2 },
+  { arbitrary: ruleArgArb.map((body) => expr([sym('='), variable('l'), body])), weight: 1 },
+  { arbitrary: fc.tuple(ruleArgArb, ruleArgArb).map(([a, b]) => expr([variable('q'), a, b])), weight: 1 },
+  { arbitrary: fc.constant(variable('any')), weight: 1 },
+  { arbitrary: ruleArgArb, weight: 2 },
+);

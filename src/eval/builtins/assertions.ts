@@ -3,11 +3,14 @@
 //
 // Success is `()`. Results are compared as multisets (duplicates count). A failure is
 // `(Error <the assertion call> "\nExpected: [..]\nGot: [..]\nMissed results: ..\nExcessive results: ..")`,
-// the last two lines only when non-empty; a *Msg variant's failure carries its message instead.
+// the last two lines only when non-empty. As the reference's stdlib.metta writes them: a *Msg
+// variant's failure is `(Error <the call without its message> <message>)`; assertIncludes' is
+// `(assertIncludes error: <missed> not included in result: <results>)`; `assert` checks each result
+// of its argument, `()` for True and `(Error (assert A) (A not True))` for anything else.
 
-import { type Atom, expr, UNIT } from '../../core/atoms.js';
-import { formatAtom, formatAtomNumbered, FreshNumbering } from '../../core/printer.js';
-import { BoolAtom, str } from '../../core/values.js';
+import { type Atom, expr, sym, UNIT } from '../../core/index.js';
+import { atomEquals, formatAtom, formatAtomNumbered, FreshNumbering } from '../../core/index.js';
+import { BoolAtom, str } from '../../core/index.js';
 import { type Builtin, errorAtom, type OpContext, type Outcome, values } from '../builtin.js';
 import { builtin, expectExpression } from './define.js';
 import { AtomBag, evaluateAll } from './sequencing.js';
@@ -58,8 +61,9 @@ function check(
     const diff = compare(actual, wanted, alpha);
     const ok = diff.missed.length === 0 && (includes || diff.excessive.length === 0);
     if (ok) return values(ctx, UNIT);
-    const shown = includes ? { missed: diff.missed, excessive: [] } : diff;
-    return values(ctx, errorAtom(ctx.call, message ?? str(assertionReport(actual, wanted, shown))));
+    if (message !== null) return values(ctx, errorAtom(expr(ctx.call.children.slice(0, -1)), message));
+    if (includes) return values(ctx, errorAtom(ctx.call, expr([sym('assertIncludes'), sym('error:'), expr(diff.missed), sym('not'), sym('included'), sym('in'), sym('result:'), expr(actual)])));
+    return values(ctx, errorAtom(ctx.call, str(assertionReport(actual, wanted, diff))));
   };
   return evaluateAll(ctx, actualAtom, ctx.bindings, (actual) => {
     if ('listed' in expected) return judge(actual, expectExpression(expected.listed, formatAtom(ctx.call.children[0]!)));
@@ -77,5 +81,9 @@ export const assertionBuiltins: Builtin[] = [
   builtin('assertAlphaEqualMsg', '(-> Atom Atom Atom (->))', ([a, e, m], ctx) => check(ctx, a!, { evaluate: e! }, true, m!)),
   builtin('assertAlphaEqualToResultMsg', '(-> Atom Atom Atom (->))', ([a, e, m], ctx) => check(ctx, a!, { listed: e! }, true, m!)),
   builtin('assertIncludes', '(-> Atom Atom (->))', ([a, e], ctx) => check(ctx, a!, { listed: e! }, false, null, true)),
-  builtin('assert', '(-> Atom (->))', ([a], ctx) => check(ctx, a!, { listed: expr([BoolAtom.TRUE]) }, false, null)),
+  builtin('assert', '(-> Atom (->))', ([a], ctx) =>
+    evaluateAll(ctx, a!, ctx.bindings, (atoms) =>
+      values(ctx, ...atoms.map((v) => (atomEquals(v, BoolAtom.TRUE) ? UNIT : errorAtom(ctx.call, expr([a!, sym('not'), BoolAtom.TRUE]))))),
+    ),
+  ),
 ];

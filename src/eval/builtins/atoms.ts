@@ -3,11 +3,11 @@
 // subtraction-atom, unique, union, intersection, subtraction, for-each-in-atom, noreduce-eq,
 // =alpha, type-cast.
 
-import { type Atom, expr, isExpression, isVariable, sym, UNIT } from '../../core/atoms.js';
-import { Bindings } from '../../core/bindings.js';
-import { alphaEquivalent, atomEquals } from '../../core/equality.js';
-import { formatAtom } from '../../core/printer.js';
-import { BoolAtom, bool, FloatAtom, int, IntAtom } from '../../core/values.js';
+import { type Atom, expr, isExpression, isVariable, sym, UNIT } from '../../core/index.js';
+import { Bindings } from '../../core/index.js';
+import { alphaEquivalent, atomEquals } from '../../core/index.js';
+import { formatAtom } from '../../core/index.js';
+import { BoolAtom, bool, FloatAtom, int, IntAtom, str } from '../../core/index.js';
 import { type Builtin, errorAtom, type OpContext, type Outcome, type Result, values } from '../builtin.js';
 import { isError } from '../machine.js';
 import { getTypes, metaType, typeFits } from '../types.js';
@@ -39,13 +39,15 @@ function isNaNAtom(a: Num): boolean {
 }
 
 /** min-atom / max-atom: the chosen element as it is; the first one on ties; NaN only if all are. */
+/** min-atom / max-atom: `(-> %Undefined% Number)` as in the reference, so the argument is evaluated first; its messages. */
 function extremum(name: string, better: (order: number) => boolean): Builtin {
-  return builtin(name, '(-> Expression Number)', ([e], ctx) => {
-    const children = expectExpression(e!, name);
+  return builtin(name, '(-> %Undefined% Number)', ([e], ctx) => {
+    if (!isExpression(e!)) fail(`${name} expects one argument: expression`);
+    const children = e.children;
     if (children.length === 0) fail('Empty expression');
     let best: Num | null = null;
     for (const c of children) {
-      if (!isNum(c)) fail('Only numbers are allowed in expression');
+      if (!isNum(c)) fail(`Only numbers are allowed in expression: ${formatAtom(e)}`);
       if (best === null || (isNaNAtom(best) && !isNaNAtom(c)) || better(numericOrder(c, best))) best = c;
     }
     return values(ctx, best!);
@@ -96,19 +98,22 @@ interface FoldState {
   readonly acc: Atom;
 }
 
+const ARROW = sym('->');
+
 export const atomBuiltins: Builtin[] = [
-  builtin('car-atom', '(-> Expression Atom)', ([e], ctx) => {
-    // One message for both a non-expression and (), as the reference reports it.
+  // As the reference's stdlib.metta defines them: car-atom is `(-> Expression %Undefined%)` (the
+  // head is evaluated further), and both report one String error for a non-expression and ().
+  builtin('car-atom', '(-> Expression %Undefined%)', ([e], ctx) => {
     const children = isExpression(e!) ? e.children : [];
-    if (children.length === 0) fail('car-atom expects a non-empty expression as an argument');
+    if (children.length === 0) return values(ctx, errorAtom(ctx.call, str('car-atom expects a non-empty expression as an argument')));
     return values(ctx, children[0]!);
   }),
   builtin('cdr-atom', '(-> Expression Expression)', ([e], ctx) => {
-    // One message for both a non-expression and (), as the reference reports it.
     const children = isExpression(e!) ? e.children : [];
-    if (children.length === 0) fail('cdr-atom expects a non-empty expression as an argument');
+    if (children.length === 0) return values(ctx, errorAtom(ctx.call, str('cdr-atom expects a non-empty expression as an argument')));
     return values(ctx, expr(children.slice(1)));
   }),
+  builtin('is-function', '(-> Type Bool)', ([t], ctx) => values(ctx, bool(isExpression(t!) && t.children.length > 0 && t.children[0] === ARROW))),
   builtin('size-atom', '(-> Expression Number)', ([e], ctx) => values(ctx, int(expectExpression(e!, 'size-atom').length))),
   builtin('index-atom', '(-> Expression Number Atom)', ([e, i], ctx) => {
     const children = expectExpression(e!, 'index-atom');
@@ -125,9 +130,12 @@ export const atomBuiltins: Builtin[] = [
     const name = variableName(v!, 'map-atom');
     return explore<MapState>(ctx, { index: 0, done: null }, (s) => {
       if (s.index >= items.length) return { kind: 'done', atom: expr(consToArray(s.done)) };
+      // Each element is mapped on its own: what the template binds for one (`(let ($t $m) $x $m)`)
+      // does not constrain the next, as in the reference, where each element is a rule call.
       return {
         kind: 'eval',
         atom: replaceVariable(template!, name, items[s.index]!),
+        scoped: true,
         next: (value) => ({ index: s.index + 1, done: cons(value, s.done) }),
       };
     });
@@ -154,6 +162,7 @@ export const atomBuiltins: Builtin[] = [
       return {
         kind: 'eval',
         atom: replaceVariable(filter!, name, items[s.index]!),
+        scoped: true,
         next: (verdict) => ({ index: s.index + 1, done, verdict }),
       };
     });
@@ -168,7 +177,7 @@ export const atomBuiltins: Builtin[] = [
     // call anyway (return type %Undefined%), so each step is evaluated exactly once.
     return explore<FoldState>(ctx, { index: 0, acc: init! }, (s) => {
       if (s.index === items.length - 1) return { kind: 'done', atom: instantiate(s.acc, items[s.index]!) };
-      return { kind: 'eval', atom: instantiate(s.acc, items[s.index]!), next: (acc) => ({ index: s.index + 1, acc }) };
+      return { kind: 'eval', atom: instantiate(s.acc, items[s.index]!), scoped: true, next: (acc) => ({ index: s.index + 1, acc }) };
     });
   }),
 

@@ -1,18 +1,18 @@
 // Control built-ins and the minimal instructions (SPEC §5): if, let, let*, case, switch,
 // superpose, collapse, unify, eval, chain, function/return, and friends.
 
-import { type Atom, AtomKind, expr, type ExpressionAtom, isExpression, sym, UNIT, variable, type VariableAtom } from '../../core/atoms.js';
-import { type Bindings, substitute, unify } from '../../core/bindings.js';
-import { atomEquals, variablesOf } from '../../core/equality.js';
-import { freshVariable } from '../../core/fresh.js';
-import { formatAtom } from '../../core/printer.js';
-import { BoolAtom } from '../../core/values.js';
-import { type Builtin, errorAtom, NOT_REDUCIBLE, noValues, type OpContext, type Outcome, type Result, values } from '../builtin.js';
-import { EMPTY, isError } from '../machine.js';
+import { type Atom, AtomKind, expr, type ExpressionAtom, isExpression, isVariable, sym, UNIT, variable, type VariableAtom } from '../../core/index.js';
+import { type Bindings, substitute, unify } from '../../core/index.js';
+import { alphaEquivalent, variablesOf } from '../../core/index.js';
+import { freshVariable } from '../../core/index.js';
+import { formatAtom } from '../../core/index.js';
+import { BoolAtom } from '../../core/index.js';
+import { type Builtin, ERROR, errorAtom, NOT_REDUCIBLE, noValues, type OpContext, type Outcome, type Result, values } from '../builtin.js';
+import { EMPTY, isError, isVariableOperation } from '../machine.js';
 import { UNDEFINED } from '../types.js';
 import { builtin, expectExpression, fail } from './define.js';
 import { BindingsAtom, SpaceAtom, spaceAtomOf } from '../objects.js';
-import type { AtomSpace } from '../../space/atom-space.js';
+import type { AtomSpace } from '../../space/index.js';
 
 const RETURN = sym('return');
 const NOT_REDUCIBLE_SYM = sym('NotReducible');
@@ -43,7 +43,27 @@ function firstCase(ctx: OpContext, value: Atom, cases: readonly Atom[]): Result 
   return null;
 }
 
-export const controlBuiltins: Builtin[] = [
+/** The instructions' forms, word for word the reference interpreter's messages (interpreter.rs). */
+const SHAPES: Readonly<Record<string, string>> = {
+  eval: '(eval <atom>)',
+  evalc: '(evalc <atom> <space>)',
+  chain: '(chain <nested> (: <var> Variable) <templ>)',
+  function: '(function (: <body> Expression))',
+  unify: '(unify <atom> <pattern> <then> <else>)',
+  'decons-atom': '(decons-atom (: <expr> Expression))',
+  'cons-atom': '(cons-atom <head> (: <tail> Expression))',
+  'superpose-bind': '(superpose-bind (: <collapsed> Expression))',
+  metta: '(metta atom type space)',
+  'context-space': '(context-space)',
+};
+
+/** Fails with the reference's message for a malformed instruction (its SHAPES entry). */
+function malformedCall(ctx: OpContext): never {
+  const head = ctx.call.children[0]!;
+  fail(`expected: ${SHAPES[formatAtom(head)]}, found: ${formatAtom(ctx.call)}`);
+}
+
+export const controlBuiltins: Builtin[] = (<Builtin[]>[
   {
     ...builtin('if', '(-> Bool Atom Atom $t)', ([cond, then, otherwise], ctx) => {
       if (cond === BoolAtom.TRUE) return values(ctx, then!);
@@ -100,6 +120,11 @@ export const controlBuiltins: Builtin[] = [
     const hit = firstCase(ctx, value!, expectExpression(cases!, 'switch'));
     return { kind: 'values', results: hit === null ? [] : [hit] };
   }),
+  // The reference's switch without evaluation: its value is not evaluated, nor is the chosen template (`(-> ... Atom)`).
+  builtin('switch-minimal', '(-> Atom Expression Atom)', ([value, cases], ctx) => {
+    const hit = firstCase(ctx, value!, expectExpression(cases!, 'switch-minimal'));
+    return { kind: 'values', results: hit === null ? [] : [hit] };
+  }),
   builtin('id', '(-> %Undefined% %Undefined%)', ([atom], ctx) => values(ctx, atom!)),
   builtin('noeval', '(-> Atom Atom)', ([atom], ctx) => values(ctx, atom!)),
   builtin('quote', '(-> Atom Atom)', () => NOT_REDUCIBLE),
@@ -109,8 +134,9 @@ export const controlBuiltins: Builtin[] = [
   }),
   builtin('nop', null, (_args, ctx) => values(ctx, UNIT)),
   builtin('empty', '(-> %Undefined%)', () => noValues()),
+  // Alpha-equivalence, as the reference's atoms_are_equivalent: `(a $x)` is `(a $y)`.
   builtin('if-equal', '(-> Atom Atom Atom Atom %Undefined%)', ([a, b, then, otherwise], ctx) =>
-    values(ctx, atomEquals(a!, b!) ? then! : otherwise!),
+    values(ctx, alphaEquivalent(a!, b!) ? then! : otherwise!),
   ),
   builtin('if-error', '(-> Atom Atom Atom %Undefined%)', ([atom, then, otherwise], ctx) => values(ctx, isError(atom!) ? then! : otherwise!)),
   builtin('return-on-error', '(-> Atom Atom %Undefined%)', ([atom, then], ctx) => {
@@ -150,7 +176,8 @@ export const controlBuiltins: Builtin[] = [
   builtin('eval', '(-> Atom Atom)', ([atom], ctx) => evalOneStep(atom!, ctx)),
   builtin('evalc', '(-> Atom Grounded Atom)', ([atom, space], ctx) => evalOneStep(atom!, { ...ctx, space: spaceOf(space!) })),
   builtin('chain', '(-> Atom Variable Atom %Undefined%)', ([atom, v, template], ctx) => {
-    const name = (v as VariableAtom).name;
+    if (!isVariable(v!)) malformedCall(ctx);
+    const name = v.name;
     const substituted = (results: readonly Result[]): Outcome => ({
       kind: 'values',
       results: results.map((r) => {
@@ -166,11 +193,10 @@ export const controlBuiltins: Builtin[] = [
     const u = unifyInBranch(ctx, a!, b!);
     return u === null ? values(ctx, otherwise!) : { kind: 'values', results: [withBindings(then!, u)] };
   }),
-  builtin('cons-atom', '(-> Atom Expression Atom)', ([head, tail], ctx) => values(ctx, expr([head!, ...expectExpression(tail!, 'cons-atom')]))),
+  builtin('cons-atom', '(-> Atom Expression Atom)', ([head, tail], ctx) => (isExpression(tail!) ? values(ctx, expr([head!, ...tail.children])) : malformedCall(ctx))),
   builtin('decons-atom', '(-> Expression Atom)', ([e], ctx) => {
-    const children = expectExpression(e!, 'decons-atom');
-    if (children.length === 0) fail('decons-atom expects a non-empty expression');
-    return values(ctx, expr([children[0]!, expr(children.slice(1))]));
+    if (!isExpression(e!) || e.children.length === 0) malformedCall(ctx);
+    return values(ctx, expr([e.children[0]!, expr(e.children.slice(1))]));
   }),
   builtin('function', '(-> Atom Atom)', ([body], ctx) => ({
     kind: 'eval',
@@ -214,7 +240,7 @@ export const controlBuiltins: Builtin[] = [
     then: (results) => ({ kind: 'values', results }),
   })),
   builtin('context-space', '(-> SpaceType)', (_args, ctx) => values(ctx, spaceAtomFor(ctx))),
-];
+]).map((b) => (SHAPES[b.name] !== undefined ? { ...b, shape: SHAPES[b.name] } : b));
 
 /** The minimal instructions: the atoms `chain` executes (the reference's "embedded ops"). */
 const INSTRUCTIONS = new Set<Atom>(
@@ -227,12 +253,17 @@ function isInstruction(atom: Atom): boolean {
 
 /** One evaluation step of the minimal `eval`: a built-in call or one rule rewrite, no more. */
 function evalOneStep(atom: Atom, ctx: OpContext): Outcome {
-  if (atom.kind !== AtomKind.Expression || atom.children.length === 0) return values(ctx, NOT_REDUCIBLE_SYM);
-  const head = atom.children[0]!;
-  const b = head.kind === AtomKind.Symbol ? ctx.env.builtin(head) : undefined;
-  if (b !== undefined) {
-    const outcome = b.execute(atom.children.slice(1), { ...ctx, call: atom });
-    return outcome.kind === 'not-reducible' ? values(ctx, NOT_REDUCIBLE_SYM) : outcome;
+  // A symbol is looked up as the reference's eval looks it up (`(= a b)`: `(eval a)` is `b`); a
+  // variable, a grounded atom and () are not reducible.
+  if (atom.kind !== AtomKind.Symbol && (atom.kind !== AtomKind.Expression || atom.children.length === 0)) return values(ctx, NOT_REDUCIBLE_SYM);
+  if (atom.kind === AtomKind.Expression) {
+    const head = atom.children[0]!;
+    const b = head.kind === AtomKind.Symbol ? ctx.env.builtin(head) : undefined;
+    if (b !== undefined) {
+      const outcome = b.execute(atom.children.slice(1), { ...ctx, call: atom });
+      return outcome.kind === 'not-reducible' ? values(ctx, NOT_REDUCIBLE_SYM) : outcome;
+    }
+    if (isVariableOperation(atom)) return values(ctx, NOT_REDUCIBLE_SYM);
   }
   const result = variable('result#');
   return {
@@ -247,9 +278,36 @@ function evalOneStep(atom: Atom, ctx: OpContext): Outcome {
         const value = a.lookup(result.name);
         if (merged !== null && value !== undefined) out.push({ atom: value, bindings: merged });
       }
+      // A rule whose body is `(function …)` is run, as the reference's eval_result runs it: its
+      // `return` value is the result, and no return is `(Error <the call> NoReturn)`. (Only for
+      // a call with one such rule: with several answers they are returned as they are.)
+      if (out.length === 1 && isFunctionBody(out[0]!.bindings.resolve(out[0]!.atom))) {
+        const only = out[0]!;
+        return {
+          kind: 'eval',
+          atom: only.bindings.resolve(only.atom),
+          type: UNDEFINED,
+          bindings: only.bindings,
+          then: (results) => ({
+            kind: 'values',
+            results: results.map((r) => (isNoReturn(r.atom) ? { atom: errorAtom(atom, NO_RETURN), bindings: r.bindings } : r)),
+          }),
+        };
+      }
       return { kind: 'values', results: out };
     },
   };
+}
+
+const FUNCTION = sym('function');
+const NO_RETURN = sym('NoReturn');
+
+function isFunctionBody(atom: Atom): boolean {
+  return isExpression(atom) && atom.children.length === 2 && atom.children[0] === FUNCTION;
+}
+
+function isNoReturn(atom: Atom): boolean {
+  return isExpression(atom) && atom.children.length === 3 && atom.children[0] === ERROR && atom.children[2] === NO_RETURN;
 }
 
 export function spaceOf(atom: Atom): AtomSpace {

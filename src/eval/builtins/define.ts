@@ -1,8 +1,8 @@
 // Helpers for declaring built-ins compactly: a name, a type written in MeTTa, and the code.
 
-import { type Atom, isExpression, isSymbol, sym } from '../../core/atoms.js';
-import { parseAtom } from '../../core/parser.js';
-import { formatAtom } from '../../core/printer.js';
+import { type Atom, isExpression, isSymbol, sym } from '../../core/index.js';
+import { parseAtom } from '../../core/index.js';
+import { formatAtom } from '../../core/index.js';
 import { type Builtin, MettaError, type OpContext, type Outcome } from '../builtin.js';
 import type { Environment } from '../environment.js';
 

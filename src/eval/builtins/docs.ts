@@ -8,9 +8,9 @@
 //                (@params ((@param (@type T1) (@desc "..")) ...)) (@return (@type R) (@desc "..")))
 // `help!` prints that in readable form.
 
-import { type Atom, expr, type ExpressionAtom, isExpression, isSymbol, sym, variable } from '../../core/atoms.js';
-import type { Bindings } from '../../core/bindings.js';
-import { str } from '../../core/values.js';
+import { type Atom, expr, type ExpressionAtom, isExpression, isSymbol, sym, variable } from '../../core/index.js';
+import type { Bindings } from '../../core/index.js';
+import { str } from '../../core/index.js';
 import { type Builtin, errorAtom, NOT_REDUCIBLE, type OpContext, type Outcome, values } from '../builtin.js';
 import { getTypes, isFunctionType, splitFunctionType, UNDEFINED } from '../types.js';
 import { builtin } from './define.js';

@@ -12,14 +12,21 @@
 //
 // A relative path is resolved against the folder of the running program (`env.currentDir`), like
 // `import!`. Text is UTF-8; positions and sizes count bytes.
+//
+// Files are opened non-blocking: a FIFO, terminal or socket that has nothing to give (or no reader
+// yet, for writing) is waited on in short sleeps that check Ctrl-C and `--timeout`. A blocking read
+// would hold the evaluating thread in a system call no limit can end (not even terminating the
+// thread, nor exiting the process). A FIFO opened for reading waits for its first bytes (without
+// O_NONBLOCK, opening it would wait for a writer); after them, no writer left is the end of file.
 
-import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type Atom, GroundedAtom, sym, UNIT } from '../../core/atoms.js';
-import { formatAtom } from '../../core/printer.js';
-import { int, IntAtom, quoteString, str, StringAtom } from '../../core/values.js';
+import { type Atom, GroundedAtom, sym, UNIT } from '../../core/index.js';
+import { formatAtom } from '../../core/index.js';
+import { int, IntAtom, quoteString, str, StringAtom } from '../../core/index.js';
 import { type Builtin, values } from '../builtin.js';
 import type { Environment } from '../environment.js';
+import { checkInterrupt } from '../machine.js';
 import { builtin, fail } from './define.js';
 import type { OptionalModule } from './modules.js';
 
@@ -32,9 +39,15 @@ export class FileHandleAtom extends GroundedAtom {
     readonly path: string,
     readonly fd: number,
     readonly append: boolean,
+    /** A regular file or block device: read and written at `position`; else a stream (FIFO, terminal, socket). */
+    readonly seekable: boolean,
+    /** A FIFO: a read waits for its first bytes (see the top of the file). */
+    readonly fifo: boolean,
   ) {
     super();
   }
+  /** Bytes read so far (a FIFO's end of file counts only after some). */
+  bytesRead = 0;
   typeAtom(): Atom {
     return sym('FileHandle');
   }
@@ -102,24 +115,61 @@ function openFlags(options: string): { flags: number; append: boolean } {
   return { flags, append };
 }
 
-function readBytes(h: FileHandleAtom, op: string, limit: number | null): Buffer {
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+const WAIT_MS = 10;
+
+/** One short sleep of a wait on a stream, after checking Ctrl-C and the deadline (which end the wait). */
+function pause(env: Environment): void {
+  checkInterrupt(env);
+  Atomics.wait(sleeper, 0, 0, WAIT_MS);
+}
+
+function wouldBlock(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'EAGAIN' || code === 'EWOULDBLOCK';
+}
+
+function readBytes(env: Environment, h: FileHandleAtom, op: string, limit: number | null): Buffer {
   const chunks: Buffer[] = [];
   let total = 0;
-  try {
-    for (;;) {
-      const want = limit === null ? 65536 : limit - total;
-      if (want === 0) break;
-      const buf = Buffer.alloc(Math.min(want, 65536));
-      const n = readSync(h.fd, buf, 0, buf.length, h.position);
-      if (n === 0) break;
-      chunks.push(n === buf.length ? buf : buf.subarray(0, n));
-      h.position += n;
-      total += n;
+  for (;;) {
+    const want = limit === null ? 65536 : limit - total;
+    if (want === 0) break;
+    const buf = Buffer.alloc(Math.min(want, 65536));
+    let n: number;
+    try {
+      n = readSync(h.fd, buf, 0, buf.length, h.seekable ? h.position : null);
+    } catch (e) {
+      if (!wouldBlock(e)) ioFailure(op, h.path, e);
+      pause(env);
+      continue;
     }
-  } catch (e) {
-    ioFailure(op, h.path, e);
+    if (n === 0) {
+      // A FIFO without a writer before its first bytes: the writer has not come yet.
+      if (h.fifo && h.bytesRead === 0) {
+        pause(env);
+        continue;
+      }
+      break;
+    }
+    chunks.push(n === buf.length ? buf : buf.subarray(0, n));
+    h.position += n;
+    h.bytesRead += n;
+    total += n;
   }
   return Buffer.concat(chunks, total);
+}
+
+/** Opens `path`, waiting (interruptibly) while a FIFO opened for writing has no reader. */
+function openFile(env: Environment, path: string, flags: number): number {
+  for (;;) {
+    try {
+      return openSync(resolve(env.currentDir, path), flags | constants.O_NONBLOCK, 0o666);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENXIO') ioFailure('file-open!', path, e);
+      pause(env);
+    }
+  }
 }
 
 export function fileioModule(env: Environment): OptionalModule {
@@ -127,35 +177,41 @@ export function fileioModule(env: Environment): OptionalModule {
     builtin('file-open!', '(-> String String FileHandle)', ([pathAtom, optionsAtom], ctx) => {
       const path = text(pathAtom!, 'file-open!');
       const { flags, append } = openFlags(text(optionsAtom!, 'file-open!'));
-      let fd: number;
+      const fd = openFile(env, path, flags);
+      let kind: Stats;
       try {
-        fd = openSync(resolve(env.currentDir, path), flags, 0o666);
+        kind = fstatSync(fd);
       } catch (e) {
+        closeSync(fd);
         ioFailure('file-open!', path, e);
       }
-      return values(ctx, new FileHandleAtom(path, fd, append));
+      return values(ctx, new FileHandleAtom(path, fd, append, kind.isFile() || kind.isBlockDevice(), kind.isFIFO()));
     }),
     builtin('file-read-to-string!', '(-> FileHandle String)', ([h], ctx) => {
       const handle = handleOf(h!, 'file-read-to-string!');
-      return values(ctx, str(readBytes(handle, 'file-read-to-string!', null).toString('utf8')));
+      return values(ctx, str(readBytes(env, handle, 'file-read-to-string!', null).toString('utf8')));
     }),
     builtin('file-read-exact!', '(-> FileHandle Number String)', ([h, n], ctx) => {
       const handle = handleOf(h!, 'file-read-exact!');
       const want = count(n!, 'file-read-exact!');
-      const bytes = readBytes(handle, 'file-read-exact!', want);
+      const bytes = readBytes(env, handle, 'file-read-exact!', want);
       if (bytes.length < want) fail(`file-read-exact!: ${handle.path}: end of file after ${bytes.length} of ${want} bytes`);
       return values(ctx, str(bytes.toString('utf8')));
     }),
     builtin('file-write!', '(-> FileHandle String (->))', ([h, content], ctx) => {
       const handle = handleOf(h!, 'file-write!');
       const bytes = Buffer.from(text(content!, 'file-write!'), 'utf8');
-      try {
-        let off = 0;
-        while (off < bytes.length) {
-          const n = writeSync(handle.fd, bytes, off, bytes.length - off, handle.append ? null : handle.position + off);
-          off += n;
+      let off = 0;
+      while (off < bytes.length) {
+        try {
+          off += writeSync(handle.fd, bytes, off, bytes.length - off, handle.append || !handle.seekable ? null : handle.position + off);
+        } catch (e) {
+          if (!wouldBlock(e)) ioFailure('file-write!', handle.path, e);
+          pause(env);
         }
-        handle.position = handle.append ? fstatSync(handle.fd).size : handle.position + bytes.length;
+      }
+      try {
+        handle.position = handle.append && handle.seekable ? fstatSync(handle.fd).size : handle.position + bytes.length;
       } catch (e) {
         ioFailure('file-write!', handle.path, e);
       }

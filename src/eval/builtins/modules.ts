@@ -13,15 +13,15 @@
 // space does nothing); `(import! &tok name)` with a new token loads the module into a space of its
 // own (once per environment) and binds `&tok` to it; `mod-space!` returns that space.
 
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { type Atom, isSymbol, UNIT } from '../../core/atoms.js';
-import { Bindings } from '../../core/bindings.js';
-import { formatPosition, MettaSyntaxError } from '../../core/errors.js';
-import { Parser } from '../../core/parser.js';
-import { formatAtom } from '../../core/printer.js';
-import { StringAtom } from '../../core/values.js';
-import type { AtomSpace } from '../../space/atom-space.js';
+import { type Atom, isSymbol, UNIT } from '../../core/index.js';
+import { Bindings } from '../../core/index.js';
+import { formatPosition, MettaSyntaxError, readSourceFile } from '../../core/index.js';
+import { Parser } from '../../core/index.js';
+import { formatAtom } from '../../core/index.js';
+import { StringAtom } from '../../core/index.js';
+import type { AtomSpace } from '../../space/index.js';
 import { type Builtin, values } from '../builtin.js';
 import type { Environment } from '../environment.js';
 import { evaluateNow, isError } from '../machine.js';
@@ -183,8 +183,9 @@ export function loadModuleFile(env: Environment, target: SpaceAtom, path: string
   const shown = displayPath(path);
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readSourceFile(path, shown);
   } catch (e) {
+    if (e instanceof MettaSyntaxError) fail(`syntax error in module: ${e.message}`);
     fail(`cannot read module ${shown}: ${(e as Error).message}`);
   }
   const savedDir = env.currentDir;

@@ -4,12 +4,12 @@
 // integer/float arithmetic gives a float; `/` on two integers is integer division (truncating,
 // as the reference's Rust does); integer division by zero is DivisionByZero.
 
-import { type Atom, isGrounded } from '../../core/atoms.js';
-import { atomEquals } from '../../core/equality.js';
-import { BoolAtom, bool, float, FloatAtom, int, IntAtom } from '../../core/values.js';
+import { type Atom, isGrounded } from '../../core/index.js';
+import { atomEquals } from '../../core/index.js';
+import { BoolAtom, bool, float, FloatAtom, int, IntAtom } from '../../core/index.js';
 import { type Builtin, MettaError, NOT_REDUCIBLE, type OpContext, type Outcome, values } from '../builtin.js';
-import { sym } from '../../core/atoms.js';
-import { builtin } from './define.js';
+import { sym } from '../../core/index.js';
+import { builtin, fail } from './define.js';
 
 type Num = IntAtom | FloatAtom;
 
@@ -99,8 +99,12 @@ function logic(name: string, op: (a: boolean, b: boolean) => boolean): Builtin {
   };
 }
 
+// The math functions' errors for arguments that are not numbers, word for word the reference's
+// (stdlib/math.rs): `(Error (sqrt-math A) sqrt-math expects one argument: number)`.
+const ONE_NUMBER = (name: string): string => `${name} expects one argument: ${name === 'sqrt-math' || name === 'abs-math' ? 'number' : 'input number'}`;
+
 function floatMath(name: string, f: (x: number) => number): Builtin {
-  return builtin(name, '(-> Number Number)', ([a], ctx) => (isNum(a) ? values(ctx, float(f(toFloat(a)))) : NOT_REDUCIBLE));
+  return builtin(name, '(-> Number Number)', ([a], ctx) => (isNum(a) ? values(ctx, float(f(toFloat(a)))) : fail(ONE_NUMBER(name))));
 }
 
 /** Rounding functions: integers are returned as they are, floats rounded to floats. */
@@ -108,12 +112,22 @@ function rounding(name: string, f: (x: number) => number): Builtin {
   return builtin(name, '(-> Number Number)', ([a], ctx): Outcome => {
     if (a instanceof IntAtom) return values(ctx, a);
     if (a instanceof FloatAtom) return values(ctx, float(f(a.value)));
-    return NOT_REDUCIBLE;
+    fail(ONE_NUMBER(name));
   });
 }
 
 function numberPredicate(name: string, f: (x: number) => boolean): Builtin {
-  return builtin(name, '(-> Number Bool)', ([a], ctx) => (isNum(a) ? values(ctx, bool(a instanceof FloatAtom && f(a.value))) : NOT_REDUCIBLE));
+  return builtin(name, '(-> Number Bool)', ([a], ctx) => (isNum(a) ? values(ctx, bool(a instanceof FloatAtom && f(a.value))) : fail(ONE_NUMBER(name))));
+}
+
+/**
+ * `pow-math`: always a float, as the reference's; an integer exponent must fit an i32 (Rust's
+ * `powi`), else the reference's error rather than `inf`.
+ */
+function powMath([a, b]: readonly Atom[], ctx: OpContext): Outcome {
+  if (!isNum(a) || !isNum(b)) fail('pow-math expects two arguments: number (base) and number (power)');
+  if (b instanceof IntAtom && (typeof b.value === 'bigint' || b.value < -2147483648 || b.value > 2147483647)) fail('power argument is too big, try using float value');
+  return values(ctx, float(Math.pow(toFloat(a), toFloat(b))));
 }
 
 /** Rust's `f64::round`: halves away from zero (JS Math.round rounds them up). */
@@ -151,9 +165,9 @@ export const numberBuiltins: Builtin[] = (<Builtin[]>[
   logic('or', (a, b) => a || b),
   logic('xor', (a, b) => a !== b),
   builtin('not', '(-> Bool Bool)', ([a], ctx) => (a instanceof BoolAtom ? values(ctx, bool(!a.value)) : NOT_REDUCIBLE)),
-  builtin('pow-math', '(-> Number Number Number)', ([a, b], ctx) => (isNum(a) && isNum(b) ? values(ctx, float(Math.pow(toFloat(a), toFloat(b)))) : NOT_REDUCIBLE)),
+  builtin('pow-math', '(-> Number Number Number)', powMath),
   builtin('log-math', '(-> Number Number Number)', ([base, x], ctx) =>
-    isNum(base) && isNum(x) ? values(ctx, float(Math.log(toFloat(x)) / Math.log(toFloat(base)))) : NOT_REDUCIBLE,
+    isNum(base) && isNum(x) ? values(ctx, float(Math.log(toFloat(x)) / Math.log(toFloat(base)))) : fail('log-math expects two arguments: base (number) and input value (number)'),
   ),
   floatMath('sqrt-math', Math.sqrt),
   floatMath('sin-math', Math.sin),
@@ -165,7 +179,7 @@ export const numberBuiltins: Builtin[] = (<Builtin[]>[
   builtin('abs-math', '(-> Number Number)', ([a], ctx) => {
     if (a instanceof IntAtom) return values(ctx, typeof a.value === 'bigint' ? int(a.value < 0n ? -a.value : a.value) : int(Math.abs(a.value)));
     if (a instanceof FloatAtom) return values(ctx, float(Math.abs(a.value)));
-    return NOT_REDUCIBLE;
+    fail(ONE_NUMBER('abs-math'));
   }),
   rounding('trunc-math', Math.trunc),
   rounding('ceil-math', Math.ceil),

@@ -5,10 +5,10 @@
 // `max-stack-depth N` (0 means unlimited, as in the reference). Every other setting is stored and
 // otherwise ignored; `pragmaValue` reads it back.
 
-import { type Atom, AtomKind, isSymbol, sym, UNIT } from '../../core/atoms.js';
-import { formatAtom } from '../../core/printer.js';
-import { IntAtom } from '../../core/values.js';
-import type { AtomSpace } from '../../space/atom-space.js';
+import { type Atom, AtomKind, isSymbol, sym, UNIT } from '../../core/index.js';
+import { formatAtom } from '../../core/index.js';
+import { IntAtom } from '../../core/index.js';
+import type { AtomSpace } from '../../space/index.js';
 import { type Builtin, errorAtom, values } from '../builtin.js';
 import type { Environment } from '../environment.js';
 import { ATOM_TYPE, getTypes, isFunctionType } from '../types.js';
@@ -53,7 +53,8 @@ export const pragmaBuiltins: Builtin[] = [
         break;
       case 'max-stack-depth': {
         const n = value instanceof IntAtom ? value.value : null;
-        if (n === null || n < 0) fail(`pragma! max-stack-depth expects a non-negative integer, got ${formatAtom(value!)}`);
+        // The reference's message (a usize parse of the value's text fails).
+        if (n === null || n < 0) fail('UnsignedIntegerIsExpected');
         settings.maxStackDepth = n === 0 || n === 0n ? null : Number(n);
         break;
       }

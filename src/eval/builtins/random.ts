@@ -20,9 +20,9 @@
 // True when the word's top bit is set.
 
 import { randomBytes } from 'node:crypto';
-import { type Atom, GroundedAtom, sym, UNIT } from '../../core/atoms.js';
-import { formatAtom } from '../../core/printer.js';
-import { bool, float, FloatAtom, int, IntAtom } from '../../core/values.js';
+import { type Atom, GroundedAtom, sym, UNIT } from '../../core/index.js';
+import { formatAtom } from '../../core/index.js';
+import { bool, float, FloatAtom, int, IntAtom } from '../../core/index.js';
 import { type Builtin, values } from '../builtin.js';
 import type { Environment } from '../environment.js';
 import { builtin, fail } from './define.js';

@@ -5,10 +5,10 @@
 // recursion per element: each continuation returns the next request, so a 100,000-element list is
 // walked by the interpreter's loop, not by the JavaScript stack.
 
-import { type Atom, VariableAtom } from '../../core/atoms.js';
-import { type Bindings, instantiate, substitute } from '../../core/bindings.js';
-import { alphaEquivalent, atomEquals } from '../../core/equality.js';
-import { formatAtom } from '../../core/printer.js';
+import { type Atom, AtomKind, FloatAtom, IntAtom, VariableAtom } from '../../core/index.js';
+import { type Bindings, instantiate, substitute } from '../../core/index.js';
+import { alphaEquivalent, atomEquals } from '../../core/index.js';
+import { formatAtom } from '../../core/index.js';
 import { errorAtom, MettaError, type OpContext, type Outcome, type Result, values } from '../builtin.js';
 import { EMPTY } from '../machine.js';
 import { UNDEFINED } from '../types.js';
@@ -55,8 +55,12 @@ export type Step<S> =
   | { readonly kind: 'done'; readonly atom: Atom }
   /** The branch produces nothing. */
   | { readonly kind: 'drop' }
-  /** Evaluate `atom`; every result `v` continues the branch as `next(v)`. */
-  | { readonly kind: 'eval'; readonly atom: Atom; readonly type?: Atom; readonly next: (value: Atom) => S };
+  /**
+   * Evaluate `atom`; every result `v` continues the branch as `next(v)`, with the bindings that
+   * result brought — or, when `scoped`, with the branch's bindings from before (the evaluation's
+   * own bindings, of variables local to it, end with it).
+   */
+  | { readonly kind: 'eval'; readonly atom: Atom; readonly type?: Atom; readonly scoped?: boolean; readonly next: (value: Atom) => S };
 
 /**
  * Explores every branch of a computation that evaluates one atom at a time. Branches run depth
@@ -87,7 +91,7 @@ export function explore<S>(ctx: OpContext, start: S, advance: (state: S) => Step
               const kept = nonEmpty(results);
               for (let i = kept.length - 1; i >= 0; i--) {
                 const r = kept[i]!;
-                stack.push({ state: step.next(r.bindings.resolve(r.atom)), bindings: r.bindings });
+                stack.push({ state: step.next(r.bindings.resolve(r.atom)), bindings: step.scoped === true ? bindings : r.bindings });
               }
               return loop();
             }),
@@ -128,13 +132,34 @@ export function replaceVariable(template: Atom, name: string, value: Atom): Atom
  * lookups: atoms are bucketed by a printed key that equal atoms share (variables renamed
  * canonically for alpha-equivalence), and compared exactly within a bucket.
  */
+/** Whether `atom` holds a number anywhere (then AtomBag buckets it by its shape alone). */
+function holdsNumber(atom: Atom): boolean {
+  const stack: Atom[] = [atom];
+  while (stack.length > 0) {
+    const a = stack.pop()!;
+    if (a instanceof IntAtom || a instanceof FloatAtom) return true;
+    if (a.kind === AtomKind.Expression) for (const c of a.children) stack.push(c);
+  }
+  return false;
+}
+
+/**
+ * A bag key that does not tell `25` from `25.0`: every atom holding a number goes to one shared
+ * bucket, where the bag compares with atomEquals (a linear scan, only for these; assertion result
+ * lists are short).
+ */
+function numbersByValue(key: string, atom: Atom): string {
+  return holdsNumber(atom) ? '#numeric' : key;
+}
+
 export class AtomBag {
   private readonly buckets = new Map<string, Atom[]>();
 
   constructor(private readonly alpha: boolean) {}
 
   private key(atom: Atom): string {
-    if (!this.alpha) return formatAtom(atom);
+    // Numbers are bucketed by value alone: an integer and the float of its value are equal atoms.
+    if (!this.alpha) return numbersByValue(formatAtom(atom), atom);
     const names = new Map<string, VariableAtom>();
     const canonical = new Set<string>();
     const renamed = substitute(atom, (v) => {
@@ -147,7 +172,7 @@ export class AtomBag {
       }
       return c;
     });
-    return formatAtom(renamed);
+    return numbersByValue(formatAtom(renamed), atom);
   }
 
   private equal(a: Atom, b: Atom): boolean {

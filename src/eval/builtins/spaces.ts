@@ -2,9 +2,9 @@
 // bind!, new-state, get-state, change-state!, get-type, get-type-space, get-metatype, println!,
 // trace!.
 
-import { type Atom, isSymbol, UNIT } from '../../core/atoms.js';
-import { formatAtom } from '../../core/printer.js';
-import { StringAtom } from '../../core/values.js';
+import { type Atom, isSymbol, renameApart, UNIT } from '../../core/index.js';
+import { formatAtom } from '../../core/index.js';
+import { StringAtom } from '../../core/index.js';
 import { type Builtin, type Result, values } from '../builtin.js';
 import { StateAtom } from '../objects.js';
 import { getTypes, metaType, UNDEFINED } from '../types.js';
@@ -43,7 +43,9 @@ export const spaceBuiltins: Builtin[] = [
     spaceOf(space!).remove(atom!);
     return values(ctx, UNIT);
   }),
-  builtin('get-atoms', '(-> SpaceType Atom)', ([space], ctx) => values(ctx, ...spaceOf(space!).atoms())),
+  // Variables renamed apart, as the reference's make_variables_unique does (and as match renames
+  // stored variables): a stored `$x` must not be the caller's `$x` (`(let $x (collapse (get-atoms &m)) ...)`).
+  builtin('get-atoms', '(-> SpaceType Atom)', ([space], ctx) => values(ctx, ...spaceOf(space!).atoms().map(renameApart))),
   builtin('new-space', '(-> SpaceType)', (_args, ctx) => values(ctx, ctx.env.newSpace())),
   builtin('bind!', '(-> Symbol %Undefined% (->))', ([token, value], ctx) => {
     if (!isSymbol(token!)) fail(`bind! expects a symbol token, got ${formatAtom(token!)}`);
@@ -60,7 +62,7 @@ export const spaceBuiltins: Builtin[] = [
     s.value = value!;
     return values(ctx, s);
   }),
-  builtin('get-type', '(-> Atom Atom)', ([atom], ctx) => values(ctx, ...getTypes(ctx.env.types(ctx.space), atom!))),
+  builtin('get-type', '(-> Atom %Undefined%)', ([atom], ctx) => values(ctx, ...getTypes(ctx.env.types(ctx.space), atom!))),
   builtin('get-type-space', '(-> SpaceType Atom Atom)', ([space, atom], ctx) => values(ctx, ...getTypes(ctx.env.types(spaceOf(space!)), atom!))),
   builtin('get-metatype', '(-> Atom Atom)', ([atom], ctx) => values(ctx, metaType(atom!))),
   builtin('println!', '(-> %Undefined% (->))', ([atom], ctx) => {

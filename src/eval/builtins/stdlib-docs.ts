@@ -1,8 +1,8 @@
 // Documentation of built-ins, read by `get-doc` and `help!` when the program's space has no
 // `(@doc ...)` for a name. Kept out of `&self` so that it never shows up in the program's queries.
 
-import { type Atom, isExpression, isSymbol } from '../../core/atoms.js';
-import { Parser } from '../../core/parser.js';
+import { type Atom, isExpression, isSymbol } from '../../core/index.js';
+import { Parser } from '../../core/index.js';
 
 const TEXT = `
 (@doc if

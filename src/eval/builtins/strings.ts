@@ -1,10 +1,10 @@
 // Strings and IO (SPEC §5): format-args, sort-strings, repr, parse, print-alternatives!.
 
-import { type Atom, expr, UNIT } from '../../core/atoms.js';
-import { MettaSyntaxError } from '../../core/errors.js';
-import { Parser } from '../../core/parser.js';
-import { formatAtom } from '../../core/printer.js';
-import { str, StringAtom } from '../../core/values.js';
+import { type Atom, expr, UNIT } from '../../core/index.js';
+import { MettaSyntaxError } from '../../core/index.js';
+import { Parser } from '../../core/index.js';
+import { formatAtom } from '../../core/index.js';
+import { str, StringAtom } from '../../core/index.js';
 import { type Builtin, values } from '../builtin.js';
 import { builtin, expectExpression, fail } from './define.js';
 import { rawText } from './spaces.js';

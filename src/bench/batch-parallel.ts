@@ -1,0 +1,115 @@
+// bench/batch-parallel: batches of independent `!` forms through the installed command, `node
+// bin/metta.js FILE --workers 1` against `--workers N`, a fresh process per run (start-up, thread
+// start and cold JIT included, as a user pays them). The variants of one repetition run one after
+// the other, repetitions alternate their order, and each figure is the median, so that a load from
+// other processes on the machine hits both alike. The outputs of the two are compared.
+//
+//   (a) 400 forms  !(+ i (fib 14))        about 1.3 s of work on the development machine
+//   (b) 10 such forms                      about 35 ms: the pool must not cost a small program
+//   (c) 1,000 forms !(+ i (fib 12..16))    1–10 ms each
+//
+//   node dist/src/bench/batch-parallel.js [--workers N] [--reps R] [--quick] [--only a,b,c] [--json FILE]
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isMain, Options } from './common.js';
+
+/** bin/metta.js of this checkout (from dist/src/bench/ or src/bench/). */
+const metta = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../bin/metta.js' : '../../bin/metta.js', import.meta.url));
+
+const FIB = '(= (fib $n) (if (< $n 2) $n (+ (fib (- $n 1)) (fib (- $n 2)))))';
+
+export const WORKLOADS = {
+  a: { label: '400 x (+ i (fib 14))', forms: (i: number) => `!(+ ${i} (fib 14))`, count: 400 },
+  b: { label: '10 x (+ i (fib 14))', forms: (i: number) => `!(+ ${i} (fib 14))`, count: 10 },
+  c: { label: '1,000 x (+ i (fib 12..16))', forms: (i: number) => `!(+ ${i} (fib ${12 + (i % 5)}))`, count: 1000 },
+} as const;
+export type WorkloadName = keyof typeof WORKLOADS;
+
+export interface WorkloadFigures {
+  readonly label: string;
+  /** Medians over the repetitions, milliseconds of wall time per process. */
+  readonly oneMs: number;
+  readonly poolMs: number;
+  /** oneMs / poolMs. */
+  readonly speedup: number;
+  readonly oneRunsMs: readonly number[];
+  readonly poolRunsMs: readonly number[];
+}
+
+export interface BatchParallelFigures {
+  readonly workers: number;
+  readonly reps: number;
+  readonly cores: number;
+  readonly loadBefore: readonly number[];
+  readonly loadAfter: readonly number[];
+  readonly workloads: Record<string, WorkloadFigures>;
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((x, y) => x - y);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function timeRun(file: string, workers: number): { ms: number; out: string } {
+  const t0 = performance.now();
+  const run = spawnSync(process.execPath, [metta, file, '--workers', String(workers)], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const ms = performance.now() - t0;
+  if (run.status !== 0) throw new Error(`metta --workers ${workers} exited with ${run.status}: ${run.stderr}`);
+  return { ms, out: run.stdout };
+}
+
+export async function benchBatchParallel(options: { workers: number; quick: boolean; reps?: number; only?: readonly WorkloadName[] }): Promise<BatchParallelFigures> {
+  const reps = options.reps ?? (options.quick ? 3 : 7);
+  const names = options.only ?? (Object.keys(WORKLOADS) as WorkloadName[]);
+  const dir = mkdtempSync(join(tmpdir(), 'metta-batch-parallel-'));
+  const loadBefore = loadavg();
+  console.log(`batch-parallel: node bin/metta.js FILE --workers 1 vs --workers ${options.workers}; fresh process per run, ${reps} interleaved repetitions, medians`);
+  console.log(`${availableParallelism()} cores, load ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
+  const workloads: Record<string, WorkloadFigures> = {};
+  for (const name of names) {
+    const w = WORKLOADS[name];
+    const file = join(dir, `${name}.metta`);
+    writeFileSync(file, `${FIB}\n${Array.from({ length: w.count }, (_, i) => w.forms(i)).join('\n')}\n`);
+    const one: number[] = [];
+    const pool: number[] = [];
+    for (let r = 0; r < reps; r++) {
+      // Alternate which variant goes first, so a drift in the load favours neither.
+      const order = r % 2 === 0 ? [1, options.workers] : [options.workers, 1];
+      const outs: string[] = [];
+      for (const workers of order) {
+        const { ms, out } = timeRun(file, workers);
+        (workers === 1 ? one : pool).push(ms);
+        outs.push(out);
+      }
+      if (outs[0] !== outs[1]) throw new Error(`batch-parallel ${name}: --workers ${options.workers} printed different output from --workers 1`);
+    }
+    const oneMs = median(one);
+    const poolMs = median(pool);
+    workloads[name] = { label: w.label, oneMs, poolMs, speedup: oneMs / poolMs, oneRunsMs: one, poolRunsMs: pool };
+  }
+  const loadAfter = loadavg();
+  console.log('');
+  console.log(`     workload                      --workers 1   --workers ${options.workers}   speedup`);
+  for (const [name, f] of Object.entries(workloads)) {
+    console.log(`(${name}) ${f.label.padEnd(28)} ${f.oneMs.toFixed(0).padStart(9)} ms ${f.poolMs.toFixed(0).padStart(9)} ms ${f.speedup.toFixed(2).padStart(8)}x`);
+  }
+  console.log(`load after: ${loadAfter.map((l) => l.toFixed(2)).join(' ')}`);
+  return { workers: options.workers, reps, cores: availableParallelism(), loadBefore, loadAfter, workloads };
+}
+
+const BATCH_PARALLEL_OPTIONS = { workers: 'string', reps: 'string', quick: 'boolean', only: 'string', json: 'string' } as const;
+
+if (isMain(import.meta.url)) {
+  const opts = new Options(BATCH_PARALLEL_OPTIONS);
+  console.log(`batch-parallel — ${new Date().toISOString()} — node ${process.version}`);
+  const only = opts.string('only')?.split(',') as WorkloadName[] | undefined;
+  const reps = opts.string('reps') !== undefined ? opts.int('reps', undefined, 7) : undefined;
+  const figures = await benchBatchParallel({ workers: opts.int('workers', undefined, 2), quick: opts.flag('quick'), ...(reps !== undefined ? { reps } : {}), ...(only ? { only } : {}) });
+  const json = opts.string('json');
+  if (json !== undefined) writeFileSync(json, JSON.stringify({ date: new Date().toISOString(), batchParallel: figures }, null, 2) + '\n');
+}

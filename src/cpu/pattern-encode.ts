@@ -1,0 +1,78 @@
+// The token string of a pattern, as `encodeInto` (space/encoding.ts) writes it, made with fewer
+// allocations: a pattern is usually compiled for one match, so the compile is a visible share of a
+// match's cost (a Map per call for the variable levels, a number[] grown token by token, then
+// copied). Here the work buffers are reused and a few variables are looked up by a linear scan.
+
+import { type Atom, AtomKind } from '../core/index.js';
+import { EncodingLimitError, groundedTable, MAX_PAYLOAD, Tag, token } from '../space/index.js';
+
+export interface EncodedPattern {
+  readonly tokens: Uint32Array;
+  readonly varNames: readonly string[];
+  /** Offset of the first occurrence of each variable level. */
+  readonly firstOffset: Uint32Array;
+}
+
+/** Above this many variables a Map finds levels faster than a scan of the names. */
+const SCAN_LIMIT = 8;
+
+// Reused between calls (encodePattern calls nothing that could re-enter it), written by index:
+// resetting an array's length is a runtime call, a visible cost at millions of patterns.
+let out = new Uint32Array(64);
+const stack: (Atom | undefined)[] = [];
+let firsts = new Uint32Array(16);
+
+export function encodePattern(atom: Atom): EncodedPattern {
+  let n = 0;
+  let sp = 0;
+  let high = 1;
+  const names: string[] = [];
+  let levels: Map<string, number> | null = null;
+  stack[sp++] = atom;
+  while (sp > 0) {
+    const a = stack[--sp]!;
+    if (n === out.length) out = grown(out);
+    switch (a.kind) {
+      case AtomKind.Variable: {
+        let level = -1;
+        if (levels !== null) level = levels.get(a.name) ?? -1;
+        else for (let i = 0; i < names.length; i++) if (names[i] === a.name) { level = i; break; }
+        if (level < 0) {
+          if (names.length === firsts.length) firsts = grown(firsts);
+          firsts[names.length] = n;
+          out[n++] = token(Tag.NewVar, names.length);
+          if (levels !== null) levels.set(a.name, names.length);
+          names.push(a.name);
+          if (levels === null && names.length > SCAN_LIMIT) levels = new Map(names.map((name, i) => [name, i]));
+        } else {
+          out[n++] = token(Tag.VarRef, level);
+        }
+        break;
+      }
+      case AtomKind.Symbol:
+        if (a.id > MAX_PAYLOAD) throw new EncodingLimitError('too many distinct symbols for the token encoding');
+        out[n++] = token(Tag.Sym, a.id);
+        break;
+      case AtomKind.Grounded:
+        out[n++] = token(Tag.Gnd, groundedTable.idOf(a));
+        break;
+      case AtomKind.Expression: {
+        const k = a.children.length;
+        if (k > MAX_PAYLOAD) throw new EncodingLimitError(`expression arity ${k} exceeds the encoding limit ${MAX_PAYLOAD}`);
+        out[n++] = token(Tag.Expr, k);
+        for (let i = k - 1; i >= 0; i--) stack[sp++] = a.children[i]!;
+        if (sp > high) high = sp;
+        break;
+      }
+    }
+  }
+  // Let go of the pattern's atoms: the stack must not keep a caller's data alive.
+  for (let i = 0; i < high; i++) stack[i] = undefined;
+  return { tokens: out.slice(0, n), varNames: names, firstOffset: firsts.slice(0, names.length) };
+}
+
+function grown(a: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer> {
+  const b = new Uint32Array(a.length * 2);
+  b.set(a);
+  return b;
+}

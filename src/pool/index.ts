@@ -1,0 +1,3 @@
+
+export { serveTasks } from './worker-host.js';
+export { PoolClosedError, PoolTask, TaskFailedError, WorkerPool } from './worker-pool.js';

@@ -1,0 +1,55 @@
+// The mock device's JavaScript kernel (mock-kernel.ts) against the real WGSL kernel: the same raw
+// records, counts and fallbacks on random spaces and patterns, so the host tests on the mock
+// (host-mock.test.ts) exercise what the device really returns. Needs an adapter (lavapipe in CI).
+
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CompiledPattern } from '../../src/cpu/index.js';
+import { closeGpu, GpuMatcher } from '../../src/gpu/index.js';
+import { BufferUsage, flagMismatches, MapMode, ShaderStage } from '../../src/gpu/flags.js';
+import { kernelPattern } from '../../src/gpu/types.js';
+import { AtomSpace } from '../../src/space/index.js';
+import { patternSpecArb, resolvePatternSpec, storedAtomArb } from '../space/arbitraries.js';
+import { gpuAdapter, noGpu } from './helpers.js';
+import { MockGpu } from './mock-device.js';
+
+let adapter: string | null = null;
+beforeAll(async () => {
+  adapter = await gpuAdapter();
+});
+afterAll(closeGpu);
+
+describe('mock kernel = WGSL kernel', () => {
+  it("the spec-named flag constants equal the webgpu package's globals", (ctx) => {
+    if (adapter === null) return noGpu(ctx);
+    const g = globalThis as unknown as Record<string, Record<string, number> | undefined>;
+    for (const [name, ours] of [['GPUBufferUsage', BufferUsage], ['GPUMapMode', MapMode], ['GPUShaderStage', ShaderStage]] as const) {
+      for (const [k, v] of Object.entries(ours)) expect(g[name]?.[k], `${name}.${k}`).toBe(v);
+    }
+    expect(flagMismatches(globalThis as unknown as Record<string, unknown>)).toEqual([]);
+  });
+
+  it('same raw records on random spaces and patterns (small limits, so batches split)', async (ctx) => {
+    if (adapter === null) return noGpu(ctx);
+    const caps = { maxBindingBytes: 2048, maxWorkgroupsPerDispatch: 1 };
+    const real = new GpuMatcher(caps);
+    await fc.assert(
+      fc.asyncProperty(fc.array(storedAtomArb, { maxLength: 30 }), fc.array(patternSpecArb, { minLength: 1, maxLength: 90 }), async (atoms, specs) => {
+        const space = new AtomSpace();
+        for (const a of atoms) space.add(a);
+        const trie = space.snapshot().trie;
+        const pats = specs.map((s) => kernelPattern(new CompiledPattern(resolvePatternSpec(s, atoms))));
+        const gpu = new MockGpu();
+        const mock = new GpuMatcher({ ...caps, acquire: () => Promise.resolve(gpu.ctx) });
+        const [r, m] = [await real.runRaw(trie, pats), await mock.runRaw(trie, pats)];
+        expect([...m.words]).toEqual([...r.words]);
+        expect([...m.recStart]).toEqual([...r.recStart]);
+        expect([...m.recWords]).toEqual([...r.recWords]);
+        expect([...m.fallback]).toEqual([...r.fallback]);
+        expect(m.metrics.countDispatches).toBe(r.metrics.countDispatches);
+        expect(m.metrics.writeDispatches).toBe(r.metrics.writeDispatches);
+      }),
+      { seed: 20_250_709, numRuns: 150 },
+    );
+  });
+});
