@@ -37,7 +37,13 @@ interface WebGpuModule {
 
 let pending: Promise<GpuContext> | null = null;
 let current: GpuContext | null = null;
-/** The navigator.gpu-like object: Dawn lives as long as it is referenced. */
+/**
+ * The navigator.gpu-like object, which owns Dawn's instance. Created once and never dropped: the
+ * bindings' event pump (AsyncRunner) keeps a raw pointer to the instance and can still run one
+ * scheduled tick after the device is destroyed, so an instance collected by the GC at that moment
+ * is a use-after-free (the process aborted at exit: "futex facility returned an unexpected error
+ * code", seen when a worker pool kept the event loop busy while closing).
+ */
 let gpuObject: GPU | null = null;
 let contextsCreated = 0;
 
@@ -90,7 +96,6 @@ async function openDevice(): Promise<GpuContext> {
     throw new GpuUnavailableError(`requestAdapter failed: ${(e as Error).message}`);
   }
   if (adapter === null) {
-    gpuObject = null;
     throw new GpuUnavailableError('no WebGPU adapter (no GPU, and no software Vulkan driver such as Mesa lavapipe)');
   }
   const info = adapter.info;
@@ -142,8 +147,8 @@ export function gpuContext(device: GPUDevice, adapterName: string): GpuContext {
 }
 
 /**
- * Destroys the device (work in flight fails with GpuDeviceLostError) and drops Dawn, so the
- * process can exit. Safe to call when nothing is open.
+ * Destroys the device (work in flight fails with GpuDeviceLostError), so the process can exit; the
+ * instance stays (see `gpuObject`). Safe to call when nothing is open.
  */
 export async function closeGpu(): Promise<void> {
   const opening = pending;
@@ -161,7 +166,6 @@ export async function closeGpu(): Promise<void> {
     ctx.device.destroy();
     await ctx.device.lost;
   }
-  gpuObject = null;
 }
 
 /** A storage buffer holding `data`, filled through a mapping (safe for SharedArrayBuffer views). */
