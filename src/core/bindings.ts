@@ -5,6 +5,7 @@
 // substitution acyclic, which is what makes that fixpoint exist.
 
 import { type Atom, AtomKind, ExpressionAtom, type GroundedAtom, isGroundAtom, VariableAtom } from './atoms.js';
+import { freshCount } from './fresh-counter.js';
 
 /** The map of every empty Bindings: shared, never written (`bind` allocates a map first). */
 const NO_MAP: Map<string, Atom> = new Map();
@@ -20,8 +21,17 @@ export class Bindings {
   /** NO_MAP until the first binding: most bindings made for checks stay empty. */
   private map: Map<string, Atom>;
 
+  /**
+   * The fresh-variable count when the newest binding was made: no bound variable is a fresh one
+   * numbered above it. Lets the evaluator skip looking for bindings private to a finished call
+   * (machine.ts, `withoutPrivateBindings`) when none can be.
+   */
+  newestBind: number;
+
   constructor(map?: Map<string, Atom>) {
     this.map = map ?? NO_MAP;
+    // A map from elsewhere may bind any variable made so far.
+    this.newestBind = map === undefined ? 0 : freshCount();
   }
 
   get size(): number {
@@ -52,6 +62,7 @@ export class Bindings {
     if (this.occurs(name, value)) return false;
     if (this.map === NO_MAP) this.map = new Map();
     this.map.set(name, value);
+    this.newestBind = freshCount();
     return true;
   }
 
@@ -76,7 +87,9 @@ export class Bindings {
     if (!this.map.has(name)) return this;
     const copy = new Map(this.map);
     copy.delete(name);
-    return new Bindings(copy);
+    const without = new Bindings(copy);
+    without.newestBind = this.newestBind;
+    return without;
   }
 
   /**
@@ -90,7 +103,10 @@ export class Bindings {
   }
 
   clone(): Bindings {
-    return new Bindings(this.map.size === 0 ? undefined : new Map(this.map));
+    if (this.map.size === 0) return new Bindings();
+    const copy = new Bindings(new Map(this.map));
+    copy.newestBind = this.newestBind;
+    return copy;
   }
 
   /**

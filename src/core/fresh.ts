@@ -3,13 +3,9 @@
 
 import { type Atom, VariableAtom } from './atoms.js';
 import { substitute } from './bindings.js';
+import { nextFreshNumber } from './fresh-counter.js';
 
-let counter = 0;
-
-/** How many fresh variables were made so far: fresh variables numbered above it are newer. */
-export function freshCount(): number {
-  return counter;
-}
+export { advanceFreshCount, freshCount } from './fresh-counter.js';
 
 /** The number of a fresh variable `$x#N`, or -1 for a variable renaming did not make. */
 export function freshNumber(name: string): number {
@@ -19,16 +15,10 @@ export function freshNumber(name: string): number {
   return Number.isInteger(n) ? n : -1;
 }
 
-/** Makes later fresh variables number above `n` (after restoring atoms that hold `$x#n`). */
-export function advanceFreshCount(n: number): void {
-  if (n > counter) counter = n;
-}
-
 export function freshVariable(base: string): VariableAtom {
   const hash = base.indexOf('#');
   const stem = hash === -1 ? base : base.slice(0, hash);
-  counter++;
-  return new VariableAtom(`${stem}#${counter}`);
+  return new VariableAtom(`${stem}#${nextFreshNumber()}`);
 }
 
 /** `atom` with every variable replaced by a fresh one (the same fresh one for repeats). */

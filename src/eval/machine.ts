@@ -225,7 +225,7 @@ export class Machine {
     const done = this.current!;
     this.current = done.parent;
     if (this.current === null) this.final = results;
-    else this.current.receive(results);
+    else this.current.receive(withoutPrivateBindings(results, done.freshMark));
   }
 
   query(space: AtomSpace, pattern: Atom): void {
@@ -312,6 +312,34 @@ export function evaluateAlternative(env: Environment, q: Extract<PendingQuery, {
  */
 function dropUnreachable(bindings: Bindings, atom: Atom, freshMark: number): Bindings {
   if (bindings.size <= 32) return bindings;
+  return reachableBindings(bindings, atom, freshMark);
+}
+
+/** The size below which a finished call's bindings are not searched for private ones. */
+const PRIVATE_MIN = 8;
+
+/**
+ * A finished frame's results without the bindings of variables made while it evaluated (numbered
+ * above `mark`) that neither the result nor an older variable's value reaches: the caller cannot
+ * mention them. Carried along, they made every later copy of the bindings longer (a `let` in a
+ * function called from a loop left one binding per call: 32 copied at each `match` answer).
+ */
+function withoutPrivateBindings(results: Result[], mark: number): Result[] {
+  let out: Result[] | null = null;
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i]!;
+    const b = r.bindings;
+    if (b.size <= PRIVATE_MIN || b.newestBind <= mark) continue;
+    const kept = reachableBindings(b, r.atom, mark);
+    if (kept === b) continue;
+    out ??= results.slice();
+    out[i] = { atom: r.atom, bindings: kept };
+  }
+  return out ?? results;
+}
+
+/** `bindings` without those of variables numbered above `freshMark` that `atom` and the older ones do not reach. */
+function reachableBindings(bindings: Bindings, atom: Atom, freshMark: number): Bindings {
   const keep = new Set<string>();
   const stack: Atom[] = [atom];
   for (const [name] of bindings.entries()) {
