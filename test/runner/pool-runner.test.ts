@@ -50,7 +50,9 @@ describe('parallel runner on the shared pool', () => {
     // also evaluated while a thread ran them (whichever finished first was kept).
     expect(r.runner.poolStats.tasks).toBeGreaterThanOrEqual(batch.pooled);
     expect(r.runner.poolStats.tasks).toBeLessThanOrEqual(batch.pooled + batch.duplicated);
-    expect(r.runner.poolStats.stolen).toBeGreaterThanOrEqual(batch.helped);
+    // Every form taken here was stolen from the queue, but for those this thread ran while their
+    // thread did too (duplicated: a thread had started them, so they were not stolen).
+    expect(r.runner.poolStats.stolen).toBeGreaterThanOrEqual(batch.helped - batch.duplicated);
   });
 
   it('a pool whose entry is missing: everything runs here, one warning line, same output', async () => {
