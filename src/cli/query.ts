@@ -17,7 +17,7 @@ import { Engine } from '../api/index.js';
 import { LazyPool, openGpuPatterns, PatternReader, planPool, type QueryPool, queryAnswerer } from '../query/index.js';
 import { loadCostModel } from '../scheduler/index.js';
 import { ExitCode, looksLikeSpaceImage } from '../runner/index.js';
-import type { AtomSpace } from '../space/index.js';
+import type { AtomSpace, SpaceSnapshot } from '../space/index.js';
 import { loadCompiledSpace } from './space-job.js';
 import type { QueryCommand } from './tool-args.js';
 
@@ -130,9 +130,18 @@ export async function runQueryCommand(command: QueryCommand, logLevel: LogLevel 
       return ExitCode.Usage;
     }
   }
-  const t0 = performance.now();
-  const view = engine.space.snapshot();
-  log('info', `query: ${engine.space.size} atoms in the space, snapshot in ${(performance.now() - t0).toFixed(0)} ms`);
+  // The CPU answers through the space's live index; the frozen trie that the GPU and the pool's
+  // threads read is built only when one of them opens (at a million facts it takes seconds).
+  log('info', `query: ${engine.space.size} atoms in the space`);
+  let frozen: SpaceSnapshot | null = null;
+  const snapshot = (): SpaceSnapshot => {
+    if (frozen === null) {
+      const t0 = performance.now();
+      frozen = engine.space.snapshot();
+      log('info', `query: frozen trie for the GPU and the pool built in ${(performance.now() - t0).toFixed(0)} ms`);
+    }
+    return frozen;
+  };
 
   // The scheduler picks a path per batch from the calibrated cost model (`metta calibrate`);
   // `--gpu on` and an explicit `--workers N` force their path, `--gpu off` rules the GPU out, and
@@ -141,7 +150,7 @@ export async function runQueryCommand(command: QueryCommand, logLevel: LogLevel 
   // pays its start-up (planPool, src/query/plan.ts); it is then started the first time a batch is
   // sent to it.
   const { model, calibrated } = loadCostModel();
-  const gpu = await openGpuPatterns(view, command.gpu, model, calibrated, io.err);
+  const gpu = await openGpuPatterns(snapshot, command.gpu, model, calibrated, io.err);
   const self = engine.environment.self;
   const reader = new PatternReader(patternText, command.patterns, engine.environment.tokens, (a) => a === self || formatAtom(a) === '&self');
   const batchSize = command.batch;
@@ -150,11 +159,11 @@ export async function runQueryCommand(command: QueryCommand, logLevel: LogLevel 
   let pending: ReturnType<PatternReader['nextBatch']> | null = reader.nextBatch(batchSize);
   const firstCount = pending.patterns.length;
   const total = reader.finished || reader.progress >= 1 || pending.error !== null ? firstCount : Math.round(firstCount / Math.max(reader.progress, 1e-9));
-  const plan = planPool({ model, calibrated, gpu: command.gpu, workers: command.workers, others: gpu !== null ? ['cpu', 'gpu'] : ['cpu'], batch: batchSize, total });
+  const plan = planPool({ model, calibrated, gpu: command.gpu, workers: command.workers, others: gpu !== null ? ['cpu', 'gpu'] : ['cpu'], batch: batchSize, total, trieAtoms: frozen === null ? engine.space.size : 0 });
   const pool: QueryPool | null =
-    plan.mode === 'forced' ? await openPool(plan.workers, engine, view) : plan.mode === 'candidate' ? new LazyPool(plan.workers, () => openPool(plan.workers, engine, view)) : null;
+    plan.mode === 'forced' ? await openPool(plan.workers, engine, snapshot()) : plan.mode === 'candidate' ? new LazyPool(plan.workers, () => openPool(plan.workers, engine, snapshot())) : null;
   const lazy = pool instanceof LazyPool ? pool : null;
-  const { answerer, available, counts } = queryAnswerer({ view, model, gpuMode: command.gpu, gpu, pool, poolForced: plan.mode === 'forced', warn: io.err });
+  const { answerer, available, counts } = queryAnswerer({ view: engine.space.view(), model, gpuMode: command.gpu, gpu, pool, poolForced: plan.mode === 'forced', warn: io.err });
   const scheduler = answerer.scheduler;
   log('info', `query: scheduler over ${available.join(', ')} (${calibrated ? `calibrated${model.date !== undefined ? ' ' + model.date : ''}` : 'default costs: run `metta calibrate`'})`);
   log('info', `query: pool: ${plan.reason}`);
@@ -207,7 +216,7 @@ export async function runQueryCommand(command: QueryCommand, logLevel: LogLevel 
 }
 
 /** The worker threads of the pool (query-pool.ts), loaded only when the pool starts. */
-async function openPool(workers: number, engine: Engine, view: ReturnType<Engine['space']['snapshot']>): Promise<QueryPool | null> {
+async function openPool(workers: number, engine: Engine, view: SpaceSnapshot): Promise<QueryPool | null> {
   const { QueryWorkerPool } = await import('../query/index.js');
   return QueryWorkerPool.open(workers, engine.space, view);
 }

@@ -14,15 +14,16 @@ import type { Atom } from '../core/index.js';
 import type { Bindings } from '../core/index.js';
 import { CompiledPattern, conjuncts, query, queryBatch } from '../cpu/index.js';
 import { type Backend, BackendFailure } from '../scheduler/index.js';
-import type { SpaceSnapshot } from '../space/index.js';
+import type { SpaceSnapshot, SpaceView } from '../space/index.js';
 import { type AnswerFormat, type BulkPattern, formatAnswer } from './bulk.js';
 
 /** The bindings of every match of each pattern, in pattern order (each in `match` order). */
 export type PatternBackend = Backend<readonly Atom[], Bindings[][]>;
 
+/** The CPU's matcher over a view: the live index (`metta query`) or a frozen trie (benchmarks). */
 export class CpuPatterns implements PatternBackend {
   readonly path = 'cpu';
-  constructor(readonly view: SpaceSnapshot) {}
+  constructor(readonly view: SpaceView) {}
   answer(patterns: readonly Atom[]): Bindings[][] {
     return queryBatch(this.view, patterns);
   }

@@ -169,7 +169,8 @@ export async function calibrate(options: CalibrationOptions): Promise<Calibratio
     });
   const position = { file: '<calibrate>', line: 1, column: 1 };
 
-  const cpu = new FormattedLines(new CpuPatterns(view));
+  // The CPU as `metta query` runs it, on the live index; the GPU (and the pool) on the frozen trie.
+  const cpu = new FormattedLines(new CpuPatterns(space.view()));
   let gpuLines: LineBackend | null = null;
   let adapter: string | null = null;
   if (options.gpu !== 'off') {

@@ -14,6 +14,7 @@ export {
   poolSavingMs,
   type QueryAnswerer,
   queryAnswerer,
+  TRIE_BUILD_US_PER_ATOM,
 } from './plan.js';
 export { type Calibration, calibrate, CALIBRATION_SIZES, CalibrationError, type CalibrationOptions, type CalibrationSample, fitCostRelative, repairOutliers } from './calibration.js';
 export { QueryWorkerPool } from './query-pool.js';

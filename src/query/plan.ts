@@ -9,7 +9,7 @@ import { BackendFailure } from '../scheduler/index.js';
 import { type CostModel, NEVER_MS, predictMs } from '../scheduler/index.js';
 import type { GpuMode, MatchPath } from '../scheduler/index.js';
 import { Scheduler } from '../scheduler/index.js';
-import type { SpaceSnapshot } from '../space/index.js';
+import type { SpaceSnapshot, SpaceView } from '../space/index.js';
 import { type AnswerFormat, type BulkPattern } from './bulk.js';
 import { CpuPatterns, FormattedLines, GpuPatterns, type LineBatch, type LineCounts, PoolLines, type QueryPool } from './backends.js';
 
@@ -30,6 +30,13 @@ export function opensGpu(gpu: GpuMode, model: CostModel, calibrated: boolean): b
  * samples do not include. A constant, not calibrated: the calibration file has no place for it.
  */
 export const POOL_START_MS = 200;
+
+/**
+ * Microseconds per atom to build the frozen trie the pool's threads read (`AtomSpace.snapshot`),
+ * which `metta query` builds only when the pool or the GPU opens: 162 ms at 100,000 facts and
+ * 1,126 ms at 1,000,000 (`(edge nI nJ)`, in process, 2026-12-02, the 2-core machine, quiet).
+ */
+export const TRIE_BUILD_US_PER_ATOM = 1.2;
 
 /**
  * The pool's threads when `--workers` is not given: as `metta calibrate` measures the pool
@@ -82,7 +89,8 @@ export function poolBreakEven(model: CostModel, others: readonly MatchPath[], ba
  * Whether and how a run uses the pool. An explicit `--workers N` decides (N > 1 forces the pool,
  * 1 rules it out). Otherwise the pool is a candidate of `--gpu auto` and `--gpu off` (off rules out
  * the GPU only) when a calibration measured it, the machine has more than one core, and the model
- * predicts that the run saves more than the pool's start-up (POOL_START_MS) — weighed once, for
+ * predicts that the run saves more than the pool's start-up (POOL_START_MS, plus building the
+ * frozen trie of `trieAtoms` atoms when none is built yet) — weighed once, for
  * the whole run, from `total` (the run's patterns, estimated by the caller) in batches of `batch`
  * against the other paths open (`others`). `--gpu on` forces the GPU: no pool.
  */
@@ -94,9 +102,13 @@ export function planPool(options: {
   readonly others: readonly MatchPath[];
   readonly batch: number;
   readonly total: number;
+  /** Atoms of a frozen trie the pool would have to build first (0: it is built). */
+  readonly trieAtoms?: number;
   readonly cores?: number;
 }): PoolPlan {
   const { model, calibrated, gpu, workers, others, batch, total } = options;
+  const trieMs = ((options.trieAtoms ?? 0) * TRIE_BUILD_US_PER_ATOM) / 1000;
+  const startMs = POOL_START_MS + trieMs;
   const cores = options.cores ?? availableParallelism();
   if (workers !== null) {
     return workers > 1 ? { mode: 'forced', workers, savedMs: 0, reason: `${workers} workers, every batch (--workers ${workers})` } : { mode: 'none', workers, savedMs: 0, reason: 'not used (--workers 1: this thread only)' };
@@ -108,9 +120,9 @@ export function planPool(options: {
   const cost = model.paths.pool;
   if (!calibrated || cost === undefined || predictMs(cost, 1) >= NEVER_MS) return none('no calibration of the pool (run `metta calibrate`)');
   const savedMs = poolSavingMs(model, others, batch, total);
-  const about = `${total} patterns in batches of ${batch}: predicted to save ${savedMs.toFixed(1)} ms, start-up ${POOL_START_MS} ms`;
+  const about = `${total} patterns in batches of ${batch}: predicted to save ${savedMs.toFixed(1)} ms, start-up ${POOL_START_MS} ms${trieMs >= 10 ? ` + ${trieMs.toFixed(0)} ms to build the frozen trie` : ''}`;
   if (savedMs === 0) return none(`never predicted faster than ${others.join(' or ')} at batches of ${batch}`);
-  return savedMs > POOL_START_MS
+  return savedMs > startMs
     ? { mode: 'candidate', workers: count, savedMs, reason: `${count} workers, a candidate, started when first chosen (${about})` }
     : { mode: 'none', workers: count, savedMs, reason: `not a candidate: the run cannot pay its start-up (${count} workers; ${about})` };
 }
@@ -168,10 +180,10 @@ export class LazyPool implements QueryPool {
  * The GPU matcher for a run, or null: opened when `opensGpu` says so; without an adapter `warn` is
  * told (`--gpu on` warns, `auto` stays quiet) and the CPU answers.
  */
-export async function openGpuPatterns(view: SpaceSnapshot, gpu: GpuMode, model: CostModel, calibrated: boolean, warn: (text: string) => void): Promise<GpuPatterns | null> {
+export async function openGpuPatterns(snapshot: () => SpaceSnapshot, gpu: GpuMode, model: CostModel, calibrated: boolean, warn: (text: string) => void): Promise<GpuPatterns | null> {
   if (!opensGpu(gpu, model, calibrated)) return null;
   try {
-    return await GpuPatterns.open(view);
+    return await GpuPatterns.open(snapshot());
   } catch (e) {
     if (!(e instanceof BackendFailure)) throw e;
     if (gpu === 'on') warn(`metta: --gpu on: ${e.message}; matching runs on the CPU\n`);
@@ -194,7 +206,8 @@ export interface QueryAnswerer {
  * answers the rest.
  */
 export function queryAnswerer(options: {
-  readonly view: SpaceSnapshot;
+  /** What the CPU matches: the live index, or a frozen trie. */
+  readonly view: SpaceView;
   readonly model: CostModel;
   readonly gpuMode: GpuMode;
   readonly gpu: GpuPatterns | null;

@@ -3,7 +3,7 @@
 // The space that owns its atoms keeps them indexed incrementally (atom-index.ts): every add and
 // remove updates posting lists directly, and matchers read the live index (`view()`). The frozen
 // trie (flat-trie.ts) is built only on demand, by `snapshot()`, for the readers that need one
-// flat structure: the GPU, `metta query`, and the worker threads' replicas (`share`), which read
+// flat structure: the GPU, `metta query`'s pool, and the worker threads' replicas (`share`), which read
 // the trie plus the short list of atoms added since it was built.
 
 import type { Atom, SymbolAtom } from '../core/index.js';

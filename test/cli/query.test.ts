@@ -62,6 +62,18 @@ describe('metta query', () => {
     }
   });
 
+  it('answers on the CPU through the live index: the frozen trie is built only for the pool or the GPU', () => {
+    const cpu = metta(['query', kb, patterns, '--gpu', 'off', '--workers', '1', '--log', 'info']);
+    expect(cpu.code).toBe(0);
+    expect(cpu.out).toBe(reference);
+    expect(cpu.err).toMatch(/query: \d+ atoms in the space\n/);
+    expect(cpu.err).not.toMatch(/frozen trie/);
+    const pool = metta(['query', kb, patterns, '--gpu', 'off', '--workers', '2', '--log', 'info']);
+    expect(pool.code).toBe(0);
+    expect(pool.out).toBe(reference);
+    expect(pool.err).toMatch(/query: frozen trie for the GPU and the pool built in \d+ ms/);
+  });
+
   it('auto: the pool is a candidate when calibrated, started only when chosen; the output is the same', (ctx) => {
     if (availableParallelism() < 2) return ctx.skip(); // one core: the pool is never a candidate
     // Made-up costs: the pool (450 ms per batch) beats the CPU (10 ms per pattern) from 46 patterns.
