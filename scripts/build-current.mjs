@@ -1,5 +1,6 @@
-// Builds dist/ from the current sources, incrementally (tsc --incremental), and removes compiled
-// files whose source is gone, so nothing in dist/ is older than src/ or bench/. Run by the tests'
+// Builds dist/ from the current sources, incrementally (tsc --incremental), removes compiled
+// files whose source is gone, and bundles the result (scripts/bundle.mjs: dist/bundle), so
+// nothing in dist/ is older than src/ or bench/. Run by the tests'
 // global setup (test/global-setup.ts) before any test, and usable as `node scripts/build-current.mjs`.
 // Exits non-zero (or throws, imported) when the build fails.
 
@@ -7,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundle } from './bundle.mjs';
 
 const COMPILED = /\.(js|js\.map|d\.ts|d\.ts\.map)$/;
 
@@ -40,6 +42,7 @@ export function buildCurrent(root = fileURLToPath(new URL('..', import.meta.url)
   });
   const removed = orphans(root);
   for (const path of removed) rmSync(path);
+  bundle(root);
   return removed;
 }
 

@@ -14,11 +14,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../core/index.js';
 import { isMain, Options } from './common.js';
 
 /** bin/metta.js of this checkout (from dist/src/bench/ or src/bench/). */
-const metta = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../bin/metta.js' : '../../bin/metta.js', import.meta.url));
+const metta = join(packageRoot, 'bin', 'metta.js');
 
 const FIB = '(= (fib $n) (if (< $n 2) $n (+ (fib (- $n 1)) (fib (- $n 2)))))';
 

@@ -20,8 +20,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Parser } from '../core/index.js';
+import { packageRoot, Parser } from '../core/index.js';
 import { readSpaceImage, writeSpaceImage } from '../runner/index.js';
 import { AtomSpace } from '../space/index.js';
 import { fmt, isMain, machine, Options, prng, randInt, table } from './common.js';
@@ -53,7 +52,7 @@ export interface KbLoadFigures {
 }
 
 const NODES = 100_000;
-const METTA = ['../../../bin/metta.js', '../../bin/metta.js'].map((rel) => fileURLToPath(new URL(rel, import.meta.url))).find((f) => existsSync(f)) ?? 'bin/metta.js';
+const METTA = join(packageRoot, 'bin', 'metta.js');
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
 function kbText(facts: number): { text: string; source: number } {

@@ -16,12 +16,11 @@
 //   node --expose-gc dist/src/bench/runtime-kb.js [--edges N,N,...] [--facts N] [--patterns N] [--quick] [--json FILE]
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Atom } from '../core/index.js';
-import { expr, sym, variable } from '../core/index.js';
+import { expr, packageRoot, sym, variable } from '../core/index.js';
 import { matchCompact, matchPattern } from '../cpu/index.js';
 import { AtomSpace, isIndexedView } from '../space/index.js';
 import { count, edge, fmt, hasGc, isMain, node, Options, prng, randInt, settle, table } from './common.js';
@@ -103,7 +102,7 @@ export function expectedOutput(edges: number, nodes: number): string {
 }
 
 /** The launcher, from the compiled module (dist/src/bench) or from its source (src/bench). */
-const METTA = ['../../../bin/metta.js', '../../bin/metta.js'].map((rel) => fileURLToPath(new URL(rel, import.meta.url))).find((f) => existsSync(f)) ?? 'bin/metta.js';
+const METTA = join(packageRoot, 'bin', 'metta.js');
 
 /** Wall milliseconds of one fresh `node bin/metta.js ARGS FILE`, its output checked. */
 function timeRun(args: readonly string[], file: string, want: string): number {

@@ -2,11 +2,12 @@
 // `metta compile` records in a compiled space.
 
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { packageRoot } from '../core/index.js';
 
 export async function packageVersion(): Promise<string> {
-  const url = new URL('../../../package.json', import.meta.url);
   try {
-    return (JSON.parse(await readFile(url, 'utf8')) as { version: string }).version;
+    return (JSON.parse(await readFile(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
   } catch {
     return 'unknown';
   }

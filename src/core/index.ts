@@ -14,4 +14,5 @@ export { PrefixBuilder } from './prefix-builder.js';
 export { type SharedInternHandles, SharedInternTable } from './shared-intern.js';
 export { inheritedTables, type SharedTables, symbolTableHandles } from './symbols.js';
 export { compiledWorkerScript, workerScript, WorkerScriptMissingError } from './worker-script.js';
+export { codeLayout, packageRoot } from './package-root.js';
 export { NotShippable, readAtom, readBindings, type Wire, writeAtom, writeBindings } from './atom-wire.js';

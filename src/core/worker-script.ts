@@ -1,17 +1,18 @@
-// Where the compiled entry of a worker thread is. Threads always run the compiled JavaScript in
-// dist/ (Node cannot load TypeScript), also when the caller runs from the TypeScript sources, as
-// the tests do; `npm test` builds dist/ from the current sources first (test/global-setup.ts), so
-// a worker never runs code older than its caller.
+// Where the compiled entry of a worker thread is. Threads always run compiled JavaScript (Node
+// cannot load TypeScript): the bundle's entry (dist/bundle/) when the caller runs from the bundle,
+// as the `metta` command does, else tsc's output (dist/src/), also when the caller runs from the
+// TypeScript sources, as the tests do. `npm test` builds both from the current sources first
+// (test/global-setup.ts), so a worker never runs code older than its caller.
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { codeLayout, packageRoot } from './package-root.js';
 
 /** Whether this code runs from the TypeScript sources (vitest) rather than from dist/. */
-export const runningFromSource = import.meta.url.endsWith('.ts');
+export const runningFromSource = codeLayout === 'source';
 
-/** The package root: this file is src/core/worker-script.ts, or dist/src/core/worker-script.js once built. */
-const packageRoot = fileURLToPath(new URL(runningFromSource ? '../../' : '../../../', import.meta.url));
+/** The folder under dist/ whose entries this process's threads run. */
+const entries = join(packageRoot, 'dist', codeLayout === 'bundle' ? 'bundle' : 'src');
 
 /** A worker entry that is not built (the package was installed without its `prepare` step). */
 export class WorkerScriptMissingError extends Error {
@@ -26,7 +27,7 @@ export class WorkerScriptMissingError extends Error {
  * WorkerScriptMissingError when it is not built.
  */
 export function workerScript(pathUnderSrc: string): string {
-  const path = join(packageRoot, 'dist', 'src', pathUnderSrc);
+  const path = join(entries, pathUnderSrc);
   if (!existsSync(path)) throw new WorkerScriptMissingError(path);
   return path;
 }
@@ -38,6 +39,6 @@ export function workerScript(pathUnderSrc: string): string {
  */
 export function compiledWorkerScript(pathUnderSrc: string): string | null {
   if (runningFromSource) return null;
-  const path = join(packageRoot, 'dist', 'src', pathUnderSrc);
+  const path = join(entries, pathUnderSrc);
   return existsSync(path) ? path : null;
 }
