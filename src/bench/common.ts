@@ -77,7 +77,14 @@ export class Options {
     argv: readonly string[] = process.argv.slice(2),
   ) {
     const options = Object.fromEntries(Object.entries(types).map(([name, type]) => [name, { type }]));
-    this.values = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
+    try {
+      this.values = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
+    } catch (e) {
+      // A mistyped option is the user's mistake: its message and the options there are, no stack.
+      const known = Object.entries(types).map(([name, type]) => `--${name}${type === 'string' ? ' VALUE' : ''}`);
+      process.stderr.write(`${(e as Error).message}\noptions: ${known.join(' ')}\n`);
+      process.exit(2);
+    }
   }
 
   flag(name: string): boolean {
