@@ -409,7 +409,7 @@ class MettaFrame extends Frame {
       return;
     }
     if (atom.kind !== AtomKind.Expression || atom.children.length === 0) {
-      m.finish([{ atom: typeCast(m.env, this.space, atom, type), bindings: this.bindings }]);
+      m.finish(castResults(m.env, this.space, atom, type, this.bindings));
       return;
     }
     if (type === UNDEFINED && isKnownNormalForm(atom, this.space)) {
@@ -453,15 +453,29 @@ class MettaFrame extends Frame {
   }
 }
 
-/** A non-expression atom checked against an expected type. */
-function typeCast(env: Environment, space: AtomSpace, atom: Atom, type: Atom): Atom {
-  if (type === UNDEFINED || type === ATOM_TYPE || type.kind === AtomKind.Variable || metaType(atom) === type) return atom;
-  if (atom.kind === AtomKind.Grounded && atom.typeAtom() === type) return atom;
+/**
+ * A non-expression atom checked against an expected type, as the reference's `type_cast`: the
+ * atom when one of its types fits, else `(Error atom (BadType expected actual))` for each of its
+ * types (several results when it has several).
+ */
+function typeCast(env: Environment, space: AtomSpace, atom: Atom, type: Atom): readonly Atom[] {
+  if (type === UNDEFINED || type === ATOM_TYPE || type.kind === AtomKind.Variable || metaType(atom) === type) return [atom];
+  if (atom.kind === AtomKind.Grounded && atom.typeAtom() === type) return [atom];
   const index = env.types(space);
+  const errors: Atom[] = [];
   for (const actual of getTypes(index, atom)) {
-    if (typeFits(index, type, actual, new Bindings())) return atom;
+    if (typeFits(index, type, actual, new Bindings())) return [atom];
+    errors.push(errorAtom(atom, expr([BAD_TYPE, type, actual])));
   }
-  return errorAtom(atom, sym('BadType'));
+  return errors;
+}
+
+const BAD_TYPE = sym('BadType');
+
+/** `typeCast`'s results with `bindings`. */
+function castResults(env: Environment, space: AtomSpace, atom: Atom, type: Atom, bindings: Bindings): Result[] {
+  const cast = typeCast(env, space, atom, type);
+  return cast.length === 1 && cast[0] === atom ? [{ atom, bindings }] : cast.map((a) => ({ atom: a, bindings }));
 }
 
 const undefinedTypeLists: (readonly Atom[])[] = [];
@@ -560,7 +574,7 @@ function evaluatePureCall(m: Machine, call: ExpressionAtom, bindings: Bindings, 
   }
   if (value.kind === AtomKind.Expression || value.kind === AtomKind.Variable || value === EMPTY) return null;
   const cast = typeCast(m.env, space, value, typeBindings.size > 0 ? typeBindings.resolve(ret) : ret);
-  return cast === value ? value : null;
+  return cast.length === 1 && cast[0] === value ? value : null;
 }
 
 interface Combination {
@@ -655,7 +669,7 @@ class ApplyFrame extends Frame {
         m.push(started);
         return false;
       }
-      this.receiveSingle([started]);
+      this.receiveSingle(started);
       if (!this.single) return this.stepGeneral(m);
     }
     return true;
@@ -722,7 +736,7 @@ class ApplyFrame extends Frame {
         m.push(started);
         return false;
       }
-      this.receiveGeneral([started]);
+      this.receiveGeneral(started);
     }
     return true;
   }
@@ -927,12 +941,12 @@ function tailResult(m: Machine, call: ExpressionAtom, returnType: Atom, atom: At
     return;
   }
   if (atom.kind !== AtomKind.Expression && atom.kind !== AtomKind.Variable) {
-    m.finish([{ atom: atom === NOT_REDUCIBLE_RESULT ? call : typeCast(m.env, space, atom, returnType), bindings }]);
+    m.finish(atom === NOT_REDUCIBLE_RESULT ? [{ atom: call, bindings }] : castResults(m.env, space, atom, returnType, bindings));
     return;
   }
   const started = startMetta(m, atom, returnType, dropUnreachable(bindings, atom, mark), depth + 1, space);
   if (started instanceof Frame) m.tail(started);
-  else m.finish([started]);
+  else m.finish(started);
 }
 
 /** The results that are not Empty (a new array: callers may keep it). */
@@ -991,15 +1005,15 @@ function ruleOutcome(answers: RuleAnswer[], bindings: Bindings): Outcome {
  * What the first step of a MettaFrame does, without the frame: the result when there is nothing
  * to evaluate, else the frame that evaluates `atom` (its fresh mark as the MettaFrame's would be).
  */
-function startMetta(m: Machine, atom0: Atom, type: Atom, bindings: Bindings, depth: number, space: AtomSpace, resolved = false): Frame | Result {
+function startMetta(m: Machine, atom0: Atom, type: Atom, bindings: Bindings, depth: number, space: AtomSpace, resolved = false): Frame | Result[] {
   const mark = freshCount();
   const atom = bindings.size > 0 && !resolved ? bindings.resolve(atom0) : atom0;
-  if (type === ATOM_TYPE || atom.kind === AtomKind.Variable || metaType(atom) === type) return { atom, bindings };
-  if (atom.kind !== AtomKind.Expression || atom.children.length === 0) return { atom: typeCast(m.env, space, atom, type), bindings };
-  if (type === UNDEFINED && isKnownNormalForm(atom, space)) return { atom, bindings };
+  if (type === ATOM_TYPE || atom.kind === AtomKind.Variable || metaType(atom) === type) return [{ atom, bindings }];
+  if (atom.kind !== AtomKind.Expression || atom.children.length === 0) return castResults(m.env, space, atom, type, bindings);
+  if (type === UNDEFINED && isKnownNormalForm(atom, space)) return [{ atom, bindings }];
   // Errors are values: never evaluated further.
-  if (atom.children[0] === ERROR) return { atom, bindings };
-  if (m.overflow(depth)) return { atom: errorAtom(atom, sym('StackOverflow')), bindings };
+  if (atom.children[0] === ERROR) return [{ atom, bindings }];
+  if (m.overflow(depth)) return [{ atom: errorAtom(atom, sym('StackOverflow')), bindings }];
   const head = atom.children[0]!;
   let fnType: Atom | null = null;
   let several = false;
@@ -1101,13 +1115,12 @@ class CallFrame extends Frame {
         if (results.length === 1) {
           const r = results[0]!;
           if (r.atom.kind !== AtomKind.Expression && r.atom.kind !== AtomKind.Variable) {
-            const atom = r.atom === NOT_REDUCIBLE_RESULT ? this.call : typeCast(m.env, this.space, r.atom, this.returnType);
-            m.finish([{ atom, bindings: r.bindings }]);
+            m.finish(r.atom === NOT_REDUCIBLE_RESULT ? [{ atom: this.call, bindings: r.bindings }] : castResults(m.env, this.space, r.atom, this.returnType, r.bindings));
             return;
           }
           const started = startMetta(m, r.atom, this.returnType, dropUnreachable(r.bindings, r.atom, this.freshMark), this.depth + 1, this.space);
           if (started instanceof Frame) m.tail(started);
-          else m.finish([started]);
+          else m.finish(started);
           return;
         }
         this.reevaluate = results;
