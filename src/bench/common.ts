@@ -60,6 +60,11 @@ export function buildGraphSpace(shape: GraphShape): AtomSpace {
   return space;
 }
 
+/** A command-line mistake of a benchmark script's user: printed without a stack (see isMain). */
+export class OptionsError extends Error {
+  override readonly name = 'OptionsError';
+}
+
 /** The options a script reads, by name without `--`: a string option takes a value. */
 export type OptionTypes = Readonly<Record<string, 'string' | 'boolean'>>;
 
@@ -80,10 +85,8 @@ export class Options {
     try {
       this.values = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
     } catch (e) {
-      // A mistyped option is the user's mistake: its message and the options there are, no stack.
       const known = Object.entries(types).map(([name, type]) => `--${name}${type === 'string' ? ' VALUE' : ''}`);
-      process.stderr.write(`${(e as Error).message}\noptions: ${known.join(' ')}\n`);
-      process.exit(2);
+      throw new OptionsError(`${(e as Error).message}\noptions: ${known.join(' ')}`);
     }
   }
 
@@ -115,10 +118,10 @@ export class Options {
 /** A positive integer given to option `--name`; accepts `100000`, `100_000`, `100k`, `1m`. */
 export function count(name: string, raw: string): number {
   const m = /^(\d[\d_]*)([km]?)$/i.exec(raw.trim());
-  if (m === null) throw new Error(`--${name}: expected a positive integer, got ${raw}`);
+  if (m === null) throw new OptionsError(`--${name}: expected a positive integer, got ${raw}`);
   const scale = m[2]!.toLowerCase() === 'k' ? 1e3 : m[2]!.toLowerCase() === 'm' ? 1e6 : 1;
   const value = Number(m[1]!.replaceAll('_', '')) * scale;
-  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`--${name}: expected a positive integer, got ${raw}`);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new OptionsError(`--${name}: expected a positive integer, got ${raw}`);
   return value;
 }
 
@@ -193,7 +196,19 @@ export function table(header: readonly string[], rows: readonly (readonly string
 
 /** True when this module file is the script node was started with. */
 export function isMain(metaUrl: string): boolean {
-  return metaUrl === `file://${process.argv[1]}`;
+  const main = metaUrl === `file://${process.argv[1]}`;
+  if (main) {
+    // A mistyped option ends the script with its message and exit code 2, not a stack trace.
+    process.on('uncaughtException', (e) => {
+      if (e instanceof OptionsError) {
+        process.stderr.write(`${e.message}\n`);
+        process.exit(2);
+      }
+      process.stderr.write(`${e.stack ?? e}\n`);
+      process.exit(1);
+    });
+  }
+  return main;
 }
 
 /** What the figures were measured on. */

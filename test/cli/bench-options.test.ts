@@ -2,7 +2,7 @@
 // environment fallbacks, the count syntax and its messages, and what it refuses.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { count, Options } from '../../src/bench/common.js';
+import { count, Options, OptionsError } from '../../src/bench/common.js';
 import { KB_MATCH_OPTIONS, kbMatchOptions } from '../../src/bench/kb-match.js';
 import { MEMORY_OPTIONS, memoryOptions } from '../../src/bench/memory.js';
 
@@ -32,6 +32,9 @@ describe('bench Options', () => {
 
   it('refuses unknown options, positionals, a missing value, and reads of undeclared options', () => {
     expect(() => new Options(TYPES, ['--qiuck'])).toThrow(/Unknown option '--qiuck'/);
+    // A user's mistake: a script ends with this message and the options it takes, exit 2, no stack.
+    expect(() => new Options(TYPES, ['--qiuck'])).toThrow(OptionsError);
+    expect(() => new Options(TYPES, ['--qiuck'])).toThrow(/\noptions: --/);
     expect(() => new Options(TYPES, ['file'])).toThrow(/Unexpected argument 'file'/);
     expect(() => new Options(TYPES, ['--json'])).toThrow(/'--json <value>' argument missing/);
     expect(() => new Options(TYPES, []).string('svg')).toThrow('bench: --svg is not declared as a string option of this script');
