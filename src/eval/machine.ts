@@ -781,6 +781,13 @@ class ApplyFrame extends Frame {
         return false;
       }
     }
+    // The arguments fit: the declared return type must fit the type expected of the call (the
+    // reference's check_if_function_type_is_applicable, before anything is evaluated).
+    const expected = this.returnType;
+    if (expected !== UNDEFINED && expected !== ATOM_TYPE && expected.kind !== AtomKind.Variable && !typeFits(index, expected, typeBindings.resolve(ret), typeBindings.clone())) {
+      m.finish([{ atom: errorAtom(this.atom, expr([BAD_TYPE, expected, typeBindings.resolve(ret)])), bindings }]);
+      return false;
+    }
     if (typeBindings.size === 0) {
       this.elementTypes = elementTypesCached(this.fnType as ExpressionAtom, args);
       // SPEC §3: a return type `Expression` behaves like %Undefined% (the result is evaluated).
