@@ -9,7 +9,7 @@ import { formatAtom } from '../../core/index.js';
 import { BoolAtom } from '../../core/index.js';
 import { type Builtin, ERROR, errorAtom, NOT_REDUCIBLE, noValues, type OpContext, type Outcome, type Result, values } from '../builtin.js';
 import { EMPTY, isError, isVariableOperation } from '../machine.js';
-import { UNDEFINED } from '../types.js';
+import { ATOM_TYPE, getTypes, UNDEFINED } from '../types.js';
 import { builtin, expectExpression, fail } from './define.js';
 import { BindingsAtom, SpaceAtom, spaceAtomOf } from '../objects.js';
 import type { AtomSpace } from '../../space/index.js';
@@ -231,14 +231,26 @@ export const controlBuiltins: Builtin[] = (<Builtin[]>[
     }
     return { kind: 'values', results: out };
   }),
-  builtin('metta', '(-> Atom Atom Grounded Atom)', ([atom, type, space], ctx) => ({
-    kind: 'eval',
-    atom: atom!,
-    type: type!,
-    bindings: ctx.bindings,
-    space: spaceOf(space!),
-    then: (results) => ({ kind: 'values', results }),
-  })),
+  builtin('metta', '(-> Atom Atom Grounded Atom)', ([atom, type, space], ctx) => {
+    // A symbol or grounded value against a type variable: the variable is bound to the atom's
+    // first type, as the reference's type_cast matches them (`(: S Int)`: `(metta S $t &self)`
+    // binds $t to Int); %Undefined% and Atom match without binding.
+    if (isVariable(type!) && (atom!.kind === AtomKind.Symbol || atom!.kind === AtomKind.Grounded)) {
+      const first = getTypes(ctx.env.types(spaceOf(space!)), atom!)[0];
+      if (first === undefined) return noValues();
+      if (first === UNDEFINED || first === ATOM_TYPE) return values(ctx, atom!);
+      const bound = ctx.bindings.clone();
+      return unify(type!, first, bound) ? { kind: 'values', results: [{ atom: atom!, bindings: bound }] } : noValues();
+    }
+    return {
+      kind: 'eval',
+      atom: atom!,
+      type: type!,
+      bindings: ctx.bindings,
+      space: spaceOf(space!),
+      then: (results) => ({ kind: 'values', results }),
+    };
+  }),
   builtin('context-space', '(-> SpaceType)', (_args, ctx) => values(ctx, spaceAtomFor(ctx))),
 ]).map((b) => (SHAPES[b.name] !== undefined ? { ...b, shape: SHAPES[b.name] } : b));
 
