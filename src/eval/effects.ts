@@ -19,7 +19,7 @@ const OUTPUT = ['println!', 'trace!', 'print-alternatives!', 'help!'];
 
 const WRITE = [
   // spaces and tokens
-  'add-atom', 'remove-atom', 'add-reduct', 'add-atoms', 'bind!',
+  'add-atom', 'remove-atom', 'add-reduct', 'add-atoms', 'add-reducts', 'bind!',
   // a new space prints with a process-wide serial number, so it is made where numbering is sequential
   'new-space',
   // json-decode makes a new space of each JSON object, dict-space a new space

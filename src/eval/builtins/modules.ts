@@ -291,4 +291,11 @@ export const moduleBuiltins: Builtin[] = [
     for (const atom of expectExpression(atoms!, 'add-atoms')) target.add(atom);
     return values(ctx, UNIT);
   }),
+  // The reference's stdlib: `(foldl-atom $tuple () $a $b (add-atom $space $b))` over the tuple,
+  // which its %Undefined% type has evaluated (`((pair1) (pair2))` adds what the calls reduce to).
+  builtin('add-reducts', '(-> SpaceType %Undefined% (->))', ([space, atoms], ctx) => {
+    const target = spaceOf(space!);
+    for (const atom of expectExpression(atoms!, 'add-reducts')) target.add(atom);
+    return values(ctx, UNIT);
+  }),
 ];
