@@ -60,11 +60,7 @@ export class ChunkDispatch {
       ctx,
       'count',
       (enc) => {
-        const pass = enc.beginComputePass({ label: 'trie-match count' });
-        pass.setPipeline(pipes.count);
-        pass.setBindGroup(0, this.bindGroup(unusedOut, 16));
-        pass.dispatchWorkgroups(Math.ceil(this.n / WORKGROUP_SIZE));
-        pass.end();
+        computePass(enc, 'trie-match count', pipes.count, this.bindGroup(unusedOut, 16), this.n);
         enc.copyBufferToBuffer(this.counts, 0, staging, 0, bytes);
       },
       this.env.afterSubmit,
@@ -98,11 +94,7 @@ export class ChunkDispatch {
       ctx,
       'write',
       (enc) => {
-        const pass = enc.beginComputePass({ label: 'trie-match write' });
-        pass.setPipeline(pipes.write);
-        pass.setBindGroup(0, this.bindGroup(out, bytes));
-        pass.dispatchWorkgroups(Math.ceil((g.end - g.first) / WORKGROUP_SIZE));
-        pass.end();
+        computePass(enc, 'trie-match write', pipes.write, this.bindGroup(out, bytes), g.end - g.first);
       },
       this.env.afterSubmit,
     );
@@ -139,4 +131,13 @@ export class ChunkDispatch {
     this.env.acquired.push(b);
     return b;
   }
+}
+
+/** One compute pass of `pipeline` over `invocations` patterns (one invocation each). */
+function computePass(enc: GPUCommandEncoder, label: string, pipeline: GPUComputePipeline, group: GPUBindGroup, invocations: number): void {
+  const pass = enc.beginComputePass({ label });
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, group);
+  pass.dispatchWorkgroups(Math.ceil(invocations / WORKGROUP_SIZE));
+  pass.end();
 }
