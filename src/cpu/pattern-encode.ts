@@ -4,7 +4,7 @@
 // copied). Here the work buffers are reused and a few variables are looked up by a linear scan.
 
 import { type Atom, AtomKind } from '../core/index.js';
-import { EncodingLimitError, groundedTable, MAX_PAYLOAD, Tag, token } from '../space/index.js';
+import { EncodingLimitError, groundedToken, MAX_PAYLOAD, symbolToken, Tag, token } from '../space/index.js';
 
 export interface EncodedPattern {
   readonly tokens: Uint32Array;
@@ -50,11 +50,10 @@ export function encodePattern(atom: Atom): EncodedPattern {
         break;
       }
       case AtomKind.Symbol:
-        if (a.id > MAX_PAYLOAD) throw new EncodingLimitError('too many distinct symbols for the token encoding');
-        out[n++] = token(Tag.Sym, a.id);
+        out[n++] = symbolToken(a);
         break;
       case AtomKind.Grounded:
-        out[n++] = token(Tag.Gnd, groundedTable.idOf(a));
+        out[n++] = groundedToken(a);
         break;
       case AtomKind.Expression: {
         const k = a.children.length;

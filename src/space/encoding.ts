@@ -18,6 +18,7 @@ import {
   AtomKind,
   ExpressionAtom,
   type GroundedAtom,
+  type SymbolAtom,
   symById,
   VariableAtom,
 } from '../core/index.js';
@@ -36,6 +37,17 @@ export type Tag = (typeof Tag)[keyof typeof Tag];
 export function token(tag: Tag, payload: number): number {
   return ((tag << TAG_SHIFT) | payload) >>> 0;
 }
+/** The token of a symbol (its interned id); an EncodingLimitError past the payload's range. */
+export function symbolToken(a: SymbolAtom): number {
+  if (a.id > MAX_PAYLOAD) throw new EncodingLimitError('too many distinct symbols for the token encoding');
+  return token(Tag.Sym, a.id);
+}
+
+/** The token of a grounded value (its id in the shared grounded table). */
+export function groundedToken(a: GroundedAtom): number {
+  return token(Tag.Gnd, groundedTable.idOf(a));
+}
+
 export function tagOf(t: number): number {
   return t >>> TAG_SHIFT;
 }
@@ -137,11 +149,10 @@ export function encodeInto(atom: Atom, out: number[], atoms?: Atom[]): string[] 
         break;
       }
       case AtomKind.Symbol:
-        if (a.id > MAX_PAYLOAD) throw new EncodingLimitError('too many distinct symbols for the token encoding');
-        out.push(token(Tag.Sym, a.id));
+        out.push(symbolToken(a));
         break;
       case AtomKind.Grounded:
-        out.push(token(Tag.Gnd, groundedTable.idOf(a)));
+        out.push(groundedToken(a));
         break;
       case AtomKind.Expression: {
         const n = a.children.length;
@@ -178,10 +189,7 @@ export function encodeFlatInto(atom: ExpressionAtom, out: Uint32Array, at: numbe
   out[at] = token(Tag.Expr, n);
   for (let i = 0; i < n; i++) {
     const c = children[i]!;
-    if (c.kind === AtomKind.Symbol) {
-      if (c.id > MAX_PAYLOAD) throw new EncodingLimitError('too many distinct symbols for the token encoding');
-      out[at + 1 + i] = token(Tag.Sym, c.id);
-    } else out[at + 1 + i] = token(Tag.Gnd, groundedTable.idOf(c as GroundedAtom));
+    out[at + 1 + i] = c.kind === AtomKind.Symbol ? symbolToken(c) : groundedToken(c as GroundedAtom);
   }
 }
 
@@ -218,11 +226,10 @@ export function encodeAppend(atom: Atom, buf: Uint32Array, at: number, grow: (n:
           break;
         }
         case AtomKind.Symbol:
-          if (a.id > MAX_PAYLOAD) throw new EncodingLimitError('too many distinct symbols for the token encoding');
-          buf[o++] = token(Tag.Sym, a.id);
+          buf[o++] = symbolToken(a);
           break;
         case AtomKind.Grounded:
-          buf[o++] = token(Tag.Gnd, groundedTable.idOf(a));
+          buf[o++] = groundedToken(a);
           break;
         case AtomKind.Expression: {
           const children = a.children;
