@@ -16,9 +16,7 @@
 // index list and key. A layout-2 file (no index sections) is still read: its index is built from
 // the store (one add per present atom).
 //
-// The byte helpers (strings, varuints) are the state format's (binary.ts). The checksum is not
-// its CRC-32: a compiled space is tens of megabytes read at every start, and zlib's CRC-32 runs at
-// about 0.4 GB/s on the development machine against several GB/s for `checksum32` below.
+// The byte helpers (strings, varuints) and the checksum (CRC-32) are the state format's (binary.ts).
 
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { sym, symById, valueFromInternKey } from '../core/index.js';
@@ -36,12 +34,16 @@ import {
   TAG_SHIFT,
   Tag,
 } from '../space/index.js';
-import { BinaryReader, BinaryWriter, StateFormatError } from './binary.js';
+import { BinaryReader, BinaryWriter, crc32, StateFormatError } from './binary.js';
 
 /** `\x89 M S P C \r \n \x1a`: a non-ASCII first byte, CR LF and ^Z catch text-mode mangling. */
 export const MSPACE_MAGIC = Uint8Array.of(0x89, 0x4d, 0x53, 0x50, 0x43, 0x0d, 0x0a, 0x1a);
-/** The only format version this build reads and writes (a compiled KB is rebuilt, not migrated). */
-export const MSPACE_FORMAT_VERSION = 1;
+/**
+ * The only format version this build reads and writes (a compiled KB is rebuilt, not migrated).
+ * 2: the trailer is a CRC-32 (version 1 had a multiply-xor checksum of its own, slower to compute
+ * than zlib's native CRC-32 on a cold start).
+ */
+export const MSPACE_FORMAT_VERSION = 2;
 /** magic (8), version (u16), flags (u16), section count (u32), file length (u64), reserved (8). */
 const HEADER_SIZE = 32;
 /** id (u32), reserved (u32), offset (u64), length (u64). */
@@ -214,32 +216,11 @@ export function writeSpaceImage(space: AtomSpace, engineVersion: string, options
 }
 
 /**
- * The file's checksum over bytes [0, length) (`length` a multiple of 4, `bytes` 4-aligned): four
- * lanes, word i going to lane i mod 4, each `h = imul(h ^ word, K)` with an odd K — a bijection
- * of h for a fixed word, and of the word for a fixed h, so a change to any one word always changes
- * its lane — then the lanes folded through the same step. Four independent lanes keep the
- * multiplier busy (a single chain waits on each multiply).
+ * The file's checksum over bytes [0, length): CRC-32, as zlib computes it (native from Node 20.15,
+ * several GB/s; binary.ts falls back to a table loop on older versions).
  */
 export function checksum32(bytes: Uint8Array, length: number): number {
-  const w = new Uint32Array(bytes.buffer, bytes.byteOffset, length >>> 2);
-  let h0 = 0x243f6a88;
-  let h1 = 0x85a308d3;
-  let h2 = 0x13198a2e;
-  let h3 = 0x03707344;
-  const n = w.length - (w.length & 3);
-  for (let i = 0; i < n; i += 4) {
-    h0 = Math.imul(h0 ^ w[i]!, 0x9e3779b1);
-    h1 = Math.imul(h1 ^ w[i + 1]!, 0x85ebca77);
-    h2 = Math.imul(h2 ^ w[i + 2]!, 0xc2b2ae3d);
-    h3 = Math.imul(h3 ^ w[i + 3]!, 0x27d4eb2f);
-  }
-  for (let i = n; i < w.length; i++) h0 = Math.imul(h0 ^ w[i]!, 0x9e3779b1);
-  // The length too, so that a file cut at a word boundary with a forged trailer still differs.
-  let h = Math.imul(h0 ^ length, 0x9e3779b1);
-  h = Math.imul(h ^ h1, 0x85ebca77);
-  h = Math.imul(h ^ h2, 0xc2b2ae3d);
-  h = Math.imul(h ^ h3, 0x27d4eb2f);
-  return (h ^ (h >>> 15)) >>> 0;
+  return crc32(bytes, 0, length);
 }
 
 function alignUp(n: number): number {

@@ -7,8 +7,8 @@
 // Tokens in the keys (group heads, atomic arguments, expression signatures, atomic side lists)
 // are process-specific; `mapKey` renumbers one token (to the file's numbering when writing, back
 // when reading; tokens other than symbols and grounded values pass unchanged). The hash tables are
-// rebuilt from the keys (per key, not per atom); the lists' ids are one block, copied into the
-// arena's chunks list by list.
+// rebuilt from the keys (per key, not per atom); the lists' ids are one block, which the loaded
+// arena keeps as it is (a list moves out of it on its first write: posting-arena.ts).
 //
 // Sections (all u32, little-endian as the platform's typed arrays on the supported targets):
 //   0 lists:  count, bareVars, empty, lengths[count], dead[count], removed[count]

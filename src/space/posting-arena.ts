@@ -11,6 +11,11 @@
 // chunks, every list is copied into fresh chunks (amortised: live words grow by a third between two
 // such passes).
 //
+// A loaded index (fromImage) keeps its lists where the image has them: one block of every list's
+// ids, shared with nothing else and never written. Such a list is class BASE, full (its capacity
+// is its length), and moves to a block of its own on its first append or compaction: loading a
+// million-fact space copies no ids, and touches no fresh memory for them.
+//
 // Removal does not touch a list: the store marks the id dead, the list counts it, and once dead ids
 // are half of a list of at least COMPACT_MIN_DEAD of them the list drops them in one pass (and moves
 // to a smaller block when it shrank to a quarter of its capacity).
@@ -36,6 +41,8 @@ const CLASS_WORDS: readonly number[] = (() => {
   }
   return sizes;
 })();
+/** Class of a list still in the loaded image's block (`start` indexes `base`), full. */
+const BASE = 253;
 /** Class of a list that has no ids yet (no block). */
 const NO_BLOCK = 254;
 /** Class of a list with an array of its own (`start` indexes `large`). */
@@ -78,6 +85,8 @@ export class PostingArena {
   private readonly freeHead = new Array<number>(CLASS_WORDS.length).fill(NIL);
   private freeWords = 0;
   private readonly large: Uint32Array[] = [];
+  /** The loaded image's ids (lists of class BASE), read only. */
+  private base: Uint32Array = EMPTY;
 
   /** Number of lists. */
   get lists(): number {
@@ -126,12 +135,14 @@ export class PostingArena {
     const c = this.meta[4 * h + CLASS]!;
     if (c === LARGE) return this.large[this.meta[4 * h + START]!]!;
     if (c === NO_BLOCK) return EMPTY;
+    if (c === BASE) return this.base;
     return this.chunks[this.meta[4 * h + START]! >>> CHUNK_BITS]!;
   }
 
   /** Offset of list `h`'s first id in `ids(h)`. */
   start(h: number): number {
     const c = this.meta[4 * h + CLASS]!;
+    if (c === BASE) return this.meta[4 * h + START]!;
     return c === LARGE || c === NO_BLOCK ? 0 : this.meta[4 * h + START]! & CHUNK_MASK;
   }
 
@@ -168,6 +179,8 @@ export class PostingArena {
 
   /** Keeps only the ids of `h` whose liveness byte is 1, in order; gives memory back when it shrank a lot. */
   compact(h: number, alive: Uint8Array): void {
+    // The image's block is never written: the list moves to a block of its own first.
+    if (this.meta[4 * h + CLASS] === BASE) this.resize(h, this.meta[4 * h + LENGTH]!);
     const arr = this.ids(h);
     const s = this.start(h);
     const n = this.meta[4 * h + LENGTH]!;
@@ -185,20 +198,22 @@ export class PostingArena {
   capacity(h: number): number {
     const c = this.meta[4 * h + CLASS]!;
     if (c === NO_BLOCK) return 0;
+    if (c === BASE) return this.meta[4 * h + LENGTH]!;
     return c === LARGE ? this.large[this.meta[4 * h + START]!]!.length : CLASS_WORDS[c]!;
   }
 
   /**
    * An arena holding `count` lists as an index image describes them: list h has lengths[h] ids, taken
    * in order from `ids` (one block, every list's ids one after the other), dead[h] of them counted
-   * dead and removed[h] removals counted. Each list gets the block of its size class (or an array of
-   * its own), as if it had grown to its length; the caller checked the numbers (index-image.ts).
+   * dead and removed[h] removals counted. The lists stay in `ids` (class BASE), which the arena
+   * owns from now on and never writes; the caller checked the numbers (index-image.ts).
    */
   static fromImage(count: number, lengths: Uint32Array, dead: Uint32Array, removed: Uint32Array, ids: Uint32Array): PostingArena {
     const a = new PostingArena();
     a.meta = new Uint32Array(4 * Math.max(count, 1024));
     a.removedOf = new Uint32Array(Math.max(count, 1024));
     a.count = count;
+    a.base = ids;
     let from = 0;
     for (let h = 0; h < count; h++) {
       const n = lengths[h]!;
@@ -206,26 +221,8 @@ export class PostingArena {
       a.meta[r + LENGTH] = n;
       a.meta[r + DEAD] = dead[h]!;
       a.removedOf[h] = removed[h]!;
-      if (n === 0) {
-        a.meta[r + CLASS] = NO_BLOCK;
-        continue;
-      }
-      if (n > MAX_BLOCK) {
-        const arr = new Uint32Array(n + (n >>> 2));
-        arr.set(ids.subarray(from, from + n));
-        a.meta[r + START] = a.large.length;
-        a.meta[r + CLASS] = LARGE;
-        a.large.push(arr);
-      } else {
-        const c = n <= 4 ? 0 : classFor(n, 1);
-        const addr = a.allocate(c);
-        // A loop, not set(subarray): most lists hold a few ids, and a view per list is garbage.
-        const chunk = a.chunks[addr >>> CHUNK_BITS]!;
-        const at = addr & CHUNK_MASK;
-        for (let i = 0; i < n; i++) chunk[at + i] = ids[from + i]!;
-        a.meta[r + START] = addr;
-        a.meta[r + CLASS] = c;
-      }
+      a.meta[r + CLASS] = n === 0 ? NO_BLOCK : BASE;
+      a.meta[r + START] = from;
       from += n;
     }
     return a;
@@ -235,7 +232,7 @@ export class PostingArena {
   get byteLength(): number {
     let b = this.chunks.length * CHUNK_WORDS * 4;
     for (const a of this.large) b += a.byteLength;
-    return b + this.meta.byteLength + this.removedOf.byteLength;
+    return b + this.base.byteLength + this.meta.byteLength + this.removedOf.byteLength;
   }
 
   /** Bytes of the ids' blocks that are reserved for lists (free blocks and chunk tails aside). */
@@ -257,7 +254,7 @@ export class PostingArena {
       arr.set(oldArr.subarray(oldStart, oldStart + n));
       if (oldClass === LARGE) this.large[oldAddr] = arr;
       else {
-        if (oldClass !== NO_BLOCK) this.release(oldAddr, oldClass);
+        if (oldClass < CLASS_WORDS.length) this.release(oldAddr, oldClass);
         this.meta[4 * h + START] = this.large.length;
         this.large.push(arr);
         this.meta[4 * h + CLASS] = LARGE;
@@ -276,7 +273,7 @@ export class PostingArena {
     if (oldClass === LARGE) {
       // The array's slot stays in `large`, empty: long lists that shrink are rare.
       this.large[oldAddr] = EMPTY;
-    } else if (oldClass !== NO_BLOCK) this.release(this.meta[4 * h + START]!, oldClass);
+    } else if (oldClass < CLASS_WORDS.length) this.release(this.meta[4 * h + START]!, oldClass);
     this.meta[4 * h + START] = addr;
     this.meta[4 * h + CLASS] = c;
   }

@@ -87,7 +87,7 @@ describe('metta compile and --space', () => {
     cases.push(['truncated', good.subarray(0, good.length - 9), /truncated: the header announces/]);
     const other = Uint8Array.from(good);
     other[8] = 7;
-    cases.push(['other', other, /format version 7; this build reads version 1 only: compile the knowledge base again/]);
+    cases.push(['other', other, /format version 7; this build reads version 2 only: compile the knowledge base again/]);
     cases.push(['foreign', new TextEncoder().encode(kbText), /not a compiled MeTTa space \(bad magic bytes\)/]);
     for (const [name, bytes, message] of cases) {
       const file = join(dir, `${name}.mspace`);

@@ -126,7 +126,17 @@ describe('compiled space images', () => {
     it('another format version', () => {
       const other = good.slice();
       new DataView(other.buffer).setUint16(8, MSPACE_FORMAT_VERSION + 1, true);
-      expect(() => load(other)).toThrow(/format version 2; this build reads version 1 only/);
+      expect(() => load(other)).toThrow(/format version 3; this build reads version 2 only/);
+    });
+
+    it('the trailer is the CRC-32 of every byte before it', () => {
+      // Bit by bit, as the IEEE 802.3 definition reads (independent of binary.ts's crc32).
+      let c = 0xffffffff;
+      for (let i = 0; i < good.length - 4; i++) {
+        c ^= good[i]!;
+        for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      }
+      expect(new DataView(good.buffer, good.byteOffset).getUint32(good.length - 4, true)).toBe((c ^ 0xffffffff) >>> 0);
     });
 
     it('a flipped byte anywhere (checksum)', () => {

@@ -167,6 +167,37 @@ describe('index images', () => {
     expect(behaviour(loaded, p)).toEqual(behaviour(original, p));
   });
 
+  it('a loaded index reads its lists in the file\'s bytes and never writes them', () => {
+    const r = rng(21);
+    const original = new AtomSpace();
+    const added: string[] = [];
+    mutate(r, [original], added, 800);
+    for (let i = 0; i < 6000; i++) original.add(parseAtom(`(big n${i % 50} ${i})`));
+    const bytes = writeSpaceImage(original, '9.9.9-test');
+    const file = new Uint8Array(new SharedArrayBuffer(bytes.length));
+    file.set(bytes);
+    // Section 17 (the index's ids), from the section table.
+    const view = new DataView(file.buffer);
+    let ids: Uint8Array | null = null;
+    for (let i = 0; i < view.getUint32(12, true); i++) {
+      const e = 32 + 24 * i;
+      if (view.getUint32(e, true) === 17) ids = file.subarray(Number(view.getBigUint64(e + 8, true)), Number(view.getBigUint64(e + 8, true) + view.getBigUint64(e + 16, true)));
+    }
+    expect(ids).not.toBeNull();
+    const before = ids!.slice();
+    const loaded = readSpaceImage(file).space;
+    // Appends to loaded lists, removals enough to compact them, new lists.
+    mutate(r, [original, loaded], added, 1500);
+    for (let i = 0; i < 6000; i += 2) {
+      original.remove(parseAtom(`(big n${i % 50} ${i})`));
+      loaded.remove(parseAtom(`(big n${i % 50} ${i})`));
+    }
+    const patterns = [...Array.from({ length: 60 }, () => parseAtom(randomPattern(r))), parseAtom('(big n7 $y)'), parseAtom('(big $x $y)')];
+    expect(behaviour(loaded, patterns)).toEqual(behaviour(original, patterns));
+    expect(image(indexOf(loaded))).toEqual(image(indexOf(original)));
+    expect(ids!).toEqual(before);
+  });
+
   describe('refuse damaged images', () => {
     const r = rng(99);
     const space = new AtomSpace();
