@@ -14,22 +14,23 @@
 //              the CPU, the GPU when the calibration measured it, and the pool of `--workers`
 //              threads when the calibration measured it, started the first time it is chosen
 //
-// Before timing, every path's answers at the largest size are checked equal to the CPU's. A size is
-// timed by repeating the batch until `minMs` have passed (at least once, after one warm-up run).
-// The auto comparison times, at each size, auto and every single path that answers as `metta query`
-// does (cpu, cpu-pool, gpu) interleaved: a first run of each (paths over 3x slower than the fastest
-// and over 10 ms in two runs stop there), then rounds of samples of about 1 ms (or one run) of the
-// others in a shuffled order for 8 × `minMs` (ten rounds at least), keeping each path's fastest
-// sample (timeInterleaved): the ratio auto / best path is then measured under the same machine
-// load. The best path is taken over the paths `--gpu auto` chooses between (cpu, cpu-pool and gpu
-// when calibrated), and, separately, over every path timed.
+// Before timing, every path's answers are checked equal to the CPU's. Then, at each size, every
+// path — each single one and auto — is timed in the same interleaved rounds (timeInterleaved): a
+// first run of each sizes its samples (paths over 3x slower than the fastest and over 10 ms in two
+// runs stop there), then rounds of samples of about 1 ms (or one run) of each in a shuffled order
+// for 8 × `minMs` (ten rounds at least), so all see the same machine load. A point is the median
+// of its path's samples at that size, with the fastest and slowest sample as its spread; the table
+// printed, the JSON and the chart are all drawn from those points (SweepFigures.series). auto's
+// ratios to the best path (taken over the paths `--gpu auto` chooses between — cpu, cpu-pool and
+// gpu when calibrated — and, separately, over every path timed) are ratios of the same medians.
 //
 // Each size stands for a long run of batches of that size: the pool is a candidate at every size
 // (as `metta query` makes it one for a run whose predicted saving pays its start-up, planPool) and
 // its start-up is paid once, by the first batch that chose it (outside the timed samples: it is
 // reported as poolStart), then that batch is repeated for AUTO_POOL_WARM_MS to warm the new
-// threads, as the single-path pool is warm by then (also outside the samples). Each point gives the run length from which `metta query` would make the
-// pool a candidate at that batch size (poolBreakEven).
+// threads, as the single-path pool is warm by then (also outside the samples). Each point gives
+// the run length from which `metta query` would make the pool a candidate at that batch size
+// (poolBreakEven).
 //
 //   node --expose-gc dist/src/bench/kb-sweep.js [--quick | --tiny] [--gpu auto|on|off] [--workers N]
 //     [--sizes 1,10,100] [--gpu-max N] [--calibration-facts N] [--no-auto] [--json FILE] [--svg FILE]
@@ -72,7 +73,7 @@ export const PATH_LABELS: Record<SweepPath, string> = {
 /** The single paths the auto comparison times; `metta query --gpu auto` chooses between those its scheduler has (AutoFigures.available). */
 const COMPARED: readonly SweepPath[] = ['cpu', 'cpu-pool', 'gpu'];
 const sweepPathOf = (path: MatchPath): SweepPath => (path === 'pool' ? 'cpu-pool' : path);
-/** The auto comparison: samples per path at least, and the least time of one sample (see timeInterleaved). */
+/** Samples per path at least, and the least time of one sample (see timeInterleaved). */
 export const AUTO_MIN_SAMPLES = 10;
 export const AUTO_GROUP_MS = 1;
 /**
@@ -82,7 +83,7 @@ export const AUTO_GROUP_MS = 1;
  */
 export const AUTO_EARLY_DROP = 3;
 export const AUTO_EARLY_DROP_MS = 10;
-/** The rounds of samples at one size last at least this many times `minMs`. */
+/** The rounds of samples at one size last at least this many times `minMs` (all paths together). */
 export const AUTO_BUDGET = 8;
 /** After auto's pool started: its batches repeated this long (ms) before the size is timed. */
 const AUTO_POOL_WARM_MS = 500;
@@ -112,16 +113,16 @@ export interface SweepOptions {
 /** `--gpu auto` at one batch size, timed interleaved with the single paths. */
 export interface AutoPoint {
   readonly batch: number;
-  /** auto's time (fastest sample), decision included. */
-  readonly meanMs: number;
+  /** auto's time (median of its samples), decision included: its series' point. */
+  readonly medianMs: number;
   readonly patternsPerSec: number;
   /** The path the scheduler chose, and the time the model predicted for it. */
   readonly chose: MatchPath;
   readonly predictedMs: number;
-  /** Each single path's time (fastest sample) in the same interleaved measurement. */
+  /** Each single path's time (median of its samples) in the same interleaved rounds: its series' point. */
   readonly timedMs: Partial<Record<SweepPath, number>>;
-  /** The runs behind each: 2 for a path over AUTO_EARLY_DROP times slower than the fastest, timed twice only. */
-  readonly timedRuns: Partial<Record<SweepPath, number>>;
+  /** The samples behind each: 2 for a path over AUTO_EARLY_DROP times slower than the fastest, timed twice only. */
+  readonly timedSamples: Partial<Record<SweepPath, number>>;
   /**
    * auto over the path it chose, run on its own (null when that path was not timed): the cost of
    * the decision plus the measurement's noise, since both do the same work.
@@ -133,11 +134,11 @@ export interface AutoPoint {
    */
   readonly choiceRatio: number | null;
   /** The fastest of the paths `--gpu auto` chooses between (its scheduler's), and auto's time over it. */
-  readonly best: { readonly path: SweepPath; readonly meanMs: number };
+  readonly best: { readonly path: SweepPath; readonly medianMs: number };
   readonly ratio: number;
   readonly within: boolean;
   /** The same against every path timed, the CPU pool included. */
-  readonly bestAll: { readonly path: SweepPath; readonly meanMs: number };
+  readonly bestAll: { readonly path: SweepPath; readonly medianMs: number };
   readonly ratioAll: number;
   readonly withinAll: boolean;
   /**
@@ -181,11 +182,21 @@ export interface AutoFigures {
   readonly summary: AutoSummary;
 }
 
+/** One path at one batch size: the statistics of its interleaved samples (ms per batch). */
 export interface SweepPoint {
   readonly batch: number;
-  readonly meanMs: number;
+  /** The plotted statistic. */
+  readonly medianMs: number;
+  readonly minMs: number;
+  readonly maxMs: number;
+  /** Samples taken (each the mean of a group of runs of about AUTO_GROUP_MS); 2: dropped early as slow. */
+  readonly samples: number;
+  /** Runs of the batch behind the samples. */
   readonly runs: number;
+  /** batch / medianMs, and the spread drawn: batch / maxMs to batch / minMs. */
   readonly patternsPerSec: number;
+  readonly slowestPatternsPerSec: number;
+  readonly fastestPatternsPerSec: number;
 }
 
 export interface SweepFigures {
@@ -193,8 +204,9 @@ export interface SweepFigures {
   readonly adapter: string | null;
   /** Why GPU paths are missing, when they are. */
   readonly notes: string[];
+  /** Every path's points, auto's included: what the table, the chart and the auto comparison show. */
   readonly series: Partial<Record<SweepPath, SweepPoint[]>>;
-  /** Per path other than cpu: the smallest batch from which it is faster than the CPU trie at every measured size (null: never). */
+  /** Per path other than cpu: the smallest batch from which its median is faster than the CPU trie's at every measured size (null: never). */
   readonly crossover: Partial<Record<SweepPath, number | null>>;
   /** `--gpu auto` against the single paths (absent with `auto: false`). */
   readonly auto?: AutoFigures;
@@ -210,21 +222,21 @@ function bulk(patterns: readonly Atom[]): BulkPattern[] {
   return patterns.map((pattern, k) => ({ pattern, template: null, position: { file: 'bench', line: k + 1, column: 1 } }));
 }
 
-/** Mean time of one run: one warm-up, then repeats until `minMs` passed (at least once). */
-async function timeIt(minMs: number, run: () => Promise<unknown>): Promise<{ meanMs: number; runs: number }> {
-  await run();
-  return timeRuns(minMs, run);
+/** A path's samples at one size (ms per run of the batch), as timeInterleaved took them. */
+export interface PathSamples {
+  readonly samplesMs: number[];
+  runs: number;
 }
 
-/** Mean time of one run, repeating until `minMs` passed (at least once; no warm-up). */
-async function timeRuns(minMs: number, run: () => Promise<unknown>): Promise<{ meanMs: number; runs: number }> {
-  const start = performance.now();
-  let runs = 0;
-  do {
-    await run();
-    runs++;
-  } while (performance.now() - start < minMs);
-  return { meanMs: (performance.now() - start) / runs, runs };
+/** The point of `batch` from its samples (median, fastest, slowest). */
+export function pointOf(batch: number, t: PathSamples): SweepPoint {
+  const sorted = [...t.samplesMs].sort((a, b) => a - b);
+  const m = sorted.length >> 1;
+  const medianMs = sorted.length % 2 === 1 ? sorted[m]! : (sorted[m - 1]! + sorted[m]!) / 2;
+  const minMs = sorted[0]!;
+  const maxMs = sorted[sorted.length - 1]!;
+  const perSec = (ms: number): number => batch / (ms / 1000);
+  return { batch, medianMs, minMs, maxMs, samples: sorted.length, runs: t.runs, patternsPerSec: perSec(medianMs), slowestPatternsPerSec: perSec(maxMs), fastestPatternsPerSec: perSec(minMs) };
 }
 
 /** The crossover of `path` against `base`: the smallest size from which `path` wins at every larger measured size. */
@@ -240,37 +252,41 @@ export function crossoverOf(base: readonly SweepPoint[], path: readonly SweepPoi
 }
 
 /**
- * Times each of `runs` interleaved, so that all see the same machine load. Each path has just run
- * at this size (its series, or auto's answer check), so a first timed run of each serves to size
- * its samples — enough runs to take about AUTO_GROUP_MS, so the clock's resolution does not matter
- * and no path's sample keeps the machine busy for long — and to drop the paths more than AUTO_EARLY_DROP times slower
- * than the fastest and over AUTO_EARLY_DROP_MS in two runs (they cannot be the best, and a software
- * GPU's runs are long; `keep` is never dropped). Samples of the others are taken in a shuffled
- * order per round, for at least AUTO_MIN_SAMPLES rounds and `budgetMs`, so each gets the same
- * number of samples (the fastest of more samples is lower, so unequal counts would favour one path).
- * Each path's time is its fastest sample per run: on a shared machine, load only ever adds time.
+ * Times each of `runs` interleaved, so that all see the same machine load. A first run of each
+ * (after the answer checks, so no path is cold) sizes its samples — enough runs to take about
+ * AUTO_GROUP_MS, so the clock's resolution does not matter and no path's sample keeps the machine
+ * busy for long — and drops the paths more than AUTO_EARLY_DROP times slower than the fastest and
+ * over AUTO_EARLY_DROP_MS in two runs (they cannot be the best, and a software GPU's runs are long;
+ * `keep` is never dropped): their two runs are their samples. Samples of the others are taken in a
+ * shuffled order per round, for at least AUTO_MIN_SAMPLES rounds and `budgetMs`, so each gets the
+ * same number of samples. The first run is not a sample.
  */
-async function timeInterleaved(budgetMs: number, keep: SweepPath, runs: Partial<Record<SweepPath, () => Promise<unknown>>>): Promise<Partial<Record<SweepPath, { meanMs: number; runs: number }>>> {
+async function timeInterleaved(budgetMs: number, keep: readonly SweepPath[], runs: Partial<Record<SweepPath, () => Promise<unknown>>>): Promise<Partial<Record<SweepPath, PathSamples>>> {
   const paths = Object.keys(runs) as SweepPath[];
-  const best: Partial<Record<SweepPath, { meanMs: number; runs: number }>> = {};
+  const first: Partial<Record<SweepPath, number>> = {};
   for (const p of paths) {
     const t0 = performance.now();
     await runs[p]!();
-    best[p] = { meanMs: performance.now() - t0, runs: 1 };
+    first[p] = performance.now() - t0;
   }
-  const fastest = Math.min(...paths.map((p) => best[p]!.meanMs));
-  const groupOf = Object.fromEntries(paths.map((p) => [p, Math.max(1, Math.ceil(AUTO_GROUP_MS / Math.max(best[p]!.meanMs, 1e-3)))])) as Record<SweepPath, number>;
-  const slow = (p: SweepPath): boolean => p !== keep && best[p]!.meanMs > Math.max(fastest * AUTO_EARLY_DROP, AUTO_EARLY_DROP_MS);
+  const fastest = Math.min(...paths.map((p) => first[p]!));
+  const groupOf = Object.fromEntries(paths.map((p) => [p, Math.max(1, Math.ceil(AUTO_GROUP_MS / Math.max(first[p]!, 1e-3)))])) as Record<SweepPath, number>;
+  const out: Partial<Record<SweepPath, PathSamples>> = {};
   // A slow first run is confirmed by a second before the path is dropped (one run can be inflated
   // many times over by the machine's load).
-  for (const p of paths.filter(slow)) {
+  const slow = new Set<SweepPath>();
+  for (const p of paths) {
+    if (keep.includes(p) || first[p]! <= Math.max(fastest * AUTO_EARLY_DROP, AUTO_EARLY_DROP_MS)) continue;
     const t0 = performance.now();
     await runs[p]!();
-    best[p] = { meanMs: Math.min(best[p]!.meanMs, performance.now() - t0), runs: 2 };
+    const second = performance.now() - t0;
+    if (second <= Math.max(fastest * AUTO_EARLY_DROP, AUTO_EARLY_DROP_MS)) continue;
+    slow.add(p);
+    out[p] = { samplesMs: [first[p]!, second], runs: 2 };
   }
-  const sampled = new Set<SweepPath>();
-  const shuffle = prng(paths.length * 7919 + groupOf[keep]);
-  const order = paths.filter((p) => !slow(p));
+  const order = paths.filter((p) => !slow.has(p));
+  for (const p of order) out[p] = { samplesMs: [], runs: 0 };
+  const shuffle = prng(paths.length * 7919 + groupOf[keep[0] ?? 'cpu']);
   const start = performance.now();
   for (let round = 0; round < AUTO_MIN_SAMPLES || performance.now() - start < budgetMs; round++) {
     for (let i = order.length - 1; i > 0; i--) {
@@ -282,15 +298,12 @@ async function timeInterleaved(budgetMs: number, keep: SweepPath, runs: Partial<
       const group = groupOf[p];
       const t0 = performance.now();
       for (let g = 0; g < group; g++) await run();
-      const perRun = (performance.now() - t0) / group;
-      const b = best[p]!;
-      // The first run (one, unwarmed by a group) only sizes the samples: the first sample replaces it.
-      if (!sampled.has(p) || perRun < b.meanMs) best[p] = { meanMs: perRun, runs: b.runs + group };
-      else b.runs += group;
-      sampled.add(p);
+      const o = out[p]!;
+      o.samplesMs.push((performance.now() - t0) / group);
+      o.runs += group;
     }
   }
-  return best;
+  return out;
 }
 
 const ratioText = (r: number): string => `${r.toFixed(2)}x`;
@@ -335,7 +348,7 @@ export function summarizeAuto(points: readonly AutoPoint[], measuredGpuCrossover
 export async function benchKbSweep(options: SweepOptions): Promise<SweepFigures> {
   console.log(
     `\nkb-match by batch size: ${fmt(options.facts)} facts, I,J in [0, ${fmt(options.nodes)}); batches ${options.sizes.map((s) => fmt(s)).join(', ')}; ` +
-      `each timed for ≥ ${options.minMs} ms; answers printed as metta query prints them`,
+      `every path timed in the same interleaved rounds (≥ ${fmt(options.minMs * AUTO_BUDGET)} ms per size, ≥ ${AUTO_MIN_SAMPLES} samples each); answers printed as metta query prints them`,
   );
   const notes: string[] = [];
   // The calibration first, on its own knowledge base, as `metta calibrate` runs it (the model stays
@@ -355,9 +368,6 @@ export async function benchKbSweep(options: SweepOptions): Promise<SweepFigures>
   const largest = Math.max(...options.sizes);
   const { patterns: all } = makePatterns(largest, options.nodes, options.seed + 1);
   const series: Partial<Record<SweepPath, SweepPoint[]>> = {};
-  const add = (path: SweepPath, batch: number, t: { meanMs: number; runs: number }): void => {
-    (series[path] ??= []).push({ batch, meanMs: t.meanMs, runs: t.runs, patternsPerSec: batch / (t.meanMs / 1000) });
-  };
 
   // CPU trie, on this thread.
   const cpu = new FormattedLines(new CpuPatterns(view));
@@ -370,13 +380,8 @@ export async function benchKbSweep(options: SweepOptions): Promise<SweepFigures>
   let auto: AutoFigures | undefined;
   let autoPool: LazyPool | null = null;
   try {
+    // Every path opened and its answers checked against the CPU trie's before anything is timed.
     const reference = await cpuLines(bulk(all));
-    for (const size of options.sizes) {
-      const batch = bulk(all.slice(0, size));
-      add('cpu', size, await timeIt(options.minMs, () => cpuLines(batch)));
-    }
-
-    // CPU pool: the batch split across threads (kept open for the auto comparison).
     if (options.workers >= 2) {
       const { QueryWorkerPool } = await import('../query/index.js');
       pool = QueryWorkerPool.open(options.workers, space, view);
@@ -384,15 +389,8 @@ export async function benchKbSweep(options: SweepOptions): Promise<SweepFigures>
       else {
         const check = await pool.answer(bulk(all), 0, 'text');
         if (check === null || check.join('\n') !== reference.join('\n')) throw new Error('kb-sweep: the pool answers differ from the CPU trie');
-        for (const size of options.sizes) {
-          const batch = bulk(all.slice(0, size));
-          const p = pool;
-          add('cpu-pool', size, await timeIt(options.minMs, () => p.answer(batch, 0, 'text')));
-        }
       }
     }
-
-    // GPU paths.
     if (options.gpu === 'off') notes.push('GPU paths skipped (--gpu off)');
     else {
       let missing = '';
@@ -403,8 +401,7 @@ export async function benchKbSweep(options: SweepOptions): Promise<SweepFigures>
         if (!(e instanceof BackendFailure)) throw e;
         missing = e.message;
       }
-      const g = gpu;
-      if (adapter === null || g === null) {
+      if (adapter === null || gpu === null) {
         if (options.gpu === 'on') throw new Error(`kb-sweep: --gpu on but no GPU adapter (${missing})`);
         notes.push(`GPU paths skipped: no adapter (${missing})`);
       } else {
@@ -412,40 +409,12 @@ export async function benchKbSweep(options: SweepOptions): Promise<SweepFigures>
         gpuSizes = options.sizes.filter((s) => s <= options.gpuMaxBatch);
         if (gpuSizes.length < options.sizes.length) notes.push(`GPU paths timed up to ${fmt(options.gpuMaxBatch)} patterns`);
         if (software) notes.push(`the GPU is software (${adapter}): its kernels run on the CPU cores, so GPU figures say nothing about GPU speed`);
-        const gpuBackend = new FormattedLines(g);
+        const gpuBackend = new FormattedLines(gpu);
         // A GPU failure throws (BackendFailure): the sweep stops rather than time a fallback.
         const lines = (batch: readonly BulkPattern[]): Promise<string[]> => gpuBackend.answer({ patterns: batch, firstIndex: 0, format: 'text' });
         gpuLines = lines;
         const top = bulk(all.slice(0, Math.max(...gpuSizes)));
         if ((await lines(top)).join('\n') !== reference.slice(0, top.length).join('\n')) throw new Error('kb-sweep: the GPU answers differ from the CPU trie');
-        for (const size of gpuSizes) {
-          const batch = bulk(all.slice(0, size));
-          add('gpu', size, await timeIt(options.minMs, () => lines(batch)));
-        }
-        // The brute-force baseline.
-        const { openBruteForce } = await import('./gpu-brute.js');
-        for (const size of gpuSizes) {
-          if (size * options.facts > options.bruteMaxCells) {
-            notes.push(`gpu-brute: batches above ${fmt(Math.floor(options.bruteMaxCells / options.facts))} patterns skipped (${fmt(options.bruteMaxCells)} cells)`);
-            break;
-          }
-          const compiled = all.slice(0, size).map((p) => new CompiledPattern(p));
-          let brute;
-          try {
-            brute = await openBruteForce(view, compiled, 16_000_000);
-          } catch (e) {
-            notes.push(`gpu-brute: gpu.js could not run (${(e as Error).message})`);
-            break;
-          }
-          try {
-            const ids = await brute.run();
-            const expected = matchBatch(view, all.slice(0, size)).map((hits) => hits.map((h) => h.atomId).join(','));
-            if (ids.join(';') !== expected.join(';')) throw new Error('kb-sweep: the brute force answers differ from the CPU trie');
-            add('gpu-brute', size, await timeIt(options.minMs, () => brute.run()));
-          } finally {
-            brute.destroy();
-          }
-        }
       }
     }
 
@@ -453,86 +422,107 @@ export async function benchKbSweep(options: SweepOptions): Promise<SweepFigures>
     // calibration found it can win), its own pool of --workers threads as a candidate when the
     // calibration measured one (started lazily, the first time the scheduler chooses it), the
     // scheduler's choice per batch, then the chosen path.
+    let autoBatch: ((batch: readonly BulkPattern[]) => Promise<{ answers: string[]; decision: { path: MatchPath; predictedMs: number } }>) | null = null;
+    let candidates: SweepPath[] = [];
+    let others: MatchPath[] = [];
+    let available: MatchPath[] = [];
+    let scheduler: { crossover(path: MatchPath): number | null } | null = null;
+    let autoFailures: ReadonlyMap<MatchPath, string> = new Map();
     if (calibration !== null) {
       const model = calibration.model;
       const autoGpu = opensGpu('auto', model, true) ? gpu : null;
-      const others: MatchPath[] = autoGpu !== null ? ['cpu', 'gpu'] : ['cpu'];
+      others = autoGpu !== null ? ['cpu', 'gpu'] : ['cpu'];
       // The pool as planPool makes it a candidate for a long run (one that pays the start-up at
       // every size where the pool is predicted faster; where it is not, the scheduler does not
       // choose it anyway): calibrated, more than one core; its threads are the calibration's.
       const poolCandidate = options.workers >= 2 && availableParallelism() > 1 && model.paths.pool !== undefined;
       autoPool = poolCandidate ? new LazyPool(options.workers, async () => (await import('../query/index.js')).QueryWorkerPool.open(options.workers, space, view)) : null;
-      const lazy = autoPool;
       // Not closed itself: its GPU and pool are closed with the single paths' below.
-      const { answerer, available } = queryAnswerer({ view, model, gpuMode: 'auto', gpu: autoGpu, pool: lazy, poolForced: false });
-      const scheduler = answerer.scheduler;
-      const autoBatch = (batch: readonly BulkPattern[]) => answerer.answer({ patterns: batch, firstIndex: 0, format: 'text' });
-      const candidates = available.map(sweepPathOf);
-      const points: AutoPoint[] = [];
-      for (const size of options.sizes) {
-        const batch = bulk(all.slice(0, size));
+      const opened = queryAnswerer({ view, model, gpuMode: 'auto', gpu: autoGpu, pool: autoPool, poolForced: false });
+      const answerer = opened.answerer;
+      available = opened.available;
+      scheduler = answerer.scheduler;
+      autoFailures = answerer.failures;
+      autoBatch = (batch) => answerer.answer({ patterns: batch, firstIndex: 0, format: 'text' });
+      candidates = available.map(sweepPathOf);
+    }
+
+    const { openBruteForce } = gpuLines !== null ? await import('./gpu-brute.js') : { openBruteForce: null };
+    let bruteDone = gpuLines === null;
+    const points: AutoPoint[] = [];
+    for (const size of options.sizes) {
+      const batch = bulk(all.slice(0, size));
+      const runs: Partial<Record<SweepPath, () => Promise<unknown>>> = { cpu: () => cpuLines(batch) };
+      const p = pool;
+      if (p !== null) runs['cpu-pool'] = () => p.answer(batch, 0, 'text');
+      if (gpuLines !== null && gpuSizes.includes(size)) {
+        const lines = gpuLines;
+        runs.gpu = () => lines(batch);
+      }
+      // The brute-force baseline, opened for this size's patterns.
+      let brute: Awaited<ReturnType<NonNullable<typeof openBruteForce>>> | null = null;
+      if (!bruteDone && openBruteForce !== null && gpuSizes.includes(size)) {
+        if (size * options.facts > options.bruteMaxCells) {
+          notes.push(`gpu-brute: batches above ${fmt(Math.floor(options.bruteMaxCells / options.facts))} patterns skipped (${fmt(options.bruteMaxCells)} cells)`);
+          bruteDone = true;
+        } else {
+          try {
+            brute = await openBruteForce(view, all.slice(0, size).map((q) => new CompiledPattern(q)), 16_000_000);
+          } catch (e) {
+            notes.push(`gpu-brute: gpu.js could not run (${(e as Error).message})`);
+            bruteDone = true;
+          }
+          if (brute !== null) {
+            const ids = await brute.run();
+            const expected = matchBatch(view, all.slice(0, size)).map((hits) => hits.map((h) => h.atomId).join(','));
+            if (ids.join(';') !== expected.join(';')) throw new Error('kb-sweep: the brute force answers differ from the CPU trie');
+            const b = brute;
+            runs['gpu-brute'] = () => b.run();
+          }
+        }
+      }
+      let decision: { path: MatchPath; predictedMs: number } | null = null;
+      if (autoBatch !== null) {
+        const lazy = autoPool;
         const poolWasStarted = lazy?.started ?? false;
         const check = await autoBatch(batch);
         if (check.answers.join('\n') !== reference.slice(0, size).join('\n')) throw new Error(`kb-sweep: the auto answers differ from the CPU trie at ${size}`);
+        decision = check.decision;
         if (lazy !== null && !poolWasStarted && lazy.started) {
           // The pool was started by this batch: its threads' code is cold, where the single-path
-          // pool it is compared with has answered every size before. Each size stands for a long
-          // run, so its warm-up, like its start-up, is left out of the samples.
+          // pool it is compared with has answered before. Each size stands for a long run, so its
+          // warm-up, like its start-up, is left out of the samples.
           const warm = performance.now();
           do await autoBatch(batch);
           while (performance.now() - warm < AUTO_POOL_WARM_MS);
         }
-        const runs: Partial<Record<SweepPath, () => Promise<unknown>>> = {
-          auto: () => autoBatch(batch),
-          cpu: () => cpuLines(batch),
-        };
-        const p = pool;
-        if (p !== null) runs['cpu-pool'] = () => p.answer(batch, 0, 'text');
-        if (gpuLines !== null && gpuSizes.includes(size)) {
-          const lines = gpuLines;
-          runs.gpu = () => lines(batch);
-        }
-        const t = await timeInterleaved(options.minMs * AUTO_BUDGET, 'auto', runs);
-        const timedMs: Partial<Record<SweepPath, number>> = {};
-        const timedRuns: Partial<Record<SweepPath, number>> = {};
-        for (const path of COMPARED) {
-          if (t[path] === undefined) continue;
-          timedMs[path] = t[path].meanMs;
-          timedRuns[path] = t[path].runs;
-        }
-        const bestOf = (paths: readonly SweepPath[]): { path: SweepPath; meanMs: number } =>
-          paths.filter((q) => timedMs[q] !== undefined).reduce((b, q) => (timedMs[q]! < b.meanMs ? { path: q, meanMs: timedMs[q]! } : b), { path: 'cpu' as SweepPath, meanMs: Infinity });
-        const best = bestOf(candidates);
-        const bestAll = bestOf(COMPARED);
-        const decision = check.decision;
-        const autoMs = t.auto!.meanMs;
-        const chosenMs = timedMs[sweepPathOf(decision.path)];
-        points.push({
-          batch: size,
-          meanMs: autoMs,
-          patternsPerSec: size / (autoMs / 1000),
-          chose: decision.path,
-          predictedMs: decision.predictedMs,
-          timedMs,
-          timedRuns,
-          ratioChosen: chosenMs === undefined ? null : autoMs / chosenMs,
-          choiceRatio: chosenMs === undefined ? null : chosenMs / best.meanMs,
-          best,
-          ratio: autoMs / best.meanMs,
-          within: autoMs / best.meanMs <= AUTO_TOLERANCE,
-          bestAll,
-          ratioAll: autoMs / bestAll.meanMs,
-          withinAll: autoMs / bestAll.meanMs <= AUTO_TOLERANCE,
-          poolBreakEven: model.paths.pool === undefined ? null : poolBreakEven(model, others, size),
-        });
-        add('auto', size, t.auto!);
+        const a = autoBatch;
+        runs.auto = () => a(batch);
       }
-      const autoFailure = answerer.failures.get('gpu');
+      let timed: Partial<Record<SweepPath, PathSamples>>;
+      try {
+        timed = await timeInterleaved(options.minMs * AUTO_BUDGET, ['cpu', 'auto'], runs);
+      } finally {
+        brute?.destroy();
+      }
+      const at: Partial<Record<SweepPath, SweepPoint>> = {};
+      for (const path of Object.keys(PATH_LABELS) as SweepPath[]) {
+        const t = timed[path];
+        if (t === undefined) continue;
+        at[path] = pointOf(size, t);
+        (series[path] ??= []).push(at[path]);
+      }
+      if (decision !== null) points.push(autoPointOf(size, at, decision, candidates, calibration!.model, others));
+    }
+
+    if (calibration !== null && scheduler !== null) {
+      const autoFailure = autoFailures.get('gpu');
       if (autoFailure !== undefined) throw new Error(`kb-sweep: the GPU failed during the auto series: ${autoFailure}`);
       const predicted = { gpu: scheduler.crossover('gpu'), pool: scheduler.crossover('pool') };
       const measured = { gpu: series.gpu === undefined ? undefined : crossoverOf(series.cpu!, series.gpu), pool: series['cpu-pool'] === undefined ? undefined : crossoverOf(series.cpu!, series['cpu-pool']) };
+      const lazy = autoPool;
       auto = {
-        model,
+        model: calibration.model,
         calibrationFacts,
         calibrationSamples: calibration.samples,
         calibrationMs,
@@ -555,28 +545,85 @@ export async function benchKbSweep(options: SweepOptions): Promise<SweepFigures>
   for (const path of ['cpu-pool', 'gpu', 'gpu-brute'] as const) {
     if (series[path] !== undefined) crossover[path] = crossoverOf(series.cpu!, series[path]);
   }
-  const paths = Object.keys(series) as SweepPath[];
-  console.log(
-    table(
-      ['batch', ...paths.map((p) => `${PATH_LABELS[p]} patterns/s`)],
-      options.sizes.map((size) => [fmt(size), ...paths.map((p) => {
-        const pt = series[p]!.find((q) => q.batch === size);
-        return pt === undefined ? '—' : fmt(pt.patternsPerSec);
-      })]),
-    ),
-  );
+  const figures: SweepFigures = { options, adapter, notes, series, crossover, ...(auto !== undefined ? { auto } : {}) };
+  console.log(sweepTable(figures));
   for (const [path, at] of Object.entries(crossover)) console.log(`crossover, ${PATH_LABELS[path as SweepPath]} vs CPU trie: ${at === null ? 'none in this range' : `from ${fmt(at)} patterns`}`);
   if (auto !== undefined) printAuto(auto);
   for (const n of notes) console.log(`note: ${n}`);
-  return { options, adapter, notes, series, crossover, ...(auto !== undefined ? { auto } : {}) };
+  return figures;
+}
+
+/** auto's comparison at one size, from the same points as the series. */
+function autoPointOf(
+  batch: number,
+  at: Partial<Record<SweepPath, SweepPoint>>,
+  decision: { path: MatchPath; predictedMs: number },
+  candidates: readonly SweepPath[],
+  model: CostModel,
+  others: readonly MatchPath[],
+): AutoPoint {
+  const timedMs: Partial<Record<SweepPath, number>> = {};
+  const timedSamples: Partial<Record<SweepPath, number>> = {};
+  for (const path of COMPARED) {
+    const pt = at[path];
+    if (pt === undefined) continue;
+    timedMs[path] = pt.medianMs;
+    timedSamples[path] = pt.samples;
+  }
+  const bestOf = (paths: readonly SweepPath[]): { path: SweepPath; medianMs: number } =>
+    paths.filter((q) => timedMs[q] !== undefined).reduce((b, q) => (timedMs[q]! < b.medianMs ? { path: q, medianMs: timedMs[q]! } : b), { path: 'cpu' as SweepPath, medianMs: Infinity });
+  const best = bestOf(candidates);
+  const bestAll = bestOf(COMPARED);
+  const autoMs = at.auto!.medianMs;
+  const chosenMs = timedMs[sweepPathOf(decision.path)];
+  return {
+    batch,
+    medianMs: autoMs,
+    patternsPerSec: at.auto!.patternsPerSec,
+    chose: decision.path,
+    predictedMs: decision.predictedMs,
+    timedMs,
+    timedSamples,
+    ratioChosen: chosenMs === undefined ? null : autoMs / chosenMs,
+    choiceRatio: chosenMs === undefined ? null : chosenMs / best.medianMs,
+    best,
+    ratio: autoMs / best.medianMs,
+    within: autoMs / best.medianMs <= AUTO_TOLERANCE,
+    bestAll,
+    ratioAll: autoMs / bestAll.medianMs,
+    withinAll: autoMs / bestAll.medianMs <= AUTO_TOLERANCE,
+    poolBreakEven: model.paths.pool === undefined ? null : poolBreakEven(model, others, batch),
+  };
+}
+
+/** A point as the table prints it: the median's patterns/s, then the spread (slowest–fastest sample). */
+export function pointCell(p: SweepPoint): string {
+  return `${fmt(p.patternsPerSec)} [${fmt(p.slowestPatternsPerSec)}–${fmt(p.fastestPatternsPerSec)}]${p.samples === 2 ? '*' : ''}`;
+}
+
+/** The throughput table of a sweep, drawn from `figures.series` as the chart is. */
+export function sweepTable(figures: SweepFigures): string {
+  const paths = (Object.keys(PATH_LABELS) as SweepPath[]).filter((p) => figures.series[p] !== undefined);
+  const body = table(
+    ['batch', ...paths.map((p) => `${PATH_LABELS[p]} patterns/s`)],
+    figures.options.sizes.map((size) => [fmt(size), ...paths.map((p) => {
+      const pt = figures.series[p]!.find((q) => q.batch === size);
+      return pt === undefined ? '—' : pointCell(pt);
+    })]),
+  );
+  const dropped = paths.some((p) => figures.series[p]!.some((q) => q.samples === 2));
+  return (
+    `median of each path's interleaved samples [slowest–fastest sample], patterns/s:\n${body}` +
+    (dropped ? `\n* two runs only: over ${AUTO_EARLY_DROP}x slower than the fastest path at that size (and over ${AUTO_EARLY_DROP_MS} ms), not sampled further` : '')
+  );
 }
 
 const crossoverText = (at: number | null | undefined): string => (at === undefined ? 'not measured' : at === null ? 'none in this range' : `from ${fmt(at)}`);
 
 function printAuto(auto: AutoFigures): void {
   const ms = (v: number | undefined): string => (v === undefined ? '—' : fmt(v, v < 10 ? 3 : 1));
-  const timed = (p: AutoPoint, path: SweepPath): string => ms(p.timedMs[path]) + (p.timedRuns[path] === 2 ? '*' : '');
-  console.log(`\n--gpu auto, calibrated (scheduler over ${auto.available.join(', ')}); each path timed interleaved with auto, fastest of ≥ ${AUTO_MIN_SAMPLES} samples (ms per batch):`);
+  const timed = (p: AutoPoint, path: SweepPath): string => ms(p.timedMs[path]) + (p.timedSamples[path] === 2 ? '*' : '');
+  console.log(`\n--gpu auto, calibrated (scheduler over ${auto.available.join(', ')}); the same medians as above, in ms per batch:`);
   console.log(
     table(
       ['batch', 'auto chose', 'predicted', 'auto', 'CPU trie', 'GPU', 'CPU pool', 'auto/chosen', `best of ${auto.available.join('/')}`, 'auto/best', `≤ ${AUTO_TOLERANCE.toFixed(2)}x`, 'best of all', 'auto/best of all', 'pool pays from'],
@@ -584,7 +631,7 @@ function printAuto(auto: AutoFigures): void {
         fmt(p.batch),
         p.chose,
         ms(p.predictedMs),
-        ms(p.meanMs),
+        ms(p.medianMs),
         timed(p, 'cpu'),
         timed(p, 'gpu'),
         timed(p, 'cpu-pool'),
@@ -598,7 +645,6 @@ function printAuto(auto: AutoFigures): void {
       ]),
     ),
   );
-  if (auto.points.some((p) => Object.values(p.timedRuns).includes(2))) console.log(`* best of two runs: over ${AUTO_EARLY_DROP}x slower than the fastest path at that size (and over ${AUTO_EARLY_DROP_MS} ms), not sampled further`);
   for (const line of auto.summary.lines) console.log(line);
   if (auto.poolWorkers !== undefined) {
     console.log(
@@ -615,20 +661,27 @@ export function sweepChart(figures: SweepFigures, subtitle: string): string {
   const series = (Object.keys(figures.series) as SweepPath[]).map((path) => ({
     id: path,
     name: PATH_LABELS[path],
-    points: figures.series[path]!.map((p) => ({ x: p.batch, y: p.patternsPerSec })),
+    points: figures.series[path]!.map((p) => ({ x: p.batch, y: p.patternsPerSec, lo: p.slowestPatternsPerSec, hi: p.fastestPatternsPerSec })),
   }));
   const marks = Object.entries(figures.crossover)
     .filter(([, at]) => at !== null)
     .map(([path, at]) => ({ id: path, x: at as number, label: `${PATH_LABELS[path as SweepPath]} crossover: ${fmt(at as number)}` }));
-  const notes = Object.entries(figures.crossover).filter(([, at]) => at === null).map(([path]) => `${PATH_LABELS[path as SweepPath]}: no crossover in this range`);
+  const notes = [
+    `Each point: the median of its path's samples at that size, every path timed in the same interleaved rounds (≥ ${AUTO_MIN_SAMPLES} samples of about ${AUTO_GROUP_MS} ms each, or of one run); bars: slowest to fastest sample.`,
+    ...Object.entries(figures.crossover).filter(([, at]) => at === null).map(([path]) => `${PATH_LABELS[path as SweepPath]}: no crossover with the CPU trie in this range.`),
+  ];
+  if (figures.series['gpu-brute'] !== undefined || figures.series.gpu !== undefined) {
+    const twice = (Object.keys(figures.series) as SweepPath[]).filter((p) => figures.series[p]!.some((q) => q.samples === 2));
+    if (twice.length > 0) notes.push(`Timed twice only where over ${AUTO_EARLY_DROP}x slower than the fastest path: ${twice.map((p) => PATH_LABELS[p]).join(', ')}.`);
+  }
   const auto = figures.auto;
   if (auto !== undefined) {
     const predicted = auto.predictedCrossover.gpu;
     const largest = Math.max(...figures.options.sizes);
     if (predicted !== null && predicted <= largest) marks.push({ id: 'auto', x: predicted, label: `GPU crossover predicted: ${fmt(predicted)}` });
-    else notes.push(`GPU crossover predicted: ${predicted === null ? 'never' : fmt(predicted)}`);
+    else notes.push(`GPU crossover predicted: ${predicted === null ? 'never' : fmt(predicted)}.`);
     const s = auto.summary;
-    notes.push(`auto ≤ ${AUTO_TOLERANCE.toFixed(2)}x best at ${s.within}/${s.sizes} sizes`, `(worst ${ratioText(s.worst.ratio)} at ${fmt(s.worst.batch)})`);
+    notes.push(`auto ≤ ${AUTO_TOLERANCE.toFixed(2)}x best at ${s.within}/${s.sizes} sizes (worst ${ratioText(s.worst.ratio)} at ${fmt(s.worst.batch)}); auto chose ${auto.points.map((p) => `${p.chose} at ${fmt(p.batch)}`).join(', ')}.`);
   }
   return throughputChart({
     title: `kb-match: throughput by batch size (${fmt(figures.options.facts)} facts)`,

@@ -8,10 +8,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AUTO_TOLERANCE, type AutoPoint, crossoverOf, summarizeAuto, type SweepFigures, sweepChart } from '../../src/bench/kb-sweep.js';
+import { AUTO_MIN_SAMPLES, AUTO_TOLERANCE, type AutoPoint, crossoverOf, pointCell, pointOf, summarizeAuto, type SweepFigures, sweepChart, type SweepPath } from '../../src/bench/kb-sweep.js';
 import { throughputChart } from '../../src/bench/svg.js';
 import { predictMs } from '../../src/scheduler/cost-model.js';
-import { allElements, parseXml } from '../helpers/xml.js';
+import { outsideViewBox } from '../helpers/svg-extent.js';
+import { allElements, parseXml, type XmlElement } from '../helpers/xml.js';
 
 function metta(args: string[]): { code: number | null; out: string; err: string } {
   const r = spawnSync(process.execPath, ['bin/metta.js', ...args], { encoding: 'utf8', timeout: 300_000 });
@@ -89,10 +90,10 @@ describe('metta bench', () => {
     for (const p of auto.points) {
       expect(auto.available).toContain(p.chose);
       expect(Object.keys(p.timedMs).sort()).toEqual(['cpu', 'cpu-pool']);
-      expect(p.timedRuns.cpu).toBeGreaterThan(1);
+      expect(p.timedSamples.cpu).toBeGreaterThanOrEqual(AUTO_MIN_SAMPLES);
       expect(['cpu', 'cpu-pool']).toContain(p.best.path);
-      expect(p.ratio).toBeCloseTo(p.meanMs / p.timedMs[p.best.path]!, 9);
-      expect(p.ratioChosen).toBeCloseTo(p.meanMs / p.timedMs[p.chose === 'pool' ? 'cpu-pool' : 'cpu']!, 9);
+      expect(p.ratio).toBeCloseTo(p.medianMs / p.timedMs[p.best.path]!, 9);
+      expect(p.ratioChosen).toBeCloseTo(p.medianMs / p.timedMs[p.chose === 'pool' ? 'cpu-pool' : 'cpu']!, 9);
       expect(p.within).toBe(p.ratio <= AUTO_TOLERANCE);
       expect(p.bestAll).toEqual(p.best);
       // The run from which metta query would make the pool a candidate: where it is predicted faster.
@@ -109,8 +110,45 @@ describe('metta bench', () => {
     expect(s.within).toBe(auto.points.filter((p) => p.within).length);
     expect(s.lines[0]).toMatch(/^auto within 10% of the best path/);
     expect(s.lines[0]).toMatch(auto.available.includes('pool') ? /^auto within 10% of the best path \(of CPU trie and CPU pool, the paths --gpu auto chooses between\)/ : /^auto within 10% of the best path \(of CPU trie, the paths/);
-    const notes = allElements(parseXml(readFileSync(svg, 'utf8'))).filter((e) => e.attrs['class'] === 'note').map((e) => e.text);
-    expect(notes.some((n) => n.startsWith('auto ≤ 1.10x best at '))).toBe(true);
+    expect(notesOf(readFileSync(svg, 'utf8'))).toContain('auto ≤ 1.10x best at ');
+  });
+
+  it('prints, saves and draws the same figures: every series timed in the same interleaved rounds', () => {
+    expect(r.code).toBe(0);
+    const sweep = (JSON.parse(readFileSync(json, 'utf8')) as { kbSweep: SweepFigures }).kbSweep;
+    const paths = Object.keys(sweep.series) as SweepPath[];
+    // The table: one row per size, one cell per path, each the point's median and spread.
+    const lines = r.out.split('\n');
+    const head = lines.findIndex((l) => l.startsWith("median of each path's interleaved samples"));
+    expect(head).toBeGreaterThan(-1);
+    const rows = lines.slice(head + 3, head + 3 + sweep.options.sizes.length).map((l) => l.trim().split(/ {2,}/));
+    const columns = lines[head + 1]!.trim().split(/ {2,}/).slice(1);
+    expect(columns).toEqual(paths.map((p) => `${({ cpu: 'CPU trie', 'cpu-pool': 'CPU pool', auto: '--gpu auto (calibrated)' } as Record<string, string>)[p]} patterns/s`));
+    sweep.options.sizes.forEach((size, i) => {
+      expect(rows[i]![0]).toBe(size.toLocaleString('en-US'));
+      paths.forEach((p, c) => expect(rows[i]![c + 1]).toBe(pointCell(sweep.series[p]!.find((q) => q.batch === size)!)));
+    });
+    // The chart: each point's value and spread are the JSON's.
+    const root = parseXml(readFileSync(svg, 'utf8'));
+    for (const p of paths) {
+      const g = allElements(root).find((e) => e.attrs['class'] === 'series' && e.attrs['data-series'] === p)!;
+      const drawn = g.children.filter((c) => c.name === 'circle').map((c) => [Number(c.attrs['data-x']), Number(c.attrs['data-y']), Number(c.attrs['data-lo']), Number(c.attrs['data-hi'])]);
+      expect(drawn).toEqual(sweep.series[p]!.map((q) => [q.batch, q.patternsPerSec, q.slowestPatternsPerSec, q.fastestPatternsPerSec]));
+    }
+    // auto's comparison is made of the same points.
+    for (const a of sweep.auto!.points) {
+      const at = (p: SweepPath) => sweep.series[p]!.find((q) => q.batch === a.batch)!;
+      expect(a.medianMs).toBe(at('auto').medianMs);
+      for (const [p, ms] of Object.entries(a.timedMs)) expect(ms).toBe(at(p as SweepPath).medianMs);
+    }
+    // Every path at every size had the same number of samples (none was dropped as slow here).
+    for (const p of paths) for (const q of sweep.series[p]!) {
+      expect(q.samples).toBeGreaterThanOrEqual(AUTO_MIN_SAMPLES);
+      expect(q.samples).toBe(sweep.series.cpu!.find((c) => c.batch === q.batch)!.samples);
+      expect(q.minMs).toBeLessThanOrEqual(q.medianMs);
+      expect(q.medianMs).toBeLessThanOrEqual(q.maxMs);
+    }
+    expect(outsideViewBox(root)).toEqual([]);
   });
 
   it('refuses bad arguments with exit 2', () => {
@@ -123,8 +161,16 @@ describe('metta bench', () => {
   });
 });
 
+/** The notes under the chart, as one text (they are wrapped into lines). */
+function notesOf(svg: string): string {
+  return allElements(parseXml(svg)).filter((e: XmlElement) => e.attrs['class'] === 'note').map((e) => e.text).join(' ');
+}
+
 describe('the throughput chart', () => {
-  const point = (batch: number, patternsPerSec: number) => ({ batch, meanMs: batch / patternsPerSec * 1000, runs: 3, patternsPerSec });
+  const point = (batch: number, patternsPerSec: number) => {
+    const ms = (batch / patternsPerSec) * 1000;
+    return pointOf(batch, { samplesMs: [ms * 1.2, ms, ms * 0.9], runs: 3 });
+  };
   const figures: SweepFigures = {
     options: { facts: 100_000, nodes: 10_000, seed: 1, sizes: [1, 10, 100, 1000, 10000], gpuMaxBatch: 10000, bruteMaxCells: 1e9, minMs: 1, gpu: 'on', workers: 2 },
     adapter: 'test & adapter <x>',
@@ -163,15 +209,43 @@ describe('the throughput chart', () => {
     expect(gpu.children.filter((c) => c.name === 'circle')).toHaveLength(5);
     expect(gpu.children.find((c) => c.name === 'polyline')!.attrs['points']!.split(' ')).toHaveLength(5);
     expect(els.some((e) => e.name === 'text' && e.text === 'test &amp; adapter &lt;x&gt;')).toBe(true);
-    expect(els.some((e) => e.attrs['class'] === 'note' && e.text.includes('no crossover in this range'))).toBe(true);
+    expect(notesOf(svg)).toContain('GPU brute force (gpu.js): no crossover with the CPU trie in this range.');
+    expect(notesOf(svg)).toContain("Each point: the median of its path's samples");
+    // The spread of each point, as a bar.
+    expect(gpu.children.filter((c) => c.name === 'path' && c.attrs['class'] === 'spread')).toHaveLength(5);
+    expect(outsideViewBox(root)).toEqual([]);
+  });
+
+  it('keeps every text inside the canvas: long titles, names, notes and marks at the edges', () => {
+    const long = 'a very long label that would run off the edge of any reasonable chart '.repeat(3).trim();
+    const spec = {
+      title: `kb-match: ${long}`,
+      subtitle: `2026-12-02, ${long}`,
+      xLabel: 'batch size (patterns)',
+      yLabel: 'throughput (patterns/s)',
+      series: [
+        { id: 'a', name: 'GPU brute force (gpu.js) with an unusually long series name', points: [{ x: 1, y: 10, lo: 5, hi: 20 }, { x: 1e6, y: 1e7, lo: 9e6, hi: 1.1e7 }] },
+        { id: 'b', name: 'WWWWWWWWWWMMMMMMMMMM', points: [{ x: 10, y: 100 }] },
+      ],
+      marks: [
+        { id: 'a', x: 1, label: `at the left edge: ${long}` },
+        { id: 'b', x: 1e6, label: `at the right edge: ${long}` },
+        { id: 'b', x: 1000, label: 'in the middle' },
+      ],
+      notes: [long, `${long} ${long}`, 'x'.repeat(400)],
+    };
+    const root = parseXml(throughputChart(spec));
+    expect(outsideViewBox(root)).toEqual([]);
+    const texts = allElements(root).filter((e) => e.name === 'text').map((e) => e.text).join(' ');
+    for (const word of ['unusually', 'reasonable', 'middle']) expect(texts).toContain(word);
   });
 
   const autoPoint = (batch: number, chose: 'cpu' | 'gpu', ms: Partial<Record<'auto' | 'cpu' | 'cpu-pool' | 'gpu', number>>): AutoPoint => {
-    const best = (['cpu', 'gpu'] as const).filter((p) => ms[p] !== undefined).reduce((b, p) => (ms[p]! < b.meanMs ? { path: p, meanMs: ms[p]! } : b), { path: 'cpu' as const as 'cpu' | 'gpu', meanMs: Infinity });
-    const bestAll = (['cpu', 'cpu-pool', 'gpu'] as const).filter((p) => ms[p] !== undefined).reduce((b, p) => (ms[p]! < b.meanMs ? { path: p, meanMs: ms[p]! } : b), { path: 'cpu' as 'cpu' | 'cpu-pool' | 'gpu', meanMs: Infinity });
+    const best = (['cpu', 'gpu'] as const).filter((p) => ms[p] !== undefined).reduce((b, p) => (ms[p]! < b.medianMs ? { path: p, medianMs: ms[p]! } : b), { path: 'cpu' as const as 'cpu' | 'gpu', medianMs: Infinity });
+    const bestAll = (['cpu', 'cpu-pool', 'gpu'] as const).filter((p) => ms[p] !== undefined).reduce((b, p) => (ms[p]! < b.medianMs ? { path: p, medianMs: ms[p]! } : b), { path: 'cpu' as 'cpu' | 'cpu-pool' | 'gpu', medianMs: Infinity });
     const { auto, ...timedMs } = ms;
-    const timedRuns = Object.fromEntries(Object.keys(timedMs).map((p) => [p, 10]));
-    return { batch, meanMs: auto!, patternsPerSec: batch / (auto! / 1000), chose, predictedMs: 1, timedMs, timedRuns, ratioChosen: ms[chose] === undefined ? null : auto! / ms[chose]!, choiceRatio: ms[chose] === undefined ? null : ms[chose]! / best.meanMs, best, ratio: auto! / best.meanMs, within: auto! / best.meanMs <= AUTO_TOLERANCE, bestAll, ratioAll: auto! / bestAll.meanMs, withinAll: auto! / bestAll.meanMs <= AUTO_TOLERANCE };
+    const timedSamples = Object.fromEntries(Object.keys(timedMs).map((p) => [p, 10]));
+    return { batch, medianMs: auto!, patternsPerSec: batch / (auto! / 1000), chose, predictedMs: 1, timedMs, timedSamples, ratioChosen: ms[chose] === undefined ? null : auto! / ms[chose]!, choiceRatio: ms[chose] === undefined ? null : ms[chose]! / best.medianMs, best, ratio: auto! / best.medianMs, within: auto! / best.medianMs <= AUTO_TOLERANCE, bestAll, ratioAll: auto! / bestAll.medianMs, withinAll: auto! / bestAll.medianMs <= AUTO_TOLERANCE };
   };
 
   it('summarizes auto: sizes within 10%, the worst ratio, agreement with the measured crossover', () => {
@@ -201,7 +275,7 @@ describe('the throughput chart', () => {
     const points = [autoPoint(1, 'cpu', { auto: 0.05, cpu: 0.05, gpu: 20 }), autoPoint(1000, 'gpu', { auto: 3, cpu: 30, gpu: 3 })];
     const withAuto: SweepFigures = {
       ...withCrossovers,
-      series: { ...withCrossovers.series, auto: points.map((p) => ({ batch: p.batch, meanMs: p.meanMs, runs: 1, patternsPerSec: p.patternsPerSec })) },
+      series: { ...withCrossovers.series, auto: points.map((p) => pointOf(p.batch, { samplesMs: [p.medianMs], runs: 1 })) },
       auto: {
         model: { paths: { cpu: { overheadMs: 0, perPatternUs: 30 }, gpu: { overheadMs: 2, perPatternUs: 1 } } },
         calibrationFacts: 20_000,
@@ -218,7 +292,18 @@ describe('the throughput chart', () => {
     expect(seriesOf(svg)).toEqual(['cpu', 'cpu-pool', 'gpu', 'gpu-brute', 'auto']);
     const els = allElements(parseXml(svg));
     expect(els.filter((e) => e.attrs['class'] === 'mark').map((e) => [e.attrs['data-series'], e.attrs['data-x']])).toContainEqual(['auto', '69']);
-    expect(els.some((e) => e.attrs['class'] === 'note' && e.text === 'auto ≤ 1.10x best at 2/2 sizes')).toBe(true);
+    expect(notesOf(svg)).toContain('auto ≤ 1.10x best at 2/2 sizes (worst 1.00x at 1); auto chose cpu at 1, gpu at 1,000.');
+    expect(outsideViewBox(parseXml(svg))).toEqual([]);
+  });
+
+  it('finds what reaches beyond the view box (the check the chart tests rely on)', () => {
+    const svg = (inner: string) => parseXml(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 100" font-size="12">${inner}</svg>`);
+    expect(outsideViewBox(svg('<text x="10" y="50">short</text><line x1="0" y1="0" x2="200" y2="100"/>'))).toEqual([]);
+    expect(outsideViewBox(svg('<text x="150" y="50">GPU brute force (gpu.js): no crossover in this range</text>'))).toHaveLength(1);
+    expect(outsideViewBox(svg('<text x="190" y="50" text-anchor="end">a label wider than the room to its left</text>'))).toHaveLength(1);
+    expect(outsideViewBox(svg('<g font-size="40"><text x="10" y="20">tall</text></g>'))).toHaveLength(1);
+    expect(outsideViewBox(svg('<text x="20" y="50" transform="rotate(-90 20 50)">a rotated label longer than the height</text>'))).toHaveLength(1);
+    expect(outsideViewBox(svg('<circle cx="198" cy="50" r="3.5"/><path d="M10,10V120"/>'))).toHaveLength(2);
   });
 
   it('rejects what is not well-formed', () => {
