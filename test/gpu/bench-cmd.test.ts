@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SweepFigures } from '../../src/bench/kb-sweep.js';
+import { outsideViewBox } from '../helpers/svg-extent.js';
 import { allElements, parseXml } from '../helpers/xml.js';
 import { gpuAdapterOutOfProcess, noGpu } from './helpers.js';
 
@@ -41,7 +42,18 @@ describe('metta bench --gpu on', () => {
     }
     expect(auto.summary.gpuSizes).toBe(3);
     expect(r.stdout).toMatch(/^GPU crossover: predicted by the calibrated model (never|from [\d,]+ patterns); measured (none in this range|from [\d,]+)$/m);
-    const series = allElements(parseXml(readFileSync(svg, 'utf8'))).filter((e) => e.attrs['class'] === 'series').map((e) => e.attrs['data-series']);
+    const root = parseXml(readFileSync(svg, 'utf8'));
+    const series = allElements(root).filter((e) => e.attrs['class'] === 'series').map((e) => e.attrs['data-series']);
     expect(series).toEqual(['cpu', 'cpu-pool', 'gpu', 'gpu-brute', 'auto']);
+    // The GPU paths are timed in the same rounds as the others: each point is a median of its samples.
+    for (const path of ['gpu', 'gpu-brute'] as const) {
+      for (const q of sweep.series[path]!) {
+        expect(q.samples).toBeGreaterThanOrEqual(2);
+        expect(q.minMs).toBeLessThanOrEqual(q.medianMs);
+        expect(q.medianMs).toBeLessThanOrEqual(q.maxMs);
+      }
+    }
+    for (const p of auto.points) expect(p.timedMs.gpu).toBe(sweep.series.gpu!.find((q) => q.batch === p.batch)!.medianMs);
+    expect(outsideViewBox(root)).toEqual([]);
   });
 });
