@@ -114,6 +114,12 @@ const RUN_OPTIONS = {
   space: { type: 'string' },
 } as const satisfies OptionSpecs;
 
+/**
+ * The first words that make the command something other than a program run (`metta FILE`,
+ * `metta run FILE`). bin/metta.js keeps the same list: it starts the run thread early otherwise.
+ */
+export const SUBCOMMANDS = ['query', 'bench', 'calibrate', 'compile', 'repl'] as const;
+
 export function parseArgs(argv: readonly string[], context: ParseContext = {}): Command {
   let file: string | null = null;
   let workers: number | null = null;

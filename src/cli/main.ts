@@ -15,7 +15,7 @@ import { type Command, parseArgs, USAGE, UsageError } from './args.js';
 import type { RunJob } from './job.js';
 import { packageVersion } from './package-version.js';
 import { workersCapMessage } from './parse-options.js';
-import type { WorkerInput, WorkerResult } from './worker.js';
+import type { EarlyJobMessage, WorkerInput, WorkerResult } from './worker.js';
 
 export interface CliIo {
   readonly out: (text: string) => void;
@@ -27,7 +27,28 @@ const processIo: CliIo = {
   err: (text) => process.stderr.write(text),
 };
 
-export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+/**
+ * The run thread bin/metta.js started before this module loaded (worker.ts), with the interrupt
+ * flag it shares; `failed` when it errored or exited before it got its job.
+ */
+export interface EarlyThread {
+  readonly worker: Worker;
+  readonly flag: Int32Array;
+  failed: boolean;
+}
+
+/** `early`: a run thread already started (bin/metta.js); given its job, or dismissed when nothing runs on it. */
+export async function main(argv: readonly string[], io: CliIo = processIo, early: EarlyThread | null = null): Promise<number> {
+  const thread = { early };
+  try {
+    return await mainWith(argv, io, thread);
+  } finally {
+    // Not taken by a run: let it go (it only waits for its job).
+    thread.early?.worker.postMessage({ job: null } satisfies EarlyJobMessage);
+  }
+}
+
+async function mainWith(argv: readonly string[], io: CliIo, thread: { early: EarlyThread | null }): Promise<number> {
   let command: Command;
   try {
     command = parseArgs(argv, { stdinIsTty: io === processIo && process.stdin.isTTY === true });
@@ -102,7 +123,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     space: command.space ?? null,
   };
   if (io === processIo) {
-    const code = await runInWorker(job);
+    const early = thread.early;
+    thread.early = null;
+    const code = await runInWorker(job, early !== null && !early.failed ? early : null);
     if (code !== null) return code;
   }
   const { runJob } = await import('./job.js');
@@ -120,12 +143,18 @@ const GRACE_MS = 2000;
  * terminates the worker; `--timeout` gets the same backstop. Returns null when the compiled worker
  * is not there (running from the TypeScript sources), so the caller runs the job in-process.
  */
-async function runInWorker(job: RunJob): Promise<number | null> {
-  const script = compiledWorkerScript('cli/worker.js');
-  if (script === null) return null;
-  const url = pathToFileURL(script);
-  const flag = new Int32Array(new SharedArrayBuffer(4));
-  const worker = new Worker(url, { workerData: { job, flag } satisfies WorkerInput });
+async function runInWorker(job: RunJob, early: EarlyThread | null): Promise<number | null> {
+  let worker: Worker;
+  let flag: Int32Array;
+  if (early !== null) {
+    ({ worker, flag } = early);
+    worker.postMessage({ job } satisfies EarlyJobMessage);
+  } else {
+    const script = compiledWorkerScript('cli/worker.js');
+    if (script === null) return null;
+    flag = new Int32Array(new SharedArrayBuffer(4));
+    worker = new Worker(pathToFileURL(script), { workerData: { job, flag } satisfies WorkerInput });
+  }
   return new Promise((resolveExit) => {
     let exitCode: number | null = null;
     let abandoned: string | null = null;

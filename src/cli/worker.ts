@@ -3,6 +3,10 @@
 // instead, receives Ctrl-C and sets a shared flag that the interpreter's limit check reads (see
 // `runInWorker` in main.ts). Output goes straight to file descriptors 1 and 2 with synchronous
 // writes, so everything printed before an interruption is already out.
+//
+// bin/metta.js starts this thread before the command's own code has loaded, when the arguments
+// may name a program (EARLY_JOB below): it then gets its job by message, and loads the engine
+// while the main thread reads the arguments and the file.
 
 import { writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -10,9 +14,15 @@ import { startPoolFor } from './early-pool.js';
 import type { RunJob } from './job.js';
 
 export interface WorkerInput {
-  readonly job: RunJob;
+  /** The job; absent when the thread was started early, before the job was known (it comes as an EarlyJobMessage). */
+  readonly job?: RunJob;
   /** Cell 0 becomes non-zero when the run is interrupted. */
   readonly flag: Int32Array;
+}
+
+/** What an early-started thread receives: its job, or null when the command turned out not to run a program. */
+export interface EarlyJobMessage {
+  readonly job: RunJob | null;
 }
 
 export interface WorkerResult {
@@ -45,9 +55,14 @@ function writeAll(fd: number, text: string): void {
   }
 }
 
-const { job, flag } = workerData as WorkerInput;
-// The pool's threads start first and load the engine while this thread loads its own.
-const pool = startPoolFor(job);
-const { runJob } = await import('./job.js');
-const exitCode = await runJob(job, (t) => writeAll(1, t), (t) => writeAll(2, t), flag, pool);
-parentPort!.postMessage({ exitCode } satisfies WorkerResult);
+const input = workerData as WorkerInput;
+// Started early: the engine loads while the job is on its way.
+const engine = input.job === undefined ? import('./job.js') : null;
+const job = input.job ?? (await new Promise<EarlyJobMessage>((resolve) => parentPort!.once('message', resolve))).job;
+if (job !== null) {
+  // The pool's threads start first and load the engine while this thread loads its own.
+  const pool = startPoolFor(job);
+  const { runJob } = await (engine ?? import('./job.js'));
+  const exitCode = await runJob(job, (t) => writeAll(1, t), (t) => writeAll(2, t), input.flag, pool);
+  parentPort!.postMessage({ exitCode } satisfies WorkerResult);
+}
