@@ -8,7 +8,7 @@ export * from './errors.js';
 export { decodeSource, firstInvalidUtf8, readSourceFile } from './source-text.js';
 export * from './parser.js';
 export * from './printer.js';
-export { internSymbolName, symbolName, symbolCount } from './symbols.js';
+export { internSymbolAscii, internSymbolName, symbolName, symbolCount } from './symbols.js';
 export * from './log.js';
 export { PrefixBuilder } from './prefix-builder.js';
 export { type SharedInternHandles, SharedInternTable } from './shared-intern.js';

@@ -118,6 +118,32 @@ export class SharedInternTable {
     }
   }
 
+  /**
+   * `intern` of the string whose UTF-8 bytes are `utf8`, every one of them ASCII (the caller
+   * checked): hashed, compared and stored as bytes, so no JavaScript string is made. A loaded
+   * symbol table goes through here (mspace.ts).
+   */
+  internAscii(utf8: Uint8Array): number {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < utf8.length; i++) h = Math.imul(h ^ utf8[i]!, 0x01000193);
+    h |= 0;
+    this.lock();
+    try {
+      const found = this.findBytes(utf8, h);
+      if (found >= 0) return found;
+      const id = this.reserve(utf8.length);
+      const start = this.spans[2 * id]!;
+      this.bytes.set(utf8, start);
+      this.spans[2 * id + 1] = start + utf8.length;
+      this.hashes[id] = h;
+      this.insertSlot(id, h);
+      this.publish(id);
+      return id;
+    } finally {
+      this.unlock();
+    }
+  }
+
   /** The id of `key` if some thread interned it, else -1 (nothing is made). */
   lookup(key: string): number {
     const h = hashOf(key);
@@ -149,6 +175,21 @@ export class SharedInternTable {
       if (slot === 0) return -1;
       const id = slot - 1;
       if (this.hashes[id] === h && this.keyOf(id) === key) return id;
+    }
+  }
+
+  private findBytes(utf8: Uint8Array, h: number): number {
+    const mask = this.control[SLOT_COUNT]! - 1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const slot = this.slots[i]!;
+      if (slot === 0) return -1;
+      const id = slot - 1;
+      if (this.hashes[id] !== h) continue;
+      const start = this.spans[2 * id]!;
+      if (this.spans[2 * id + 1]! - start !== utf8.length) continue;
+      let k = 0;
+      while (k < utf8.length && this.bytes[start + k] === utf8[k]) k++;
+      if (k === utf8.length) return id;
     }
   }
 

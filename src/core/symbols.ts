@@ -36,6 +36,15 @@ export function internSymbolName(name: string): number {
   return id;
 }
 
+/**
+ * The id of the symbol whose name is the ASCII bytes `utf8` (the caller checked), without making
+ * the name as a string: this thread's caches fill when the name is first used (symbolName and
+ * internSymbolName find it in the shared table).
+ */
+export function internSymbolAscii(utf8: Uint8Array): number {
+  return table.internAscii(utf8);
+}
+
 export function symbolName(id: number): string {
   let name = names[id];
   if (name === undefined) {

@@ -19,7 +19,7 @@
 // The byte helpers (strings, varuints) and the checksum (CRC-32) are the state format's (binary.ts).
 
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { sym, symById, valueFromInternKey } from '../core/index.js';
+import { internSymbolAscii, sym, symById, valueFromInternKey } from '../core/index.js';
 import { SpaceAtom, spaceAtomOf } from '../eval/index.js';
 import {
   AtomIndex,
@@ -346,7 +346,18 @@ export function readSpaceImage(bytes: Uint8Array, options: ReadOptions = {}): Lo
   const symbolIds = readCoded(bytes, sections, Section.Symbols, (r) => {
     const n = r.count('the symbol count');
     const ids = new Uint32Array(n);
-    for (let i = 0; i < n; i++) ids[i] = sym(r.string('a symbol name')).id;
+    for (let i = 0; i < n; i++) {
+      // Most names are ASCII: interned from their bytes, no string made (symbols.ts).
+      const at = r.pos;
+      const utf8 = r.raw(r.count('length of a symbol name'), 'a symbol name');
+      let ascii = true;
+      for (let k = 0; k < utf8.length && ascii; k++) ascii = utf8[k]! < 0x80;
+      if (ascii) ids[i] = internSymbolAscii(utf8);
+      else {
+        r.pos = at;
+        ids[i] = sym(r.string('a symbol name')).id;
+      }
+    }
     return ids;
   });
   const groundedIds = readCoded(bytes, sections, Section.Grounded, (r) => {

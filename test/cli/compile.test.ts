@@ -45,6 +45,23 @@ describe('metta compile and --space', () => {
     expect(saved.out).toBe(run.out);
   });
 
+  it('a fresh process reads the symbol table back, ASCII and other names alike', async () => {
+    const names = join(dir, 'names.metta');
+    const ask = join(dir, 'ask.metta');
+    const facts = '(fresh-rel-9x ключ café)\n(fresh-rel-9x café 🙂-smile)\n(fresh-rel-9x 🙂-smile never-seen-before-ascii)\n(naïve x)\n';
+    const asks = '!(match &self (fresh-rel-9x $a $b) ($a $b))\n!(match &self (fresh-rel-9x café $b) $b)\n!(match &self ($r x) $r)\n';
+    writeFileSync(names, facts);
+    writeFileSync(ask, asks);
+    writeFileSync(join(dir, 'names-ask.metta'), facts + asks);
+    expect((await metta(['compile', names, '-o', join(dir, 'names.mspace')])).code).toBe(0);
+    const fresh = spawnSync(process.execPath, [BIN, 'run', ask, '--space', join(dir, 'names.mspace')], { encoding: 'utf8' });
+    const text = spawnSync(process.execPath, [BIN, join(dir, 'names-ask.metta')], { encoding: 'utf8' });
+    expect(fresh.stderr).toBe('');
+    expect(fresh.stdout).toBe(text.stdout);
+    expect(fresh.stdout).toContain('(ключ café)');
+    expect(fresh.stdout).toContain('[naïve]');
+  });
+
   it('names the output after the KB by default', async () => {
     const r = await metta(['compile', kb]);
     expect(r.code).toBe(0);

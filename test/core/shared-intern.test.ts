@@ -22,6 +22,23 @@ describe('SharedInternTable', () => {
     expect(table.keyOf(keys.length + 1)).toBe('new one');
   });
 
+  it('interns ASCII bytes as the same strings, in either order, growing past its first tables', () => {
+    const table = SharedInternTable.create();
+    const ascii = (k: string): Uint8Array => new TextEncoder().encode(k);
+    const keys = Array.from({ length: 10_000 }, (_, i) => (i % 4 === 0 ? '' : `n${i}`)).filter((k, i) => k !== '' || i === 0);
+    // Half by string first, half by bytes first; then each the other way.
+    const ids = keys.map((k, i) => (i % 2 === 0 ? table.intern(k) : table.internAscii(ascii(k))));
+    expect(new Set(ids).size).toBe(keys.length);
+    expect(keys.map((k, i) => (i % 2 === 0 ? table.internAscii(ascii(k)) : table.intern(k)))).toEqual(ids);
+    expect(ids.map((id) => table.keyOf(id))).toEqual(keys);
+    expect(keys.map((k) => table.lookup(k))).toEqual(ids);
+    // A prefix, a longer key and a same-length key are other strings.
+    expect(table.internAscii(ascii('n1'))).toBe(table.intern('n1'));
+    const fresh = [table.internAscii(ascii('n12345678')), table.internAscii(ascii('m1')), table.internAscii(ascii('n'))];
+    expect(new Set([...fresh, ...ids]).size).toBe(keys.length + 3);
+    expect(fresh.map((id) => table.keyOf(id))).toEqual(['n12345678', 'm1', 'n']);
+  });
+
   it('agrees across threads that intern concurrently', async () => {
     const table = SharedInternTable.create();
     const url = new URL('../../dist/src/core/shared-intern.js', import.meta.url).href;
