@@ -1,9 +1,10 @@
 // The MeTTa reader (SPEC §1). It is incremental: `next()` reads one top-level atom, so a `bind!`
 // executed between two calls changes how the rest of the text is tokenized.
 
-import { type Atom, ExpressionAtom, sym, variable } from './atoms.js';
+import { type Atom, ExpressionAtom, sym, symById, variable } from './atoms.js';
 import { MettaSyntaxError, type SourcePosition } from './errors.js';
 import { bool, float, int, str } from './values.js';
+import { cachedWordId, fileWordId, WORD_HASH_SEED, wordHashStep } from './word-cache.js';
 
 /** Words registered with `bind!`: an exact word that parses to a given atom. */
 export class TokenRegistry {
@@ -17,6 +18,10 @@ export class TokenRegistry {
   define(word: string, atom: Atom): void {
     this.words.set(word, atom);
     this.firstUnits.add(word.charCodeAt(0));
+  }
+  /** Whether some registered word starts with this UTF-16 unit (else no word starting with it is bound). */
+  mayBind(firstUnit: number): boolean {
+    return this.firstUnits.has(firstUnit);
   }
   lookup(word: string): Atom | undefined {
     if (!this.firstUnits.has(word.charCodeAt(0))) return undefined;
@@ -92,6 +97,56 @@ export class Parser {
       return { atom: this.readAtom(), exec: true, position };
     }
     return { atom: this.readAtom(), exec: false, position };
+  }
+
+  /**
+   * The next item when it is a plain fact of symbols on one line — `(w1 ... wn)`, n >= 1, each
+   * word ASCII and read as a symbol (no variable, number, string, True/False, registered token or
+   * nested expression, no comment inside) — read without making its atom: its symbols' ids go to
+   * `out[0, n)` and n is returned (at most `out.length`: a longer fact is left to next()). Anything else returns -1 having read only the blanks before it
+   * (next() reads it then). A knowledge base of such facts loads without an object per fact.
+   */
+  nextSymbolFact(out: Uint32Array): number {
+    this.skipBlanks();
+    const text = this.text;
+    let i = this.index;
+    if (text.charCodeAt(i) !== OPEN) return -1;
+    i++;
+    let n = 0;
+    for (;;) {
+      let c = text.charCodeAt(i);
+      while (c === 0x20 || c === 0x09) c = text.charCodeAt(++i);
+      if (i >= text.length) return -1;
+      if (c === CLOSE) {
+        i++;
+        break;
+      }
+      // Only a word whose first character makes it a symbol (see readWord), and never a string,
+      // comment, nested expression, line break or the end of the text.
+      if (c < 0x21 || c >= 0x7f || c === OPEN || c === QUOTE || c === SEMICOLON || c === 0x24 || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || this.tokens.mayBind(c)) return -1;
+      const from = i;
+      let h = WORD_HASH_SEED;
+      for (; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === OPEN || d === CLOSE || d === SEMICOLON || d <= 0x20) break;
+        if (d >= 0x7f) return -1;
+        h = wordHashStep(h, d);
+      }
+      let id = cachedWordId(text, from, i, h);
+      if (id < 0) {
+        const word = text.slice(from, i);
+        if (word === 'True' || word === 'False') return -1;
+        id = sym(word).id;
+        fileWordId(text, from, i, h, id);
+      }
+      if (n === out.length) return -1;
+      out[n++] = id;
+    }
+    if (n === 0) return -1;
+    // One line, ASCII only: one column per character.
+    this.column += i - this.index;
+    this.index = i;
+    return n;
   }
 
   /** Where the parser is; `reset` returns there (to read text again after a `bind!`). */
@@ -249,15 +304,24 @@ export class Parser {
     const isVariable = text.charCodeAt(from) === 0x24;
     let i = from;
     let columns = 0;
+    let h = WORD_HASH_SEED;
     for (; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c === OPEN || c === CLOSE || ((c <= 0x20 || c >= 0x80) && isSpace(c)) || (c === SEMICOLON && !isVariable)) break;
       if (c < 0xdc00 || c > 0xdfff) columns++;
+      h = wordHashStep(h, c);
     }
     this.index = i;
     this.column += columns;
+    const c0 = text.charCodeAt(from);
+    // A word that can only be a symbol (no variable, number or registered token starts so) and was
+    // read before is found without making it a string (word-cache.ts).
+    const plain = !isVariable && !this.tokens.mayBind(c0) && !((c0 >= 0x30 && c0 <= 0x39) || c0 === 0x2b || c0 === 0x2d);
+    if (plain) {
+      const cached = cachedWordId(text, from, i, h);
+      if (cached >= 0) return symById(cached);
+    }
     const word = text.slice(from, i);
-    const c0 = word.charCodeAt(0);
     if (c0 === 0x24) {
       const start = { file: this.file, line, column };
       const name = word.slice(1);
@@ -274,7 +338,9 @@ export class Parser {
     }
     if (word === 'True') return bool(true);
     if (word === 'False') return bool(false);
-    return sym(word);
+    const symbol = sym(word);
+    if (plain) fileWordId(text, from, i, h, symbol.id);
+    return symbol;
   }
 }
 

@@ -119,22 +119,24 @@ export class SharedInternTable {
   }
 
   /**
-   * `intern` of the string whose UTF-8 bytes are `utf8`, every one of them ASCII (the caller
+   * `intern` of the string whose UTF-8 bytes are `utf8[from, to)`, every one of them ASCII (the caller
    * checked): hashed, compared and stored as bytes, so no JavaScript string is made. A loaded
    * symbol table goes through here (mspace.ts).
    */
-  internAscii(utf8: Uint8Array): number {
+  internAscii(utf8: Uint8Array, from = 0, to = utf8.length): number {
     let h = 0x811c9dc5;
-    for (let i = 0; i < utf8.length; i++) h = Math.imul(h ^ utf8[i]!, 0x01000193);
+    for (let i = from; i < to; i++) h = Math.imul(h ^ utf8[i]!, 0x01000193);
     h |= 0;
     this.lock();
     try {
-      const found = this.findBytes(utf8, h);
+      const found = this.findBytes(utf8, from, to, h);
       if (found >= 0) return found;
-      const id = this.reserve(utf8.length);
+      const length = to - from;
+      const id = this.reserve(length);
       const start = this.spans[2 * id]!;
-      this.bytes.set(utf8, start);
-      this.spans[2 * id + 1] = start + utf8.length;
+      // Names are short: a loop, not set(subarray), which would make a view per name.
+      for (let k = 0; k < length; k++) this.bytes[start + k] = utf8[from + k]!;
+      this.spans[2 * id + 1] = start + length;
       this.hashes[id] = h;
       this.insertSlot(id, h);
       this.publish(id);
@@ -178,18 +180,19 @@ export class SharedInternTable {
     }
   }
 
-  private findBytes(utf8: Uint8Array, h: number): number {
+  private findBytes(utf8: Uint8Array, from: number, to: number, h: number): number {
     const mask = this.control[SLOT_COUNT]! - 1;
+    const length = to - from;
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const slot = this.slots[i]!;
       if (slot === 0) return -1;
       const id = slot - 1;
       if (this.hashes[id] !== h) continue;
       const start = this.spans[2 * id]!;
-      if (this.spans[2 * id + 1]! - start !== utf8.length) continue;
+      if (this.spans[2 * id + 1]! - start !== length) continue;
       let k = 0;
-      while (k < utf8.length && this.bytes[start + k] === utf8[k]) k++;
-      if (k === utf8.length) return id;
+      while (k < length && this.bytes[start + k] === utf8[from + k]) k++;
+      if (k === length) return id;
     }
   }
 

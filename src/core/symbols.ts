@@ -37,12 +37,12 @@ export function internSymbolName(name: string): number {
 }
 
 /**
- * The id of the symbol whose name is the ASCII bytes `utf8` (the caller checked), without making
+ * The id of the symbol whose name is the ASCII bytes `utf8[start, end)` (the caller checked), without making
  * the name as a string: this thread's caches fill when the name is first used (symbolName and
  * internSymbolName find it in the shared table).
  */
-export function internSymbolAscii(utf8: Uint8Array): number {
-  return table.internAscii(utf8);
+export function internSymbolAscii(utf8: Uint8Array, start = 0, end = utf8.length): number {
+  return table.internAscii(utf8, start, end);
 }
 
 export function symbolName(id: number): string {

@@ -198,6 +198,14 @@ export class BinaryReader {
     return n;
   }
 
+  /** Steps over `n` bytes (checked to be there); returns where they start. */
+  skip(n: number, what: string): number {
+    this.need(n, what);
+    const at = this.pos;
+    this.pos += n;
+    return at;
+  }
+
   raw(n: number, what: string): Uint8Array {
     this.need(n, what);
     const out = this.bytes.subarray(this.pos, this.pos + n);

@@ -349,10 +349,11 @@ export function readSpaceImage(bytes: Uint8Array, options: ReadOptions = {}): Lo
     for (let i = 0; i < n; i++) {
       // Most names are ASCII: interned from their bytes, no string made (symbols.ts).
       const at = r.pos;
-      const utf8 = r.raw(r.count('length of a symbol name'), 'a symbol name');
+      const length = r.count('length of a symbol name');
+      const start = r.skip(length, 'a symbol name');
       let ascii = true;
-      for (let k = 0; k < utf8.length && ascii; k++) ascii = utf8[k]! < 0x80;
-      if (ascii) ids[i] = internSymbolAscii(utf8);
+      for (let k = start; k < start + length && ascii; k++) ascii = bytes[k]! < 0x80;
+      if (ascii) ids[i] = internSymbolAscii(bytes, start, start + length);
       else {
         r.pos = at;
         ids[i] = sym(r.string('a symbol name')).id;

@@ -10,7 +10,7 @@
 import type { Atom } from '../core/index.js';
 import { formatPosition, MettaSyntaxError, type SourcePosition } from '../core/index.js';
 import { log } from '../core/index.js';
-import type { Parser, ParserMark, TopLevelItem } from '../core/index.js';
+import { Parser, type ParserMark, type TopLevelItem } from '../core/index.js';
 import { formatResults } from '../core/index.js';
 import { typeCheckFailure } from '../eval/index.js';
 import type { Environment } from '../eval/index.js';
@@ -156,6 +156,7 @@ function finishItem(env: Environment, item: TopLevelItem, options: LoopOptions, 
  * (reported), or an interrupt or time limit noticed between items (reported).
  */
 export function nextItem(env: Environment, source: ItemSource, options: LoopOptions, ended: ExitCode): TopLevelItem | ExitCode {
+  addSymbolFacts(env, source);
   const { item, failed } = readItem(source, options);
   if (failed) return ExitCode.Usage;
   if (item === null) return ended;
@@ -163,6 +164,25 @@ export function nextItem(env: Environment, source: ItemSource, options: LoopOpti
   if (stop === null) return item;
   emitStopped(options, item.position, stop);
   return stoppedExitCode(env);
+}
+
+/** Symbol ids of the fact being added (longer facts take the usual path). */
+const factSymbols = new Uint32Array(64);
+
+/**
+ * Adds the plain facts of symbols that come next (Parser.nextSymbolFact) straight to `&self`, as
+ * the loop would add their atoms, without making them: only when no type check could reject one.
+ * Stops every 1,024 facts to look for an interrupt or the time limit, which the next item reports.
+ */
+function addSymbolFacts(env: Environment, source: ItemSource): void {
+  if (!(source instanceof Parser) || env.settings.typeCheck) return;
+  const space = env.self.space;
+  for (let k = 1; ; k++) {
+    if ((k & 1023) === 0 && stopReason(env) !== null) return;
+    const n = source.nextSymbolFact(factSymbols);
+    if (n < 0) return;
+    space.addSymbols(factSymbols, n);
+  }
 }
 
 /** Runs every item where it stands, in order. */

@@ -163,6 +163,15 @@ export class AtomSpace {
     return id;
   }
 
+  /** `add` of the expression whose children are the symbols of ids `symbolIds[0, n)`, without making it (AtomStore.addSymbols). */
+  addSymbols(symbolIds: Uint32Array, n: number): number {
+    if (this.readOnly) throw new Error('this space is a read-only replica of another thread\'s');
+    const id = this.store.addSymbols(symbolIds, n);
+    this.index!.add(id, this.store.tokenArray(), this.store.tokenStart(id));
+    this.writes++;
+    return id;
+  }
+
   /** Removes the oldest present copy of `atom` (structural equality); false if there is none. */
   remove(atom: Atom): boolean {
     const { tokens } = encodeAtom(atom);

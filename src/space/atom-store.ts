@@ -4,7 +4,7 @@
 
 import type { Atom } from '../core/index.js';
 import type { ExpressionAtom } from '../core/index.js';
-import { decodeAtom, encodeAppend, encodeFlatInto, flatGroundLength, namedVariables } from './encoding.js';
+import { decodeAtom, encodeAppend, encodeFlatInto, encodeSymbolsInto, flatGroundLength, namedVariables } from './encoding.js';
 
 const NO_NAMES: readonly string[] = [];
 
@@ -106,17 +106,10 @@ export class AtomStore {
     const flat = flatGroundLength(atom);
     if (flat >= 0) {
       // The common fact: written in place, nothing allocated.
-      const id = this.idCount;
-      this.ensureIds(id + 2);
-      this.ensureTokens(this.tokenCount + flat);
-      encodeFlatInto(atom as ExpressionAtom, this.tokens, this.tokenCount);
-      this.offsets[id] = this.tokenCount;
-      this.tokenCount += flat;
-      this.offsets[id + 1] = this.tokenCount;
-      this.alive[id] = 1;
-      this.idCount++;
-      this.liveCount++;
-      return id;
+      // Reserved first: growing replaces the token array.
+      const at = this.reserveFlat(flat);
+      encodeFlatInto(atom as ExpressionAtom, this.tokens, at);
+      return this.commitFlat(flat);
     }
     const names = this.scratchNames;
     if (names.length > 0) names.length = 0;
@@ -129,6 +122,36 @@ export class AtomStore {
     this.offsets[id + 1] = end;
     this.alive[id] = 1;
     if (names.length > 0) this.names.set(id, names.slice());
+    this.idCount++;
+    this.liveCount++;
+    return id;
+  }
+
+  /**
+   * `add` of the expression whose children are the symbols of ids `symbolIds[0, n)` (a plain fact the parser read
+   * without making its atom: Parser.nextSymbolFact); the same id and tokens as `add` gives it.
+   */
+  addSymbols(symbolIds: Uint32Array, n: number): number {
+    if (this.readOnly) throw new Error('this atom store is a read-only copy of another thread\'s');
+    const at = this.reserveFlat(n + 1);
+    encodeSymbolsInto(symbolIds, n, this.tokens, at);
+    return this.commitFlat(n + 1);
+  }
+
+  /** Room for a ground atom of `flat` tokens past the last one; returns where it starts. */
+  private reserveFlat(flat: number): number {
+    this.ensureIds(this.idCount + 2);
+    this.ensureTokens(this.tokenCount + flat);
+    return this.tokenCount;
+  }
+
+  /** Makes the `flat` tokens written at the end an atom; returns its id. */
+  private commitFlat(flat: number): number {
+    const id = this.idCount;
+    this.offsets[id] = this.tokenCount;
+    this.tokenCount += flat;
+    this.offsets[id + 1] = this.tokenCount;
+    this.alive[id] = 1;
     this.idCount++;
     this.liveCount++;
     return id;

@@ -193,6 +193,17 @@ export function encodeFlatInto(atom: ExpressionAtom, out: Uint32Array, at: numbe
   }
 }
 
+/** encodeFlatInto of the expression whose children are the symbols of ids `symbolIds[0, n)` (without making it). */
+export function encodeSymbolsInto(symbolIds: Uint32Array, n: number, out: Uint32Array, at: number): void {
+  if (n > MAX_PAYLOAD) throw new EncodingLimitError(`expression arity ${n} exceeds the encoding limit ${MAX_PAYLOAD}`);
+  out[at] = token(Tag.Expr, n);
+  for (let i = 0; i < n; i++) {
+    const id = symbolIds[i]!;
+    if (id > MAX_PAYLOAD) throw new EncodingLimitError('too many distinct symbols for the token encoding');
+    out[at + 1 + i] = token(Tag.Sym, id);
+  }
+}
+
 /** The encoder's stack of sub-atoms still to write (encoding never re-enters). */
 const appendStack: Atom[] = [];
 

@@ -37,6 +37,10 @@ describe('SharedInternTable', () => {
     const fresh = [table.internAscii(ascii('n12345678')), table.internAscii(ascii('m1')), table.internAscii(ascii('n'))];
     expect(new Set([...fresh, ...ids]).size).toBe(keys.length + 3);
     expect(fresh.map((id) => table.keyOf(id))).toEqual(['n12345678', 'm1', 'n']);
+    // A span of a larger array.
+    const packed = ascii('xxn12345678yy');
+    expect(table.internAscii(packed, 2, 11)).toBe(fresh[0]);
+    expect(table.internAscii(packed, 2, 4)).toBe(table.intern('n1'));
   });
 
   it('agrees across threads that intern concurrently', async () => {
