@@ -19,7 +19,7 @@ const argv = process.argv.slice(2);
 
 // `metta FILE ...` evaluates on a worker thread (src/cli/main.ts, runInWorker). Starting it now,
 // before the command's code loads, lets the thread boot and load the engine while this one reads
-// the arguments and the file (about 35 ms off every run on the development machine). Not for the
+// the arguments and the file (about 5 % off an empty run on the development machine). Not for the
 // subcommands (src/cli/args.ts) or help: main dismisses the thread when nothing runs on it.
 const SUBCOMMANDS = ['query', 'bench', 'calibrate', 'compile', 'repl'];
 let early = null;

@@ -5,8 +5,8 @@
 // writes, so everything printed before an interruption is already out.
 //
 // bin/metta.js starts this thread before the command's own code has loaded, when the arguments
-// may name a program (EARLY_JOB below): it then gets its job by message, and loads the engine
-// while the main thread reads the arguments and the file.
+// may name a program (no `job` in workerData): it then gets its job as an EarlyJobMessage, and
+// loads the engine while the main thread reads the arguments and the file.
 
 import { writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';

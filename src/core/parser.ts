@@ -103,8 +103,9 @@ export class Parser {
    * The next item when it is a plain fact of symbols on one line — `(w1 ... wn)`, n >= 1, each
    * word ASCII and read as a symbol (no variable, number, string, True/False, registered token or
    * nested expression, no comment inside) — read without making its atom: its symbols' ids go to
-   * `out[0, n)` and n is returned (at most `out.length`: a longer fact is left to next()). Anything else returns -1 having read only the blanks before it
-   * (next() reads it then). A knowledge base of such facts loads without an object per fact.
+   * `out[0, n)` and n is returned (at most `out.length`: a longer fact is left to next()).
+   * Anything else returns -1 having read only the blanks before it (next() reads it then). A
+   * knowledge base of such facts loads without an object per fact.
    */
   nextSymbolFact(out: Uint32Array): number {
     this.skipBlanks();
