@@ -115,6 +115,14 @@ describe('plain facts of symbols', () => {
     expect(program.env.self.space.atoms().map(formatAtom)).toEqual(['(a b)', '(c d)', '(e f)', '(g h)', '(i j)']);
   });
 
+  it('read a word bound by bind! as its atom from then on, not as the symbol read before', () => {
+    let out = '';
+    const program = new Program({ stdout: (t) => (out += t), stderr: () => {} });
+    const text = '(p tok)\n(p a)\n!(bind! tok 42)\n(p tok)\n(q tok tok)\n!(match &self (p $x) $x)\n!(match &self (q $x $y) ($x $y))\n';
+    program.run(text, 'kb.metta', { keepGoing: false, writeOut: (l) => (out += l + '\n'), writeErr: () => {} });
+    expect(out).toBe('[()]\n[tok, a, 42]\n[(42 42)]\n');
+  });
+
   it('are not taken past a type check (pragma! type-check auto rejects an ill-typed fact)', () => {
     let out = '';
     const program = new Program({ stdout: (t) => (out += t), stderr: () => {} });
