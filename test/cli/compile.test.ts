@@ -19,17 +19,24 @@ async function metta(args: string[]): Promise<{ code: number; out: string; err: 
 
 const BIN = resolve('bin/metta.js');
 
+/** A knowledge base, a program to run on it, and the two as one text, written to `dir` as STEM, STEM-prog and STEM-both (.metta). */
+function kbAndProgram(dir: string, stem: string, kbText: string, progText: string): { kb: string; prog: string; both: string } {
+  const files = { kb: join(dir, `${stem}.metta`), prog: join(dir, `${stem}-prog.metta`), both: join(dir, `${stem}-both.metta`) };
+  writeFileSync(files.kb, kbText);
+  writeFileSync(files.prog, progText);
+  writeFileSync(files.both, kbText + progText);
+  return files;
+}
+
 describe('metta compile and --space', () => {
   const dir = mkdtempSync(join(tmpdir(), 'metta-mspace-'));
-  const kb = join(dir, 'kb.metta');
-  const prog = join(dir, 'prog.metta');
-  const both = join(dir, 'both.metta');
+  const { kb, prog, both } = kbAndProgram(
+    dir,
+    'kb',
+    '(edge a b)\n(edge b c)\n(edge c "d" 1.5)\n(= (hop $x) (match &self (edge $x $y) $y))\n!(add-atom &self (edge z a))\n!(println! "built")\n',
+    '!(hop a)\n!(match &self (edge $x a) $x)\n!(collapse (get-atoms &self))\n!(new-space)\n',
+  );
   const pats = join(dir, 'pats.metta');
-  const kbText = '(edge a b)\n(edge b c)\n(edge c "d" 1.5)\n(= (hop $x) (match &self (edge $x $y) $y))\n!(add-atom &self (edge z a))\n!(println! "built")\n';
-  const progText = '!(hop a)\n!(match &self (edge $x a) $x)\n!(collapse (get-atoms &self))\n!(new-space)\n';
-  writeFileSync(kb, kbText);
-  writeFileSync(prog, progText);
-  writeFileSync(both, kbText + progText);
   writeFileSync(pats, '(edge $x $y)\n(edge b $y)\n!(match &self (= (hop $x) $b) $x)\n');
 
   it('runs the KB (its !forms print), writes the space, and a run on it prints what the concatenated text prints', async () => {
@@ -46,16 +53,15 @@ describe('metta compile and --space', () => {
   });
 
   it('a fresh process reads the symbol table back, ASCII and other names alike', async () => {
-    const names = join(dir, 'names.metta');
-    const ask = join(dir, 'ask.metta');
-    const facts = '(fresh-rel-9x ключ café)\n(fresh-rel-9x café 🙂-smile)\n(fresh-rel-9x 🙂-smile never-seen-before-ascii)\n(naïve x)\n';
-    const asks = '!(match &self (fresh-rel-9x $a $b) ($a $b))\n!(match &self (fresh-rel-9x café $b) $b)\n!(match &self ($r x) $r)\n';
-    writeFileSync(names, facts);
-    writeFileSync(ask, asks);
-    writeFileSync(join(dir, 'names-ask.metta'), facts + asks);
+    const { kb: names, prog: ask, both: namesAndAsk } = kbAndProgram(
+      dir,
+      'names',
+      '(fresh-rel-9x ключ café)\n(fresh-rel-9x café 🙂-smile)\n(fresh-rel-9x 🙂-smile never-seen-before-ascii)\n(naïve x)\n',
+      '!(match &self (fresh-rel-9x $a $b) ($a $b))\n!(match &self (fresh-rel-9x café $b) $b)\n!(match &self ($r x) $r)\n',
+    );
     expect((await metta(['compile', names, '-o', join(dir, 'names.mspace')])).code).toBe(0);
     const fresh = spawnSync(process.execPath, [BIN, 'run', ask, '--space', join(dir, 'names.mspace')], { encoding: 'utf8' });
-    const text = spawnSync(process.execPath, [BIN, join(dir, 'names-ask.metta')], { encoding: 'utf8' });
+    const text = spawnSync(process.execPath, [BIN, namesAndAsk], { encoding: 'utf8' });
     expect(fresh.stderr).toBe('');
     expect(fresh.stdout).toBe(text.stdout);
     expect(fresh.stdout).toContain('(ключ café)');
@@ -105,7 +111,7 @@ describe('metta compile and --space', () => {
     const other = Uint8Array.from(good);
     other[8] = 7;
     cases.push(['other', other, /format version 7; this build reads version 2 only: compile the knowledge base again/]);
-    cases.push(['foreign', new TextEncoder().encode(kbText), /not a compiled MeTTa space \(bad magic bytes\)/]);
+    cases.push(['foreign', readFileSync(kb), /not a compiled MeTTa space \(bad magic bytes\)/]);
     for (const [name, bytes, message] of cases) {
       const file = join(dir, `${name}.mspace`);
       writeFileSync(file, bytes);

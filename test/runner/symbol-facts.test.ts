@@ -19,10 +19,19 @@ function reference(text: string): AtomSpace {
   return space;
 }
 
+/** `text` run as kb.metta in one Program: what it printed, its exit code and its `&self`. */
+function run(text: string, keepGoing: boolean): { out: string; err: string; exitCode: number; space: AtomSpace } {
+  let out = '';
+  let err = '';
+  const program = new Program({ stdout: (t) => (out += t), stderr: (t) => (err += t) });
+  const { exitCode } = program.run(text, 'kb.metta', { keepGoing, writeOut: (l) => (out += l + '\n'), writeErr: (l) => (err += l + '\n') });
+  return { out, err, exitCode, space: program.env.self.space };
+}
+
 function loaded(text: string): AtomSpace {
-  const program = new Program({ stdout: () => {}, stderr: () => {} });
-  expect(program.run(text, 'kb.metta', { keepGoing: true, writeOut: () => {}, writeErr: () => {} }).exitCode).toBe(0);
-  return program.env.self.space;
+  const r = run(text, true);
+  expect(r.exitCode).toBe(0);
+  return r.space;
 }
 
 function tokensOf(space: AtomSpace): number[] {
@@ -104,30 +113,20 @@ describe('plain facts of symbols', () => {
   }
 
   it('leave later positions as they are: a syntax error after facts, and a !form between them', () => {
-    const text = '(a b)\n(c d)  (e f)\n\t(g h)\n!(match &self (c $x) $x)\n(i j)\n   (k l\n';
-    let out = '';
-    let err = '';
-    const program = new Program({ stdout: (t) => (out += t), stderr: (t) => (err += t) });
-    const r = program.run(text, 'kb.metta', { keepGoing: false, writeOut: (l) => (out += l + '\n'), writeErr: (l) => (err += l + '\n') });
-    expect(out).toBe('[d]\n');
-    expect(err).toBe("kb.metta:6:4: unbalanced parentheses: '(' is never closed\n");
+    const r = run('(a b)\n(c d)  (e f)\n\t(g h)\n!(match &self (c $x) $x)\n(i j)\n   (k l\n', false);
+    expect(r.out).toBe('[d]\n');
+    expect(r.err).toBe("kb.metta:6:4: unbalanced parentheses: '(' is never closed\n");
     expect(r.exitCode).toBe(2);
-    expect(program.env.self.space.atoms().map(formatAtom)).toEqual(['(a b)', '(c d)', '(e f)', '(g h)', '(i j)']);
+    expect(r.space.atoms().map(formatAtom)).toEqual(['(a b)', '(c d)', '(e f)', '(g h)', '(i j)']);
   });
 
   it('read a word bound by bind! as its atom from then on, not as the symbol read before', () => {
-    let out = '';
-    const program = new Program({ stdout: (t) => (out += t), stderr: () => {} });
-    const text = '(p tok)\n(p a)\n!(bind! tok 42)\n(p tok)\n(q tok tok)\n!(match &self (p $x) $x)\n!(match &self (q $x $y) ($x $y))\n';
-    program.run(text, 'kb.metta', { keepGoing: false, writeOut: (l) => (out += l + '\n'), writeErr: () => {} });
-    expect(out).toBe('[()]\n[tok, a, 42]\n[(42 42)]\n');
+    const r = run('(p tok)\n(p a)\n!(bind! tok 42)\n(p tok)\n(q tok tok)\n!(match &self (p $x) $x)\n!(match &self (q $x $y) ($x $y))\n', false);
+    expect(r.out).toBe('[()]\n[tok, a, 42]\n[(42 42)]\n');
   });
 
   it('are not taken past a type check (pragma! type-check auto rejects an ill-typed fact)', () => {
-    let out = '';
-    const program = new Program({ stdout: (t) => (out += t), stderr: () => {} });
-    const text = '(: f (-> A B))\n(: a A)\n!(pragma! type-check auto)\n(f a)\n(f f)\n!(collapse (get-atoms &self))\n';
-    program.run(text, 'kb.metta', { keepGoing: true, writeOut: (l) => (out += l + '\n'), writeErr: () => {} });
-    expect(out).toBe('[()]\n[(Error (f f) BadType)]\n[((: f (-> A B)) (: a A) (f a))]\n');
+    const r = run('(: f (-> A B))\n(: a A)\n!(pragma! type-check auto)\n(f a)\n(f f)\n!(collapse (get-atoms &self))\n', true);
+    expect(r.out).toBe('[()]\n[(Error (f f) BadType)]\n[((: f (-> A B)) (: a A) (f a))]\n');
   });
 });
