@@ -13,13 +13,38 @@ const NO_MAP: Map<string, Atom> = new Map();
 /** The work list of `mentionsBound` (shared: the walk calls nothing that could re-enter it). */
 const scanStack: Atom[] = [];
 
+/**
+ * Bindings frozen by a `clone`, shared by the original and every copy: never written. A variable
+ * is bound in at most one layer of a chain (only unbound variables are bound).
+ */
+interface Layer {
+  readonly map: Map<string, Atom>;
+  readonly parent: Layer | null;
+  /** Bindings in this layer and the layers below it. */
+  readonly size: number;
+  /** Layers in the chain from this one down. */
+  readonly depth: number;
+}
+
+/**
+ * Lookups walk a chain, so a chain longer than this is flattened into one layer at the clone that
+ * would lengthen it (a copy of every binding, once per this many clones).
+ */
+const MAX_LAYERS = 6;
+
 /** Bindings are mutable while a unification builds them, then used as values. */
 export class Bindings {
   /** Shared empty bindings: never mutate it (clone first). */
   static readonly EMPTY = new Bindings();
 
-  /** NO_MAP until the first binding: most bindings made for checks stay empty. */
+  /** This object's own newest bindings; NO_MAP until the first (most bindings made for checks stay empty). */
   private map: Map<string, Atom>;
+
+  /**
+   * Older bindings, shared with the Bindings cloned from or into this one: `clone` is then O(1)
+   * (a `let` or a `match` answer used to copy every binding of the branch).
+   */
+  private base: Layer | null = null;
 
   /**
    * The fresh-variable count when the newest binding was made: no bound variable is a fresh one
@@ -35,19 +60,26 @@ export class Bindings {
   }
 
   get size(): number {
-    return this.map.size;
+    const base = this.base;
+    return base === null ? this.map.size : this.map.size + base.size;
   }
 
   /** The direct value bound to the variable `name` (not resolved further). */
   lookup(name: string): Atom | undefined {
-    return this.map.get(name);
+    const own = this.map.get(name);
+    if (own !== undefined) return own;
+    for (let layer = this.base; layer !== null; layer = layer.parent) {
+      const value = layer.map.get(name);
+      if (value !== undefined) return value;
+    }
+    return undefined;
   }
 
   /** Follows variable-to-term links until an unbound variable or a non-variable. */
   walk(atom: Atom): Atom {
     let a = atom;
     while (a.kind === AtomKind.Variable) {
-      const next = this.map.get(a.name);
+      const next = this.lookup(a.name);
       if (next === undefined) return a;
       a = next;
     }
@@ -68,12 +100,13 @@ export class Bindings {
 
   /** Whether the variable `name` occurs in `atom` once the bindings are applied. */
   occurs(name: string, atom: Atom): boolean {
+    if (atom.kind === AtomKind.Symbol || atom.kind === AtomKind.Grounded) return false;
     const stack: Atom[] = [atom];
     while (stack.length > 0) {
       const a = stack.pop()!;
       if (a.kind === AtomKind.Variable) {
         if (a.name === name) return true;
-        const next = this.map.get(a.name);
+        const next = this.lookup(a.name);
         if (next !== undefined) stack.push(next);
       } else if (a.kind === AtomKind.Expression) {
         for (const c of a.children) stack.push(c);
@@ -84,8 +117,8 @@ export class Bindings {
 
   /** These bindings without the variable `name`. */
   without(name: string): Bindings {
-    if (!this.map.has(name)) return this;
-    const copy = new Map(this.map);
+    if (this.lookup(name) === undefined) return this;
+    const copy = this.flatMap();
     copy.delete(name);
     const without = new Bindings(copy);
     without.newestBind = this.newestBind;
@@ -97,16 +130,41 @@ export class Bindings {
    * failed unification attempt made in place.
    */
   undoTo(size: number): void {
-    if (this.map.size <= size) return;
+    if (this.size <= size) return;
+    const below = this.base === null ? 0 : this.base.size;
+    if (size < below) {
+      // Undoing into shared layers: this object takes a flat copy of what it keeps.
+      this.map = this.flatMap();
+      this.base = null;
+    } else size -= below;
     let i = 0;
     for (const name of this.map.keys()) if (i++ >= size) this.map.delete(name);
   }
 
   clone(): Bindings {
-    if (this.map.size === 0) return new Bindings();
-    const copy = new Bindings(new Map(this.map));
+    const copy = new Bindings();
+    if (this.size === 0) return copy;
+    if (this.map.size > 0) {
+      // This object's own bindings become a shared layer under both it and the copy.
+      const depth = this.base === null ? 1 : this.base.depth + 1;
+      const map = depth > MAX_LAYERS ? this.flatMap() : this.map;
+      this.base = { map, parent: depth > MAX_LAYERS ? null : this.base, size: this.size, depth: depth > MAX_LAYERS ? 1 : depth };
+      this.map = NO_MAP;
+    }
+    copy.base = this.base;
     copy.newestBind = this.newestBind;
     return copy;
+  }
+
+  /** Every binding in binding order, as a new map. */
+  private flatMap(): Map<string, Atom> {
+    if (this.base === null) return new Map(this.map);
+    const layers: Layer[] = [];
+    for (let layer: Layer | null = this.base; layer !== null; layer = layer.parent) layers.push(layer);
+    const flat = new Map<string, Atom>();
+    for (let i = layers.length - 1; i >= 0; i--) for (const [name, value] of layers[i]!.map) flat.set(name, value);
+    for (const [name, value] of this.map) flat.set(name, value);
+    return flat;
   }
 
   /**
@@ -114,10 +172,10 @@ export class Bindings {
    * values: may return either argument itself when the other is empty.
    */
   merge(other: Bindings): Bindings | null {
-    if (other.map.size === 0) return this;
-    if (this.map.size === 0) return other;
+    if (other.size === 0) return this;
+    if (this.size === 0) return other;
     const merged = this.clone();
-    for (const [name, value] of other.map) {
+    for (const [name, value] of other.entries()) {
       if (!unify(new VariableAtom(name), value, merged)) return null;
     }
     return merged;
@@ -125,17 +183,16 @@ export class Bindings {
 
   /** `atom` with every bound variable replaced, to a fixpoint. */
   resolve(atom: Atom): Atom {
-    if (this.map.size === 0) return atom;
+    if (this.size === 0) return atom;
     // Usually nothing in `atom` is bound: a walk that allocates nothing says so.
     if (!this.mentionsBound(atom)) return atom;
-    return substitute(atom, (v) => this.map.get(v.name));
+    return substitute(atom, (v) => this.lookup(v.name));
   }
 
   /** Whether some variable of `atom` is bound here. */
   private mentionsBound(atom: Atom): boolean {
-    if (atom.kind === AtomKind.Variable) return this.map.has(atom.name);
+    if (atom.kind === AtomKind.Variable) return this.lookup(atom.name) !== undefined;
     if (atom.kind !== AtomKind.Expression) return false;
-    const map = this.map;
     const stack = scanStack;
     const base = stack.length;
     stack.push(atom);
@@ -143,7 +200,7 @@ export class Bindings {
     while (stack.length > base) {
       const a = stack.pop()!;
       if (a.kind === AtomKind.Variable) {
-        if (map.has(a.name)) {
+        if (this.lookup(a.name) !== undefined) {
           found = true;
           break;
         }
@@ -159,14 +216,20 @@ export class Bindings {
     return found;
   }
 
+  /** Every binding, in binding order. */
   entries(): IterableIterator<[string, Atom]> {
+    if (this.base !== null) {
+      // Flattened in place once: the same bindings, now this object's own.
+      this.map = this.flatMap();
+      this.base = null;
+    }
     return this.map.entries();
   }
 
   /** The bound variable names and their fully resolved values, in binding order. */
   resolvedEntries(): [string, Atom][] {
     const out: [string, Atom][] = [];
-    for (const name of this.map.keys()) out.push([name, this.resolve(new VariableAtom(name))]);
+    for (const [name] of this.entries()) out.push([name, this.resolve(new VariableAtom(name))]);
     return out;
   }
 }

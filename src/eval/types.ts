@@ -61,6 +61,8 @@ export class TypeIndex {
   private supers = new Map<Atom, Atom[]>();
   private cachedVersion = -1;
   private cachedBuiltins = -1;
+  /** The space's version when the stamp was last computed: until it changes, the stamp cannot. */
+  private stampedAt = -1;
   /** Whether any `(: subject T)` has an expression subject (else expressions need no lookup). */
   private expressionDeclarations: boolean | null = null;
 
@@ -71,6 +73,10 @@ export class TypeIndex {
 
   /** Drops the caches when a declaration `(: ...)` / `(:< ...)` (or an atom that could match one) was written. */
   private refresh(): void {
+    // Called on every type lookup: most see no write since the last one, and skip the stamp.
+    const version = this.space.version;
+    if (version === this.stampedAt && this.cachedBuiltins === this.env.builtinsVersion) return;
+    this.stampedAt = version;
     const stamp = this.space.headStamp(COLON, 3) * 2 + this.space.headStamp(SUBTYPE, 3);
     if (this.cachedVersion === stamp && this.cachedBuiltins === this.env.builtinsVersion) return;
     this.cachedBuiltins = this.env.builtinsVersion;

@@ -101,6 +101,8 @@ export class AtomSpace {
     (this as { store: AtomStore }).store = store;
     this.index = index;
     this.indexedView = { index, store };
+    // The contents changed: caches keyed by the version (declared types) must see it.
+    this.writes++;
   }
 
   /** The incremental index (null on a replica), for writing a compiled image of the space. */
