@@ -18,6 +18,7 @@ import {
   AtomKind,
   ExpressionAtom,
   type GroundedAtom,
+  IntAtom,
   type SymbolAtom,
   symById,
   VariableAtom,
@@ -73,10 +74,23 @@ class GroundedTable {
   private readonly shared = inheritedTables !== null ? SharedInternTable.attach(inheritedTables.grounded) : SharedInternTable.create();
   private readonly byKey = new Map<string, number>();
   private readonly byObject = new Map<GroundedAtom, number>();
+  /**
+   * Ids of integers by value: arithmetic makes a new atom for every result, and its id is then
+   * found without building its key string (`byKey` stays the table of record).
+   */
+  private readonly byInteger = new Map<number, number>();
   private readonly atoms: GroundedAtom[] = [];
 
   idOf(atom: GroundedAtom): number {
     if (atom.tokenId >= 0) return atom.tokenId;
+    const integer = atom instanceof IntAtom && typeof atom.value === 'number' ? atom.value : null;
+    if (integer !== null) {
+      const known = this.byInteger.get(integer);
+      if (known !== undefined) {
+        atom.tokenId = known;
+        return known;
+      }
+    }
     const key = atom.internKey();
     let id = key === null ? this.byObject.get(atom) : this.byKey.get(key);
     if (id === undefined) {
@@ -86,6 +100,7 @@ class GroundedTable {
       if (key === null) this.byObject.set(atom, id);
       else this.byKey.set(key, id);
     }
+    if (integer !== null) this.byInteger.set(integer, id);
     atom.tokenId = id;
     return id;
   }
