@@ -53,6 +53,13 @@ export class Bindings {
    */
   newestBind: number;
 
+  /**
+   * How many bindings were kept when the evaluator last dropped the unreachable ones from these
+   * (or the bindings they were cloned from): it searches again only once the size has doubled, so
+   * the searches cost O(1) per binding (machine.ts, `dropUnreachable`).
+   */
+  keptAtPrune = 0;
+
   constructor(map?: Map<string, Atom>) {
     this.map = map ?? NO_MAP;
     // A map from elsewhere may bind any variable made so far.
@@ -153,6 +160,7 @@ export class Bindings {
     }
     copy.base = this.base;
     copy.newestBind = this.newestBind;
+    copy.keptAtPrune = this.keptAtPrune;
     return copy;
   }
 

@@ -303,15 +303,20 @@ export function evaluateAlternative(env: Environment, q: Extract<PendingQuery, {
   return runNow(alternativeMachine(env, q, alt));
 }
 
+/** Bindings no larger than this are never searched for unreachable ones at a tail call. */
+const PRUNE_MIN = 8;
+
 /**
  * Bindings a tail call can forget. A loop written with `let`/`case` binds fresh variables every
- * iteration; carried along, they make each step copy ever more bindings (quadratic time). Kept:
- * every variable older than the stack position (`freshMark`) or not made by renaming, since frames
- * above may mention it; the variables of the atom evaluated next; and everything their values
- * reach. The rest can no longer be observed.
+ * iteration; carried along, they make each step copy ever more bindings (quadratic time) and every
+ * lookup slower. Kept: every variable older than the stack position (`freshMark`) or not made by
+ * renaming, since frames above may mention it; the variables of the atom evaluated next; and
+ * everything their values reach. The rest can no longer be observed. Searched again only once the
+ * bindings have doubled since the last search kept some (`keptAtPrune`): linear time overall.
  */
 function dropUnreachable(bindings: Bindings, atom: Atom, freshMark: number): Bindings {
-  if (bindings.size <= 32) return bindings;
+  const size = bindings.size;
+  if (size <= PRUNE_MIN || size <= 2 * bindings.keptAtPrune) return bindings;
   return reachableBindings(bindings, atom, freshMark);
 }
 
@@ -361,10 +366,15 @@ function reachableBindings(bindings: Bindings, atom: Atom, freshMark: number): B
       for (const c of a.children) stack.push(c);
     }
   }
-  if (keep.size === bindings.size) return bindings;
+  if (keep.size === bindings.size) {
+    bindings.keptAtPrune = keep.size;
+    return bindings;
+  }
   const map = new Map<string, Atom>();
   for (const name of keep) map.set(name, bindings.lookup(name)!);
-  return new Bindings(map);
+  const kept = new Bindings(map);
+  kept.keptAtPrune = keep.size;
+  return kept;
 }
 
 const NO_ATOMS: readonly Atom[] = [];
