@@ -38,6 +38,17 @@ export class ExpressionAtom {
   // Private, so that it is not an own enumerable key: structural comparisons of atoms (tests' deep
   // equality, anything walking keys) see the same atom whether or not it was checked.
   #groundness: number = GROUND_UNKNOWN;
+  /**
+   * A type checker's note about this expression (eval/types.ts keeps the types it computed here,
+   * tagged with the declarations they were computed under); private for the same reason.
+   */
+  get typeMemo(): unknown {
+    return this.#typeMemo;
+  }
+  set typeMemo(memo: unknown) {
+    this.#typeMemo = memo;
+  }
+  #typeMemo: unknown = undefined;
   constructor(readonly children: readonly Atom[]) {}
 }
 

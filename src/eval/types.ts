@@ -1,7 +1,7 @@
 // Types (SPEC §3): `(: atom T)` declarations, function types `(-> A1 ... An R)`, `%Undefined%`,
 // meta-types, subtyping `(:< A B)` and parametric types with variables.
 
-import { type Atom, AtomKind, expr, isExpression, isSymbol, type SymbolAtom, sym, variable, type VariableAtom } from '../core/index.js';
+import { type Atom, AtomKind, expr, type ExpressionAtom, isExpression, isSymbol, type SymbolAtom, sym, variable, type VariableAtom } from '../core/index.js';
 import { Bindings, instantiate, unify } from '../core/index.js';
 import { freshVariable } from '../core/index.js';
 import { variablesOf } from '../core/index.js';
@@ -55,10 +55,24 @@ export function splitFunctionType(t: Atom & { children: readonly Atom[] }): { re
 /** Function types are few and long-lived (declarations), so their splits are kept. */
 const splits = new WeakMap<object, { readonly args: readonly Atom[]; readonly ret: Atom }>();
 
+/** What `cacheApplicable` leaves on an expression: its applicable return types under the caches of `epoch`. */
+interface ApplicableMemo {
+  readonly epoch: object;
+  readonly types: readonly Atom[] | null;
+}
+
 /** Types are looked up in the space; results are cached until the space changes. */
 export class TypeIndex {
   private cache = new Map<Atom, Atom[]>();
   private supers = new Map<Atom, Atom[]>();
+  /**
+   * Expression → the return types of its head's function types that apply to it (null: the head
+   * has none), kept only when they are variable-free: a nested call such as `(== (+ a (+ b c)) 27)`
+   * is type-checked again by every enclosing application, so without it the checks of a chain of
+   * nested calls cost its depth squared. The answers live on the atoms (`typeMemo`), tagged with
+   * this epoch: a new epoch, when the other caches are dropped, disowns them all.
+   */
+  private applicableEpoch: object = {};
   private cachedVersion = -1;
   private cachedBuiltins = -1;
   /** The space's version when the stamp was last computed: until it changes, the stamp cannot. */
@@ -82,6 +96,7 @@ export class TypeIndex {
     this.cachedBuiltins = this.env.builtinsVersion;
     this.cache = new Map();
     this.supers = new Map();
+    this.applicableEpoch = {};
     this.expressionDeclarations = null;
     this.cachedVersion = stamp;
   }
@@ -117,6 +132,18 @@ export class TypeIndex {
     return types;
   }
 
+  /** A cached `applicableReturnTypes` answer for `atom` (undefined: none is cached). */
+  cachedApplicable(atom: ExpressionAtom): readonly Atom[] | null | undefined {
+    this.refresh();
+    const memo = atom.typeMemo as ApplicableMemo | undefined;
+    return memo !== undefined && memo.epoch === this.applicableEpoch ? memo.types : undefined;
+  }
+
+  cacheApplicable(atom: ExpressionAtom, types: readonly Atom[] | null): void {
+    const memo: ApplicableMemo = { epoch: this.applicableEpoch, types };
+    atom.typeMemo = memo;
+  }
+
   /** Direct supertypes declared with `(:< t S)`. */
   superTypes(t: Atom): Atom[] {
     this.refresh();
@@ -149,20 +176,44 @@ export function getTypes(index: TypeIndex, atom: Atom, depth = 0): Atom[] {
       return declared.length > 0 ? declared : [UNDEFINED];
     }
     case AtomKind.Expression: {
-      if (atom.children.length === 0 || depth > MAX_TYPE_DEPTH) return [UNDEFINED];
-      const declared = index.declaredTypes(atom);
-      const head = atom.children[0]!;
-      const headTypes = head.kind === AtomKind.Variable ? [] : getTypes(index, head, depth + 1);
-      const fnTypes = headTypes.filter(isFunctionType);
-      if (fnTypes.length === 0) return declared.length > 0 ? declared : [UNDEFINED];
-      const out = [...declared];
-      for (const fnType of fnTypes) {
-        const ret = applicationType(index, atom.children, fnType, depth);
-        if (ret !== null) out.push(ret);
+      if (atom.children.length === 0) return [UNDEFINED];
+      if (depth > MAX_TYPE_DEPTH) {
+        depthCutoffs++;
+        return [UNDEFINED];
       }
-      return out;
+      const declared = index.declaredTypes(atom);
+      const applicable = applicableReturnTypes(index, atom, depth);
+      if (applicable === null) return declared.length > 0 ? declared : [UNDEFINED];
+      return declared.length === 0 ? [...applicable] : [...declared, ...applicable];
     }
   }
+}
+
+/** Times a type computation stopped at MAX_TYPE_DEPTH: an answer computed meanwhile depends on its depth. */
+let depthCutoffs = 0;
+
+/**
+ * The return types of the function types of `atom`'s head that apply to its arguments, in order
+ * (what getTypes adds to the declared types of an expression); null when the head has no function
+ * type. Cached per atom when variable-free and computed without reaching the depth limit: the
+ * answer then depends on nothing but the atom and the declarations.
+ */
+function applicableReturnTypes(index: TypeIndex, atom: ExpressionAtom, depth: number): readonly Atom[] | null {
+  const cached = index.cachedApplicable(atom);
+  if (cached !== undefined) return cached;
+  const cutoffsBefore = depthCutoffs;
+  const head = atom.children[0]!;
+  let out: Atom[] | null = null;
+  if (head.kind !== AtomKind.Variable) {
+    for (const fnType of getTypes(index, head, depth + 1)) {
+      if (!isFunctionType(fnType)) continue;
+      out ??= [];
+      const ret = applicationType(index, atom.children, fnType, depth);
+      if (ret !== null) out.push(ret);
+    }
+  }
+  if (depthCutoffs === cutoffsBefore && (out === null || out.every((t) => !hasVariables(t)))) index.cacheApplicable(atom, out);
+  return out;
 }
 
 /** Return type of `children` applied with `fnType`, or null when the arguments do not fit. */
@@ -217,26 +268,18 @@ export function argumentFits(index: TypeIndex, arg: Atom, expected: Atom, bindin
     const actual = arg.typeAtom();
     return actual === expected || typeFits(index, expected, actual, bindings);
   }
-  // An application of a head with no declared type (and no declared type of its own) is
-  // %Undefined%, which fits anything: what getTypes would find, without its lists.
-  if (arg.kind === AtomKind.Expression && arg.children.length > 0) {
-    const head = arg.children[0]!;
-    if (head.kind === AtomKind.Symbol && index.declaredTypes(arg).length === 0) {
-      if (depth + 1 > MAX_TYPE_DEPTH) return true;
-      const headTypes = index.declaredTypes(head);
-      if (headTypes.length === 0) return true;
-      // getTypes' answer is the return types of the head's function types that apply (all
-      // computed, in order, as it does), or %Undefined% when the head has none.
-      let functions = 0;
-      let fits = false;
-      for (const fnType of headTypes) {
-        if (!isFunctionType(fnType)) continue;
-        functions++;
-        const ret = applicationType(index, arg.children, fnType, depth + 1);
-        if (ret !== null && !fits && typeFits(index, expected, ret, bindings)) fits = true;
-      }
-      return functions === 0 || fits;
+  // An application with no declared type of its own: its types are the return types of its head's
+  // function types that apply (%Undefined%, which fits anything, when the head has none), what
+  // getTypes would find, without its lists.
+  if (arg.kind === AtomKind.Expression && arg.children.length > 0 && arg.children[0]!.kind === AtomKind.Symbol && index.declaredTypes(arg).length === 0) {
+    if (depth + 1 > MAX_TYPE_DEPTH) {
+      depthCutoffs++;
+      return true;
     }
+    const applicable = applicableReturnTypes(index, arg, depth + 1);
+    if (applicable === null) return true;
+    for (const ret of applicable) if (typeFits(index, expected, ret, bindings)) return true;
+    return false;
   }
   for (const actual of getTypes(index, arg, depth + 1)) {
     if (typeFits(index, expected, actual, bindings)) return true;
