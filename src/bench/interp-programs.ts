@@ -22,16 +22,16 @@ function fib(n: number): number {
   return a;
 }
 
-/** `count` digits 0–9 (superpose + let*, 10^count branches) whose sum is 27, counted. */
-export function digitsProgram(count: number): string {
+/** `count` digits 0–9 (superpose + let*, 10^count branches) whose sum is `total`, counted. */
+export function digitsProgram(count: number, total = 27): string {
   const names = Array.from({ length: count }, (_, i) => `$d${i}`);
   const sum = names.slice(0, -1).reduceRight((acc, name) => `(+ ${name} ${acc})`, names[names.length - 1]!);
   return `
 (= (digit) (superpose (0 1 2 3 4 5 6 7 8 9)))
-(= (sum-27)
+(= (digits-summing)
    (let* (${names.map((n) => `(${n} (digit))`).join(' ')})
-     (if (== ${sum} 27) (${names.join(' ')}) (empty))))
-!(let $all (collapse (sum-27)) (size-atom $all))`;
+     (if (== ${sum} ${total}) (${names.join(' ')}) (empty))))
+!(let $all (collapse (digits-summing)) (size-atom $all))`;
 }
 
 function digitsSumming(count: number, total: number): number {

@@ -16,12 +16,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../core/index.js';
 import { isMain, Options, OptionsError, table } from './common.js';
 import { type Workload, workloads } from './interp-programs.js';
 
-const CHILD = fileURLToPath(new URL('./interp-child.js', import.meta.url));
+/** tsc's output, also when this module runs from the sources (tests) or from the bundle (`metta bench`). */
+const CHILD = join(packageRoot, 'dist', 'src', 'bench', 'interp-child.js');
 const STARTUP = 'start-up (empty file)';
 const STARTUP_TARGET_MS = 150;
 
@@ -87,6 +87,7 @@ export interface InterpOptions {
 
 export function runInterp(options: InterpOptions): InterpRow[] {
   const runs = options.runs ?? (options.quick ? 1 : 3);
+  if (!existsSync(CHILD)) throw new OptionsError(`${CHILD} is not built: run \`npm run build\` in ${packageRoot}`);
   const ours = checkout('ours', packageRoot);
   const checkouts = options.baseline === undefined ? [ours] : [ours, checkout('baseline', resolve(options.baseline))];
   const picked = (name: string): boolean => options.only === undefined || options.only.some((o) => name.includes(o));
