@@ -219,13 +219,41 @@ function applicableReturnTypes(index: TypeIndex, atom: ExpressionAtom, depth: nu
 /** Return type of `children` applied with `fnType`, or null when the arguments do not fit. */
 function applicationType(index: TypeIndex, children: readonly Atom[], fnType: Atom, depth: number): Atom | null {
   let { args, ret } = splitFunctionType(fnType as Atom & { children: readonly Atom[] });
-  if (hasVariables(fnType)) ({ args, ret } = renamedApart(args, ret));
   if (args.length !== children.length - 1) return null;
+  if (hasVariables(fnType)) {
+    const typed = valuesApplicationType(index, children, args, ret, depth);
+    if (typed !== undefined) return typed;
+    ({ args, ret } = renamedApart(args, ret));
+  }
+  return fittedReturnType(index, children, args, ret, depth);
+}
+
+/** The return type under the bindings that fitting each argument to its type made; null when one does not fit. */
+function fittedReturnType(index: TypeIndex, children: readonly Atom[], args: readonly Atom[], ret: Atom, depth: number): Atom | null {
   const bindings = new Bindings();
   for (let i = 0; i < args.length; i++) {
     if (!argumentFits(index, children[i + 1]!, args[i]!, bindings, depth)) return null;
   }
   return bindings.resolve(ret);
+}
+
+/**
+ * applicationType of a polymorphic function type without renaming it apart, when every argument
+ * is a value or a variable (`(== 3 $x)`, the commonest check of all): a value's type that is
+ * variable-free and has no declared supertype cannot mention the declaration's variables, so they
+ * can be bound as they are, with the same outcome as fresh copies. Undefined when that does not
+ * hold or the return type keeps one of the variables: renaming apart then decides.
+ */
+function valuesApplicationType(index: TypeIndex, children: readonly Atom[], args: readonly Atom[], ret: Atom, depth: number): Atom | null | undefined {
+  for (let i = 1; i < children.length; i++) {
+    const c = children[i]!;
+    if (c.kind === AtomKind.Variable) continue;
+    if (c.kind !== AtomKind.Grounded) return undefined;
+    const t = c.typeAtom();
+    if (hasVariables(t) || index.superTypes(t).length > 0) return undefined;
+  }
+  const type = fittedReturnType(index, children, args, ret, depth);
+  return type !== null && hasVariables(type) ? undefined : type;
 }
 
 /**
