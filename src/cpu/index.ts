@@ -75,5 +75,5 @@ export function query(view: SpaceView, pattern: Atom): Bindings[] {
 export function queryBatch(view: SpaceView, patterns: readonly Atom[]): Bindings[][] {
   return patterns.map((p) => query(view, p));
 }
-export { fireRulesAt, lookupRules, RULE_RESULT, type RuleAnswer, ruleQueryPattern } from './rule-lookup.js';
+export { fireRulesAt, lookupRules, RULE_RESULT, type RuleAnswer, type RuleCandidate, ruleCandidates, ruleQueryPattern } from './rule-lookup.js';
 export { freshVariablesFor, resolveReference } from './token-unify.js';

@@ -72,6 +72,23 @@ function fire(rule: Candidate, call: ExpressionAtom): RuleAnswer | null {
   return answer === undefined ? fireGeneral(rule.stored, call) : answer;
 }
 
+/** A stored atom that may be a rule for some call: its id (for liveness) and the atom. */
+export interface RuleCandidate {
+  readonly id: number;
+  readonly stored: Atom;
+}
+
+/**
+ * The stored atoms that may be rules for calls with this head and number of elements, in
+ * definition order: a superset (callers unify) that may include removed atoms (check
+ * `view.store.isAlive`). The same array object is returned while no rule for the head changes,
+ * so a caller can remember what it concluded from it.
+ */
+export function ruleCandidates(view: SpaceView, head: Atom, arity: number): readonly RuleCandidate[] {
+  const probe = new Array<Atom>(arity).fill(head);
+  return compiledCandidates(view, expr(probe));
+}
+
 /** A candidate stored atom, decoded, with its one-sided matcher when it has the rule shape. */
 interface Candidate {
   readonly id: number;

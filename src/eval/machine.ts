@@ -30,6 +30,7 @@ import {
 } from './types.js';
 import { int } from '../core/index.js';
 import { freshCount, freshNumber } from '../core/index.js';
+import { compiledCall } from './compiled/tier.js';
 
 export const EMPTY = sym('Empty');
 /** A rule result meaning "leave the call unreduced" (the reference's `(= (quote $x) NotReducible)`). */
@@ -202,6 +203,9 @@ export class Machine {
     this.pending = null;
     this.current.receiveRules(answers);
   }
+
+  /** The limit checks (Ctrl-C, `--timeout`) for work done outside `run`'s loop (the compiled tier). */
+  readonly limitCheck = (): void => checkInterrupt(this.env);
 
   private checkLimits(): void {
     const s = this.env.settings;
@@ -912,8 +916,14 @@ function tailCall(m: Machine, call: ExpressionAtom, returnType: Atom, bindings: 
     }
     outcome = executeBuiltin(m, builtin, call, bindings, space);
   } else if (isVariableOperation(call)) outcome = NOT_REDUCIBLE;
-  else if (m.rulesInline) outcome = ruleOutcome(m.env.rulesSync(space, call), bindings);
-  else {
+  else if (m.rulesInline) {
+    const compiled = returnType === ATOM_TYPE ? null : compiledCall(m.env, space, call, returnType, m.limitCheck);
+    if (compiled !== null) {
+      m.finish(withBindings(compiled, bindings));
+      return;
+    }
+    outcome = ruleOutcome(m.env.rulesSync(space, call), bindings);
+  } else {
     m.tail(new CallFrame(call, returnType, bindings, depth, space, unchanged));
     return;
   }
@@ -964,6 +974,13 @@ function tailResult(m: Machine, call: ExpressionAtom, returnType: Atom, atom: At
   const started = startMetta(m, atom, returnType, dropUnreachable(bindings, atom, mark), depth + 1, space);
   if (started instanceof Frame) m.tail(started);
   else m.finish(started);
+}
+
+/** Results of the compiled tier (evaluated already) as results with the call's bindings. */
+function withBindings(atoms: readonly Atom[], bindings: Bindings): Result[] {
+  const out = new Array<Result>(atoms.length);
+  for (let i = 0; i < atoms.length; i++) out[i] = { atom: atoms[i]!, bindings };
+  return out;
 }
 
 /** The results that are not Empty (a new array: callers may keep it). */
@@ -1093,6 +1110,11 @@ class CallFrame extends Frame {
         return;
       }
       if (m.rulesInline) {
+        const compiled = this.returnType === ATOM_TYPE ? null : compiledCall(m.env, this.space, this.call, this.returnType, m.limitCheck);
+        if (compiled !== null) {
+          m.finish(withBindings(compiled, this.bindings));
+          return;
+        }
         this.handle(m, ruleOutcome(m.env.rulesSync(this.space, this.call), this.bindings));
         return;
       }

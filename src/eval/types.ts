@@ -101,7 +101,9 @@ export class TypeIndex {
     this.cachedVersion = stamp;
   }
 
-  private hasExpressionDeclarations(): boolean {
+  /** Whether any `(: subject T)` has an expression subject (an expression can then have a declared type). */
+  hasExpressionDeclarations(): boolean {
+    this.refresh();
     if (this.expressionDeclarations === null) {
       const subject = variable('subject#');
       this.expressionDeclarations = this.env

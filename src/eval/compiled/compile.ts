@@ -1,0 +1,230 @@
+// From rule bodies to node trees. A body compiles only when every part of it is something the
+// nodes evaluate exactly as the interpreter would: its variables bound by the left side or a
+// `let`, calls of undeclared functions whose rules compile too, constructors, `if`, `let`,
+// `let*`, `superpose`, `collapse`, `empty`, and pure built-ins whose type checks are decided here
+// or by the value checks at run time. Anything else refuses the whole rule set, and the
+// interpreter keeps it.
+
+import { type Atom, AtomKind, type ExpressionAtom, type GroundedAtom } from '../../core/index.js';
+import type { Builtin } from '../builtin.js';
+import { hasVariables, isFunctionType, isMetaType, splitFunctionType, UNDEFINED } from '../types.js';
+import {
+  CollapseNode,
+  ConstNode,
+  ConstructNode,
+  DynamicConstructNode,
+  EmptyNode,
+  IfNode,
+  LetNode,
+  type Node,
+  PureCallNode,
+  SlotNode,
+  SuperposeNode,
+  SuperposeSlotNode,
+} from './nodes.js';
+import { BindPattern, CallNode, type CallRuntime, type CompiledRule, ExpressionPattern, GroundedPattern, type Pattern, RuleSet, SamePattern, SymbolPattern } from './rule-set.js';
+import { EMPTY_SYMBOL, NOT_REDUCIBLE_SYMBOL } from './symbols.js';
+
+/** Thrown while compiling: the rule set stays with the interpreter. */
+export class Refuse {
+  constructor(readonly reason: string) {}
+}
+
+function refuse(reason: string): never {
+  throw new Refuse(reason);
+}
+
+/** What compiling needs from the tier. */
+export interface CompileContext extends CallRuntime {
+  /** The compiled rule set of calls with this head and arity, or 'constructor' when no rule applies to them. */
+  resolveHead(head: Atom, arity: number): RuleSet | 'constructor';
+}
+
+/** Compiles `(= lhs body)` rules (their left sides all `(head ...)` of the set's arity) into `set`. */
+export function compileRules(ctx: CompileContext, set: RuleSet, rules: readonly ExpressionAtom[]): void {
+  const compiled: CompiledRule[] = [];
+  let slots = 0;
+  for (const rule of rules) {
+    const c = new RuleCompiler(ctx);
+    const lhs = rule.children[1] as ExpressionAtom;
+    const params = lhs.children.slice(1).map((p) => c.pattern(p));
+    const body = c.body(rule.children[2]!, UNDEFINED);
+    compiled.push({ params, body });
+    slots = Math.max(slots, c.slotCount);
+  }
+  set.rules = compiled;
+  set.slots = slots;
+}
+
+/** The position a sub-expression is evaluated in: %Undefined%, or the type a built-in declares for it. */
+type Expected = Atom;
+
+class RuleCompiler {
+  private readonly scope = new Map<string, number>();
+  slotCount = 0;
+
+  constructor(private readonly ctx: CompileContext) {}
+
+  pattern(p: Atom): Pattern {
+    switch (p.kind) {
+      case AtomKind.Variable: {
+        const slot = this.scope.get(p.name);
+        if (slot !== undefined) return new SamePattern(slot);
+        return new BindPattern(this.bind(p.name));
+      }
+      case AtomKind.Symbol:
+        return new SymbolPattern(p);
+      case AtomKind.Grounded:
+        return new GroundedPattern(p as GroundedAtom);
+      case AtomKind.Expression:
+        return new ExpressionPattern(p.children.map((c) => this.pattern(c)));
+    }
+  }
+
+  private bind(name: string): number {
+    const slot = this.slotCount++;
+    this.scope.set(name, slot);
+    return slot;
+  }
+
+  body(atom: Atom, expected: Expected): Node {
+    switch (atom.kind) {
+      case AtomKind.Variable: {
+        const slot = this.scope.get(atom.name);
+        if (slot === undefined) refuse(`the free variable ${atom.name}`);
+        return new SlotNode(slot);
+      }
+      case AtomKind.Symbol:
+        if (atom === EMPTY_SYMBOL) return new EmptyNode();
+        if (atom === NOT_REDUCIBLE_SYMBOL) refuse('NotReducible');
+        return new ConstNode(atom);
+      case AtomKind.Grounded:
+        if (isFunctionType((atom as GroundedAtom).typeAtom())) refuse('a grounded operation as a value');
+        return new ConstNode(atom);
+      case AtomKind.Expression:
+        if (atom.children.length === 0) return new ConstNode(atom);
+        return this.application(atom, expected);
+    }
+  }
+
+  private application(atom: ExpressionAtom, expected: Expected): Node {
+    const children = atom.children;
+    const head = children[0]!;
+    const ctx = this.ctx;
+    if (head.kind === AtomKind.Symbol) {
+      const op = ctx.env.builtin(head);
+      if (op !== undefined) return this.builtin(op, atom, expected);
+      if (ctx.index.declaredTypes(head).length > 0) refuse(`${head.name} has a declared type`);
+      const target = ctx.resolveHead(head, children.length);
+      const args = children.slice(1).map((c) => this.body(c, UNDEFINED));
+      if (target === 'constructor') return new ConstructNode([new ConstNode(head), ...args], ctx);
+      return new CallNode(target, args);
+    }
+    if (head.kind === AtomKind.Variable) {
+      if (expected !== UNDEFINED && expected.kind !== AtomKind.Variable) refuse('an application of a variable in a typed position');
+      return new DynamicConstructNode(children.map((c) => this.body(c, UNDEFINED)), ctx);
+    }
+    if (head.kind === AtomKind.Grounded) {
+      if (isFunctionType((head as GroundedAtom).typeAtom()) || !ctx.isConstructorHead(head, children.length)) refuse('a grounded head that may reduce');
+      return new ConstructNode(children.map((c) => this.body(c, UNDEFINED)), ctx);
+    }
+    refuse('an expression as a head');
+  }
+
+  private builtin(op: Builtin, atom: ExpressionAtom, expected: Expected): Node {
+    const children = atom.children;
+    const head = children[0]!;
+    const declared = this.ctx.index.declaredTypes(head);
+    if (op.type === null || declared.length !== 1 || declared[0] !== op.type || !isFunctionType(op.type)) refuse(`${op.name} with other types`);
+    const { args, ret } = splitFunctionType(op.type as ExpressionAtom);
+    if (args.length !== children.length - 1) refuse(`${op.name} with ${children.length - 1} arguments`);
+    const special = this.special(op.name, atom, args);
+    if (special !== null) {
+      // Their result types depend on the branches: only where nothing is checked against them.
+      if (expected !== UNDEFINED) refuse(`${op.name} in a typed position`);
+      return special;
+    }
+    if (op.pure !== true) refuse(`the built-in ${op.name}`);
+    if (hasVariables(ret)) refuse(`${op.name} of a polymorphic result`);
+    if (!returnFits(ret, expected)) refuse(`${op.name} returns ${ret} where ${expected} is expected`);
+    for (const t of args) if (isMetaType(t)) refuse(`${op.name} takes unevaluated arguments`);
+    const nodes = children.slice(1).map((c, i) => this.typedArgument(c, args[i]!));
+    return new PureCallNode(op, head, nodes, args, ret, this.ctx);
+  }
+
+  /**
+   * An argument in a position of a declared type. The interpreter checks the argument's own type
+   * before evaluating it: a variable or value is checked at run time (the node's value checks);
+   * a pure built-in's declared result is checked here; an undeclared function or constructor has
+   * no type to fail. Anything else has a type that depends on more than its value: refused.
+   */
+  private typedArgument(arg: Atom, type: Atom): Node {
+    if (arg.kind === AtomKind.Expression && arg.children.length > 0) {
+      const head = arg.children[0]!;
+      const op = head.kind === AtomKind.Symbol ? this.ctx.env.builtin(head) : undefined;
+      if (op !== undefined && op.pure !== true) refuse(`${op.name} in a typed position`);
+    }
+    return this.body(arg, type);
+  }
+
+  /** The forms the nodes implement themselves (null: an ordinary built-in). */
+  private special(name: string, atom: ExpressionAtom, argTypes: readonly Atom[]): Node | null {
+    const c = atom.children;
+    switch (name) {
+      case 'if':
+        return new IfNode(this.typedArgument(c[1]!, argTypes[0]!), this.body(c[2]!, UNDEFINED), this.body(c[3]!, UNDEFINED));
+      case 'let':
+        return this.let(c[1]!, c[2]!, c[3]!);
+      case 'let*': {
+        const pairs = c[1]!;
+        if (pairs.kind !== AtomKind.Expression) refuse('let* without a list of pairs');
+        return this.letStar(pairs.children, 0, c[2]!);
+      }
+      case 'superpose': {
+        const tuple = c[1]!;
+        if (tuple.kind === AtomKind.Variable) {
+          const slot = this.scope.get(tuple.name);
+          if (slot === undefined) refuse(`the free variable ${tuple.name}`);
+          return new SuperposeSlotNode(slot);
+        }
+        if (tuple.kind !== AtomKind.Expression) refuse('superpose of a value');
+        return new SuperposeNode(tuple.children.map((e) => this.body(e, UNDEFINED)));
+      }
+      case 'collapse':
+        return new CollapseNode(this.body(c[1]!, UNDEFINED), this.ctx);
+      case 'empty':
+        return new EmptyNode();
+      default:
+        return null;
+    }
+  }
+
+  private let(pattern: Atom, value: Atom, body: Atom): Node {
+    if (pattern.kind !== AtomKind.Variable) refuse('let with a pattern other than a variable');
+    if (this.scope.has(pattern.name)) refuse('let of a variable bound already');
+    const valueNode = this.body(value, UNDEFINED);
+    const slot = this.bind(pattern.name);
+    const bodyNode = this.body(body, UNDEFINED);
+    this.scope.delete(pattern.name);
+    return new LetNode(slot, valueNode, bodyNode);
+  }
+
+  private letStar(pairs: readonly Atom[], i: number, body: Atom): Node {
+    if (i === pairs.length) return this.body(body, UNDEFINED);
+    const pair = pairs[i]!;
+    if (pair.kind !== AtomKind.Expression || pair.children.length !== 2) refuse('let* with a malformed pair');
+    const [pattern, value] = pair.children as [Atom, Atom];
+    if (pattern.kind !== AtomKind.Variable) refuse('let* with a pattern other than a variable');
+    if (this.scope.has(pattern.name)) refuse('let* of a variable bound already');
+    const valueNode = this.body(value, UNDEFINED);
+    const slot = this.bind(pattern.name);
+    const rest = this.letStar(pairs, i + 1, body);
+    this.scope.delete(pattern.name);
+    return new LetNode(slot, valueNode, rest);
+  }
+}
+
+/** Whether a built-in's declared result fits the position's type without looking at values. */
+function returnFits(ret: Atom, expected: Atom): boolean {
+  return expected === UNDEFINED || expected.kind === AtomKind.Variable || ret === expected;
+}

@@ -1,0 +1,365 @@
+// The compiled form of a rule body: a tree of nodes, each evaluating its sub-expression over the
+// rule's variables held in a frame of slots. Every value a node sees is ground and in normal form
+// (re-evaluating it gives itself), so a body evaluates to exactly what the interpreter would give,
+// without bindings, renaming or frames on the heap. Anything the tree does not cover exactly (a
+// value of an unexpected type, an error, a recursion too deep for the JavaScript stack) throws
+// `Bail`, and the caller evaluates the call with the interpreter instead: nothing here has side
+// effects, so starting again loses nothing.
+//
+// Results are `Vals`: one atom when there is exactly one result (the usual case, no allocation),
+// else an array of zero or at least two, in the interpreter's order (SPEC §4).
+
+import { type Atom, AtomKind, BoolAtom, expr, type ExpressionAtom, type GroundedAtom } from '../../core/index.js';
+import { Bindings } from '../../core/index.js';
+import type { Builtin } from '../builtin.js';
+import type { AtomSpace } from '../../space/index.js';
+import type { Environment } from '../environment.js';
+import { argumentFits, type TypeIndex } from '../types.js';
+import { EMPTY_SYMBOL } from './symbols.js';
+
+/** One atom, or an array of zero or at least two (never of one). Arrays are never mutated once returned. */
+export type Vals = Atom | Atom[];
+
+export const NO_VALS: Atom[] = [];
+
+/** Thrown when the compiled evaluation cannot be sure of the interpreter's answer. Not an Error: no stack is captured. */
+export class Bail {
+  constructor(readonly reason: string) {}
+}
+
+export function bail(reason: string): never {
+  throw new Bail(reason);
+}
+
+/** What nodes need from the tier that runs them. */
+export interface Runtime {
+  readonly env: Environment;
+  readonly space: AtomSpace;
+  readonly index: TypeIndex;
+  /** Whether `atom` is a ground normal form (re-evaluating it gives itself); remembers the answer. */
+  isNormal(atom: Atom): boolean;
+  /** Marks an expression just built from normal forms under a constructor head as a normal form. */
+  markNormal(atom: ExpressionAtom): void;
+  /** Whether an expression with this head and `arity` elements is not reducible (no rule, no built-in, no type). */
+  isConstructorHead(head: Atom, arity: number): boolean;
+}
+
+export function isMany(v: Vals): v is Atom[] {
+  return Array.isArray(v);
+}
+
+export function append(out: Atom[], v: Vals): void {
+  if (isMany(v)) for (let i = 0; i < v.length; i++) out.push(v[i]!);
+  else out.push(v);
+}
+
+export function asVals(out: Atom[]): Vals {
+  return out.length === 1 ? out[0]! : out;
+}
+
+export abstract class Node {
+  abstract eval(frame: Atom[]): Vals;
+}
+
+export class ConstNode extends Node {
+  constructor(private readonly atom: Atom) {
+    super();
+  }
+  eval(): Vals {
+    return this.atom;
+  }
+}
+
+export class EmptyNode extends Node {
+  eval(): Vals {
+    return NO_VALS;
+  }
+}
+
+export class SlotNode extends Node {
+  constructor(readonly slot: number) {
+    super();
+  }
+  eval(frame: Atom[]): Vals {
+    return frame[this.slot]!;
+  }
+}
+
+/**
+ * The elements of an application evaluated left to right, as the interpreter forms their
+ * combinations: the first element with no result ends it (later ones are not evaluated), and the
+ * combinations come in lexicographic order, the first element outermost. Each element is
+ * evaluated once: it cannot depend on its siblings' values, and evaluation is pure.
+ */
+export function evalElements(nodes: readonly Node[], frame: Atom[]): Vals[] | null {
+  const out = new Array<Vals>(nodes.length);
+  for (let i = 0; i < nodes.length; i++) {
+    const v = nodes[i]!.eval(frame);
+    if (isMany(v) && v.length === 0) return null;
+    out[i] = v;
+  }
+  return out;
+}
+
+/** Whether every element has exactly one value. */
+export function allSingle(vals: readonly Vals[]): vals is Atom[] {
+  for (let i = 0; i < vals.length; i++) if (isMany(vals[i]!)) return false;
+  return true;
+}
+
+/** `apply` of every combination of the elements' values, in the interpreter's order, concatenated. */
+export function product(vals: readonly Vals[], apply: (items: Atom[]) => Vals): Vals {
+  const n = vals.length;
+  const lists = vals.map((v) => (isMany(v) ? v : [v]));
+  const index = new Array<number>(n).fill(0);
+  const out: Atom[] = [];
+  for (;;) {
+    const items = new Array<Atom>(n);
+    for (let i = 0; i < n; i++) items[i] = lists[i]![index[i]!]!;
+    append(out, apply(items));
+    let i = n - 1;
+    while (i >= 0 && ++index[i]! === lists[i]!.length) index[i--] = 0;
+    if (i < 0) break;
+  }
+  return asVals(out);
+}
+
+/** `(if cond then else)`: the branch chosen by each value of the condition. */
+export class IfNode extends Node {
+  constructor(
+    private readonly cond: Node,
+    private readonly then: Node,
+    private readonly otherwise: Node,
+  ) {
+    super();
+  }
+  eval(frame: Atom[]): Vals {
+    const c = this.cond.eval(frame);
+    if (!isMany(c)) return this.branch(c, frame);
+    const out: Atom[] = [];
+    for (const value of c) append(out, this.branch(value, frame));
+    return asVals(out);
+  }
+  private branch(c: Atom, frame: Atom[]): Vals {
+    if (c === BoolAtom.TRUE) return this.then.eval(frame);
+    if (c === BoolAtom.FALSE) return this.otherwise.eval(frame);
+    bail('an if condition that is not True or False');
+  }
+}
+
+/** `(let $x value body)`: the body once per value, with the value in the variable's slot. */
+export class LetNode extends Node {
+  constructor(
+    private readonly slot: number,
+    private readonly value: Node,
+    private readonly body: Node,
+  ) {
+    super();
+  }
+  eval(frame: Atom[]): Vals {
+    const v = this.value.eval(frame);
+    if (!isMany(v)) {
+      frame[this.slot] = v;
+      return this.body.eval(frame);
+    }
+    const out: Atom[] = [];
+    for (const value of v) {
+      frame[this.slot] = value;
+      append(out, this.body.eval(frame));
+    }
+    return asVals(out);
+  }
+}
+
+/** `(superpose (a b ...))` written out: each element's results in turn. */
+export class SuperposeNode extends Node {
+  constructor(private readonly items: readonly Node[]) {
+    super();
+  }
+  eval(frame: Atom[]): Vals {
+    const out: Atom[] = [];
+    for (const item of this.items) append(out, item.eval(frame));
+    return asVals(out);
+  }
+}
+
+/** `(superpose $x)`: the elements of the variable's value (normal forms: they evaluate to themselves). */
+export class SuperposeSlotNode extends Node {
+  constructor(private readonly slot: number) {
+    super();
+  }
+  eval(frame: Atom[]): Vals {
+    const v = frame[this.slot]!;
+    if (v.kind !== AtomKind.Expression) bail('superpose of a value that is not an expression');
+    const out: Atom[] = [];
+    for (const c of v.children) if (c !== EMPTY_SYMBOL) out.push(c);
+    return asVals(out);
+  }
+}
+
+/** `(collapse atom)`: one expression of all the results (in normal form, else the interpreter decides). */
+export class CollapseNode extends Node {
+  constructor(
+    private readonly inner: Node,
+    private readonly rt: Runtime,
+  ) {
+    super();
+  }
+  eval(frame: Atom[]): Vals {
+    const v = this.inner.eval(frame);
+    const tuple = expr(isMany(v) ? v.slice() : [v]);
+    if (!this.rt.isNormal(tuple)) bail('a collapse whose results would evaluate further');
+    return tuple;
+  }
+}
+
+/** An expression whose head no rule, built-in or type reduces: its elements evaluated, the expression rebuilt. */
+export class ConstructNode extends Node {
+  constructor(
+    private readonly elements: readonly Node[],
+    private readonly rt: Runtime,
+  ) {
+    super();
+  }
+  eval(frame: Atom[]): Vals {
+    const vals = evalElements(this.elements, frame);
+    if (vals === null) return NO_VALS;
+    if (allSingle(vals)) return this.build(vals);
+    return product(vals, (items) => this.build(items));
+  }
+  private build(items: Atom[]): Atom {
+    const e = expr(items);
+    this.rt.markNormal(e);
+    return e;
+  }
+}
+
+/** An expression whose head is a variable: a constructor when its value is one, else the interpreter decides. */
+export class DynamicConstructNode extends Node {
+  constructor(
+    private readonly elements: readonly Node[],
+    private readonly rt: Runtime,
+  ) {
+    super();
+  }
+  eval(frame: Atom[]): Vals {
+    const vals = evalElements(this.elements, frame);
+    if (vals === null) return NO_VALS;
+    if (allSingle(vals)) return this.build(vals);
+    return product(vals, (items) => this.build(items));
+  }
+  private build(items: Atom[]): Atom {
+    if (!this.rt.isConstructorHead(items[0]!, items.length)) bail('an application of a variable whose value may reduce');
+    const e = expr(items);
+    this.rt.markNormal(e);
+    return e;
+  }
+}
+
+/**
+ * A pure built-in (arithmetic, comparison, logic) over its arguments' values. The interpreter
+ * checks each value against the declared argument type before the call; here a value of exactly
+ * the declared (variable-free) type passes at once, two values of one type pass a `(-> $t $t …)`
+ * type, and anything else gets the interpreter's own check. A failed check, an error, a result
+ * that is not one plain value: Bail.
+ */
+export class PureCallNode extends Node {
+  /** Per argument: the declared type when variable-free, else null (the general check). */
+  private readonly exact: (Atom | null)[];
+  /** The arguments are declared with one and the same type variable (`==`). */
+  private readonly sameVariable: boolean;
+  private readonly binary: ((a: Atom, b: Atom) => Atom | null) | null;
+
+  constructor(
+    private readonly op: Builtin,
+    private readonly head: Atom,
+    private readonly args: readonly Node[],
+    private readonly argTypes: readonly Atom[],
+    private readonly ret: Atom,
+    private readonly rt: Runtime,
+  ) {
+    super();
+    this.exact = argTypes.map((t) => (t.kind === AtomKind.Variable || (t.kind === AtomKind.Expression && !isVariableFree(t)) ? null : t));
+    this.sameVariable = argTypes.length === 2 && argTypes[0]!.kind === AtomKind.Variable && argTypes[0] === argTypes[1];
+    this.binary = op.binary !== undefined && args.length === 2 ? op.binary : null;
+  }
+
+  eval(frame: Atom[]): Vals {
+    if (this.binary !== null) {
+      const a = this.args[0]!.eval(frame);
+      if (isMany(a)) return a.length === 0 ? NO_VALS : this.general([a, this.args[1]!.eval(frame)]);
+      const b = this.args[1]!.eval(frame);
+      if (isMany(b)) return b.length === 0 ? NO_VALS : this.general([a, b]);
+      return this.apply2(a, b);
+    }
+    const vals = evalElements(this.args, frame);
+    if (vals === null) return NO_VALS;
+    if (allSingle(vals)) return this.applyN(vals);
+    return product(vals, (items) => this.applyN(items));
+  }
+
+  private general(vals: Vals[]): Vals {
+    if (isMany(vals[1]!) && vals[1].length === 0) return NO_VALS;
+    return product(vals, (items) => this.apply2(items[0]!, items[1]!));
+  }
+
+  private apply2(a: Atom, b: Atom): Vals {
+    if (!this.fits2(a, b)) this.checkSlowly([a, b]);
+    let v: Atom | null;
+    try {
+      v = this.binary!(a, b);
+    } catch {
+      bail(`${this.op.name} failed`);
+    }
+    return this.value(v);
+  }
+
+  private fits2(a: Atom, b: Atom): boolean {
+    if (a.kind !== AtomKind.Grounded || b.kind !== AtomKind.Grounded) return false;
+    const ta = (a as GroundedAtom).typeAtom();
+    const tb = (b as GroundedAtom).typeAtom();
+    if (this.sameVariable) return ta === tb;
+    return ta === this.exact[0] && tb === this.exact[1];
+  }
+
+  private applyN(items: Atom[]): Vals {
+    let fast = true;
+    for (let i = 0; fast && i < items.length; i++) {
+      const it = items[i]!;
+      fast = it.kind === AtomKind.Grounded && (it as GroundedAtom).typeAtom() === this.exact[i];
+    }
+    if (!fast) this.checkSlowly(items);
+    const call = expr([this.head, ...items]);
+    let outcome;
+    try {
+      outcome = this.op.execute(items, { env: this.rt.env, call, bindings: Bindings.EMPTY, space: this.rt.space });
+    } catch {
+      bail(`${this.op.name} failed`);
+    }
+    if (outcome.kind !== 'values' || outcome.results.length !== 1) bail(`${this.op.name} gave no single value`);
+    return this.value(outcome.results[0]!.atom);
+  }
+
+  /** The interpreter's check of argument values against the declared types (ApplyFrame.prepare). */
+  private checkSlowly(items: readonly Atom[]): void {
+    const typeBindings = new Bindings();
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i]!;
+      if (it.kind === AtomKind.Expression || it.kind === AtomKind.Variable) bail(`${this.op.name} of an expression`);
+      if (!argumentFits(this.rt.index, it, this.argTypes[i]!, typeBindings)) bail(`${this.op.name} of an argument of another type`);
+    }
+  }
+
+  private value(v: Atom | null): Vals {
+    if (v === null || v.kind === AtomKind.Expression || v.kind === AtomKind.Variable) bail(`${this.op.name} is not reducible here`);
+    if (v === EMPTY_SYMBOL) return NO_VALS;
+    if (v.kind !== AtomKind.Grounded || (v as GroundedAtom).typeAtom() !== this.ret) bail(`${this.op.name} gave a value of another type than declared`);
+    return v;
+  }
+}
+
+function isVariableFree(t: Atom): boolean {
+  if (t.kind === AtomKind.Variable) return false;
+  if (t.kind === AtomKind.Expression) for (const c of t.children) if (!isVariableFree(c)) return false;
+  return true;
+}

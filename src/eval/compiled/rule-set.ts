@@ -1,0 +1,141 @@
+// A compiled rule set: every `(= (head p1 … pn) body)` of one head and arity, in definition order,
+// each left side a matcher over the call's (ground) arguments and each body a node tree. Calling it
+// fires the rules that match, in order, and concatenates their bodies' results; when none matches
+// the call is its own result, as in the interpreter.
+
+import { type Atom, AtomKind, atomEquals, expr, type GroundedAtom } from '../../core/index.js';
+import { append, asVals, allSingle, evalElements, Node, NO_VALS, product, type Runtime, type Vals } from './nodes.js';
+
+/** What a rule set needs from its tier besides what nodes need: the depth and step accounting. */
+export interface CallRuntime extends Runtime {
+  /** Counts a call; Bail when the JavaScript stack would grow too deep, and the interpreter's limit checks. */
+  enter(): void;
+  leave(): void;
+}
+
+export abstract class Pattern {
+  abstract match(value: Atom, frame: Atom[]): boolean;
+}
+
+/** A variable's first occurrence: binds its slot. */
+export class BindPattern extends Pattern {
+  constructor(private readonly slot: number) {
+    super();
+  }
+  match(value: Atom, frame: Atom[]): boolean {
+    frame[this.slot] = value;
+    return true;
+  }
+}
+
+/** A variable seen before in the same left side: the value must equal the first one's. */
+export class SamePattern extends Pattern {
+  constructor(private readonly slot: number) {
+    super();
+  }
+  match(value: Atom, frame: Atom[]): boolean {
+    return atomEquals(frame[this.slot]!, value);
+  }
+}
+
+export class SymbolPattern extends Pattern {
+  constructor(private readonly symbol: Atom) {
+    super();
+  }
+  match(value: Atom): boolean {
+    return value === this.symbol; // interned
+  }
+}
+
+export class GroundedPattern extends Pattern {
+  constructor(private readonly grounded: GroundedAtom) {
+    super();
+  }
+  match(value: Atom): boolean {
+    return value.kind === AtomKind.Grounded && this.grounded.equals(value);
+  }
+}
+
+export class ExpressionPattern extends Pattern {
+  constructor(private readonly children: readonly Pattern[]) {
+    super();
+  }
+  match(value: Atom, frame: Atom[]): boolean {
+    if (value.kind !== AtomKind.Expression || value.children.length !== this.children.length) return false;
+    for (let i = 0; i < this.children.length; i++) if (!this.children[i]!.match(value.children[i]!, frame)) return false;
+    return true;
+  }
+}
+
+export interface CompiledRule {
+  /** One pattern per argument (the head is known to match). */
+  readonly params: readonly Pattern[];
+  readonly body: Node;
+}
+
+export class RuleSet {
+  rules: readonly CompiledRule[] = [];
+  /** Slots of the largest rule (a frame is shared by the rules of one call). */
+  slots = 0;
+
+  constructor(
+    readonly head: Atom,
+    /** Elements of a call, the head included. */
+    readonly arity: number,
+    private readonly rt: CallRuntime,
+  ) {}
+
+  /** The results of `(head ...args)`, arguments in normal form. */
+  invoke(args: Atom[]): Vals {
+    const rt = this.rt;
+    rt.enter();
+    const frame = new Array<Atom>(this.slots);
+    const rules = this.rules;
+    let first: Vals | null = null;
+    let out: Atom[] | null = null;
+    for (let r = 0; r < rules.length; r++) {
+      const rule = rules[r]!;
+      if (!matches(rule.params, args, frame)) continue;
+      const v = rule.body.eval(frame);
+      if (first === null) first = v;
+      else {
+        if (out === null) {
+          out = [];
+          append(out, first);
+        }
+        append(out, v);
+      }
+    }
+    rt.leave();
+    if (first === null) return this.unreduced(args);
+    return out === null ? first : asVals(out);
+  }
+
+  /** No rule applies: the call stands for itself (and evaluates to itself again). */
+  private unreduced(args: Atom[]): Atom {
+    const call = expr([this.head, ...args]);
+    this.rt.markNormal(call);
+    return call;
+  }
+}
+
+function matches(params: readonly Pattern[], args: Atom[], frame: Atom[]): boolean {
+  for (let i = 0; i < params.length; i++) if (!params[i]!.match(args[i]!, frame)) return false;
+  return true;
+}
+
+/** A call of a compiled rule set: the arguments' combinations, each invoked. */
+export class CallNode extends Node {
+  constructor(
+    private readonly set: RuleSet,
+    private readonly args: readonly Node[],
+  ) {
+    super();
+  }
+  eval(frame: Atom[]): Vals {
+    const vals = evalElements(this.args, frame);
+    if (vals === null) return NO_VALS;
+    if (allSingle(vals)) return this.set.invoke(vals);
+    return product(vals, (items) => this.set.invoke(items));
+  }
+}

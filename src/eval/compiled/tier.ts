@@ -1,0 +1,285 @@
+// The compiled tier: calls of pure, undeclared functions over ground arguments, evaluated by rule
+// sets compiled per (head, arity, space version) instead of by the interpreter's frames.
+//
+// The interpreter offers each call it would answer by a rule lookup (`compiledCall`); the tier
+// answers with the call's results, fully evaluated, or null, and the interpreter goes on as
+// before. A rule set that refuses to compile, or whose evaluation bails, stays with the
+// interpreter until the space changes. Compiled sets are dropped whenever the space's version
+// changes, so a rule added or removed at run time is always seen.
+//
+// Off when a limit counts interpreter steps or depth (`--max-steps`, `max-stack-depth`: the tier
+// counts neither the same way), and with `!(pragma! compiled-rules False)`.
+
+import { type Atom, AtomKind, BoolAtom, Bindings, expr, type ExpressionAtom, type GroundedAtom, sym, type SymbolAtom, unify, variable } from '../../core/index.js';
+import { type RuleCandidate, ruleCandidates } from '../../cpu/index.js';
+import type { AtomSpace } from '../../space/index.js';
+import { pragmaValue } from '../builtins/pragma.js';
+import type { Environment } from '../environment.js';
+import { isFunctionType, isMetaType, type TypeIndex, UNDEFINED } from '../types.js';
+import { type CompileContext, compileRules, Refuse } from './compile.js';
+import { Bail, bail, isMany } from './nodes.js';
+import { RuleSet } from './rule-set.js';
+import { EQUALS } from './symbols.js';
+
+/** Nested calls the tier runs on the JavaScript stack before leaving the rest to the interpreter. */
+const MAX_DEPTH = 400;
+/** Expressions deeper than this are not proven normal forms (the proof recurses). */
+const MAX_NORMAL_DEPTH = 200;
+
+/** What the tier did, for tests and `--metrics`-style reports. */
+export const compiledTierStats = { calls: 0, answered: 0, bails: 0, refusals: 0, lastBail: '', lastRefusal: '' };
+
+class Tier implements CompileContext {
+  readonly index: TypeIndex;
+  /** Per head and arity: the compiled set, 'constructor' (no rule applies), or null (refused). */
+  private readonly heads = new Map<Atom, Map<number, RuleSet | 'constructor' | null>>();
+  readonly bailed = new Set<RuleSet>();
+  private readonly normals = new WeakSet<ExpressionAtom>();
+  /** Rule sets made by the compilation in progress: dropped together when it refuses. */
+  private made: [Atom, number][] = [];
+  private depth = 0;
+  private calls = 0;
+  private check: () => void = () => {};
+  readonly disabled: boolean;
+
+  constructor(
+    readonly env: Environment,
+    readonly space: AtomSpace,
+    readonly version: number,
+    readonly builtinsVersion: number,
+  ) {
+    this.index = env.types(space);
+    // A declared type of an expression can make any call ill-typed: the interpreter decides.
+    this.disabled = this.index.hasExpressionDeclarations();
+  }
+
+  enter(): void {
+    if (++this.depth > MAX_DEPTH) bail('recursion deeper than the compiled tier runs');
+    if ((++this.calls & 1023) === 0) this.check();
+  }
+
+  leave(): void {
+    this.depth--;
+  }
+
+  markNormal(atom: ExpressionAtom): void {
+    this.normals.add(atom);
+  }
+
+  isNormal(atom: Atom, depth = 0): boolean {
+    if (atom.kind === AtomKind.Variable) return false;
+    if (atom.kind !== AtomKind.Expression || atom.children.length === 0) return true;
+    if (this.normals.has(atom)) return true;
+    if (depth > MAX_NORMAL_DEPTH || !this.isConstructorHead(atom.children[0]!, atom.children.length)) return false;
+    for (const c of atom.children) if (!this.isNormal(c, depth + 1)) return false;
+    this.normals.add(atom);
+    return true;
+  }
+
+  isConstructorHead(head: Atom, arity: number): boolean {
+    if (head.kind === AtomKind.Symbol) {
+      if (this.env.builtin(head) !== undefined || this.index.declaredTypes(head).length > 0) return false;
+      const known = this.known(head, arity);
+      if (known !== undefined) return known === 'constructor';
+      let rules: readonly ExpressionAtom[];
+      try {
+        rules = this.rulesOf(head, arity, this.candidates(head, arity));
+      } catch (e) {
+        if (e instanceof Refuse) return false;
+        throw e;
+      }
+      if (rules.length > 0) return false;
+      this.remember(head, arity, 'constructor');
+      return true;
+    }
+    if (head.kind === AtomKind.Grounded) {
+      if (isFunctionType((head as GroundedAtom).typeAtom())) return false;
+      return !this.candidates(head, arity).some((c) => this.space.view().store.isAlive(c.id) && appliesTo(c.stored, head, arity));
+    }
+    return false;
+  }
+
+  /** The rule set a call from the interpreter runs, or null when it stays with the interpreter. */
+  entry(head: SymbolAtom, arity: number): RuleSet | null {
+    if (this.env.builtin(head) !== undefined || this.index.declaredTypes(head).length > 0) return null;
+    const known = this.known(head, arity);
+    if (known !== undefined) return known === 'constructor' ? null : known;
+    const candidates = this.candidates(head, arity);
+    if (refusedBefore(this.space, head, arity, candidates)) return null;
+    this.made = [];
+    try {
+      const target = this.resolveHead(head, arity);
+      return target === 'constructor' ? null : target;
+    } catch (e) {
+      if (!(e instanceof Refuse)) throw e;
+      for (const [h, a] of this.made) this.heads.get(h)?.delete(a);
+      this.remember(head, arity, null);
+      rememberRefusal(this.space, head, arity, candidates);
+      compiledTierStats.refusals++;
+      compiledTierStats.lastRefusal = e.reason;
+      return null;
+    }
+  }
+
+  resolveHead(head: Atom, arity: number): RuleSet | 'constructor' {
+    const known = this.known(head, arity);
+    if (known === null) throw new Refuse(`a function that did not compile`);
+    if (known !== undefined) return known;
+    const rules = this.rulesOf(head, arity, this.candidates(head, arity));
+    if (rules.length === 0) {
+      this.remember(head, arity, 'constructor');
+      return 'constructor';
+    }
+    const set = new RuleSet(head, arity, this);
+    // Remembered before its bodies compile, so a recursive call finds it.
+    this.remember(head, arity, set);
+    this.made.push([head, arity]);
+    compileRules(this, set, rules);
+    return set;
+  }
+
+  /** Runs `set` on a call's arguments: its results, or null when it bailed. */
+  run(set: RuleSet, args: Atom[], check: () => void): Atom[] | null {
+    this.depth = 0;
+    this.check = check;
+    try {
+      const v = set.invoke(args);
+      return isMany(v) ? v : [v];
+    } catch (e) {
+      // A RangeError is the JavaScript stack running out: the interpreter has its own.
+      if (!(e instanceof Bail) && !(e instanceof RangeError)) throw e;
+      this.bailed.add(set);
+      compiledTierStats.bails++;
+      compiledTierStats.lastBail = e instanceof Bail ? e.reason : 'the JavaScript stack';
+      return null;
+    }
+  }
+
+  private known(head: Atom, arity: number): RuleSet | 'constructor' | null | undefined {
+    return this.heads.get(head)?.get(arity);
+  }
+
+  private remember(head: Atom, arity: number, value: RuleSet | 'constructor' | null): void {
+    let byArity = this.heads.get(head);
+    if (byArity === undefined) {
+      byArity = new Map();
+      this.heads.set(head, byArity);
+    }
+    byArity.set(arity, value);
+  }
+
+  private candidates(head: Atom, arity: number): readonly RuleCandidate[] {
+    return ruleCandidates(this.space.view(), head, arity);
+  }
+
+  /** The live rules `(= (head ...) body)` of this arity, in order; Refuse when another stored atom would apply too. */
+  private rulesOf(head: Atom, arity: number, candidates: readonly RuleCandidate[]): ExpressionAtom[] {
+    const store = this.space.view().store;
+    const rules: ExpressionAtom[] = [];
+    for (const c of candidates) {
+      if (!store.isAlive(c.id)) continue;
+      const a = c.stored;
+      if (a.kind === AtomKind.Expression && a.children.length === 3 && a.children[0] === EQUALS) {
+        const lhs = a.children[1]!;
+        if (lhs.kind === AtomKind.Expression && lhs.children.length === arity && lhs.children[0] === head) {
+          rules.push(a);
+          continue;
+        }
+      }
+      if (appliesTo(a, head, arity)) throw new Refuse('a stored atom that applies to more than one head');
+    }
+    return rules;
+  }
+}
+
+/** Whether the stored atom unifies with `(= (head $a1 … $an) $result)`: it would answer such a call's lookup. */
+function appliesTo(stored: Atom, head: Atom, arity: number): boolean {
+  const call = [head];
+  for (let i = 1; i < arity; i++) call.push(argumentVariable(i));
+  return unify(stored, expr([EQUALS, expr(call), RESULT]), new Bindings());
+}
+
+const argumentVariables: Atom[] = [];
+function argumentVariable(i: number): Atom {
+  return (argumentVariables[i] ??= variable(`arg#${i}`));
+}
+const RESULT = variable('result#');
+
+/**
+ * Rule sets refused before, per space, with the candidate list they were refused for: while the
+ * head's rules stay the same the refusal stands across versions (a program that writes the space
+ * between calls would otherwise compile its writing functions after every write). Refusing
+ * wrongly only leaves a call to the interpreter.
+ */
+const refusals = new WeakMap<AtomSpace, Map<Atom, Map<number, readonly RuleCandidate[]>>>();
+
+function refusedBefore(space: AtomSpace, head: Atom, arity: number, candidates: readonly RuleCandidate[]): boolean {
+  return refusals.get(space)?.get(head)?.get(arity) === candidates;
+}
+
+function rememberRefusal(space: AtomSpace, head: Atom, arity: number, candidates: readonly RuleCandidate[]): void {
+  let byHead = refusals.get(space);
+  if (byHead === undefined) {
+    byHead = new Map();
+    refusals.set(space, byHead);
+  }
+  let byArity = byHead.get(head);
+  if (byArity === undefined) {
+    byArity = new Map();
+    byHead.set(head, byArity);
+  }
+  byArity.set(arity, candidates);
+}
+
+const tiers = new WeakMap<AtomSpace, Tier>();
+
+function tierFor(env: Environment, space: AtomSpace): Tier {
+  const t = tiers.get(space);
+  if (t !== undefined && t.version === space.version && t.env === env && t.builtinsVersion === env.builtinsVersion) return t;
+  const fresh = new Tier(env, space, space.version, env.builtinsVersion);
+  tiers.set(space, fresh);
+  return fresh;
+}
+
+const PRAGMA = 'compiled-rules';
+const FALSE_SYMBOL = sym('False');
+
+/** Whether the tier may run in this environment now. */
+function enabled(env: Environment): boolean {
+  const s = env.settings;
+  if (s.maxSteps !== null || s.maxStackDepth !== null) return false;
+  const p = pragmaValue(env, PRAGMA);
+  return p !== BoolAtom.FALSE && p !== FALSE_SYMBOL;
+}
+
+/**
+ * The results of `call` (a call of a non-built-in function, its arguments evaluated) expected to
+ * be of `returnType`, when the compiled tier can give them exactly; null to leave it to the
+ * interpreter. `check` is the interpreter's limit check (Ctrl-C, `--timeout`), run every 1024 calls.
+ */
+export function compiledCall(env: Environment, space: AtomSpace, call: ExpressionAtom, returnType: Atom, check: () => void): Atom[] | null {
+  const head = call.children[0]!;
+  if (head.kind !== AtomKind.Symbol || !enabled(env)) return null;
+  const typed = returnType !== UNDEFINED && returnType.kind !== AtomKind.Variable;
+  if (typed && (returnType.kind !== AtomKind.Symbol || isMetaType(returnType))) return null;
+  const tier = tierFor(env, space);
+  if (tier.disabled) return null;
+  compiledTierStats.calls++;
+  const set = tier.entry(head, call.children.length);
+  if (set === null || tier.bailed.has(set)) return null;
+  const args = call.children.slice(1);
+  for (const a of args) if (!tier.isNormal(a)) return null;
+  const results = tier.run(set, args, check);
+  if (results === null) return null;
+  if (typed) {
+    // The interpreter checks each result against the expected type: only values of exactly that type pass here.
+    for (const r of results) {
+      if (r.kind !== AtomKind.Grounded || (r as GroundedAtom).typeAtom() !== returnType) {
+        tier.bailed.add(set);
+        return null;
+      }
+    }
+  }
+  compiledTierStats.answered++;
+  return results;
+}
