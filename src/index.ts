@@ -6,7 +6,7 @@ export * from './core/index.js';
 export * from './space/index.js';
 export * from './cpu/index.js';
 export * from './gpu/index.js';
-export { Environment, evaluateNow, evaluateTopLevel, installStdlib, EvaluationStopped } from './eval/index.js';
+export { compiledTierStats, Environment, evaluateNow, evaluateTopLevel, installStdlib, EvaluationStopped } from './eval/index.js';
 export * from './runner/index.js';
 export { evalConfig, type EvalConfig, preset, PRESET_NAMES, type PresetName } from './runner/eval-config.js';
 export { ParallelRunner, formatMetrics } from './runner/parallel.js';

@@ -28,6 +28,8 @@ export interface EvalSettings {
   maxSteps: number | null;
   /** Wall-clock deadline for the whole run, in `performance.now()` milliseconds. */
   deadline: number | null;
+  /** `pragma! compiled-rules False` turns it off: pure rule sets run in the compiled tier (eval/compiled). */
+  compiledRules: boolean;
 }
 
 /** Answers space queries: the CPU matcher inline by default, the scheduler later. */
@@ -42,7 +44,7 @@ const EQUALS_TYPE = parseAtom('(-> $t $t %Undefined%)');
 export class Environment {
   readonly self: SpaceAtom;
   readonly tokens: TokenRegistry;
-  readonly settings: EvalSettings = { maxStackDepth: null, typeCheck: false, maxSteps: null, deadline: null };
+  readonly settings: EvalSettings = { maxStackDepth: null, typeCheck: false, maxSteps: null, deadline: null, compiledRules: true };
   /** Folder of the file being run, for `import!` and `include`. */
   currentDir: string;
   /** Extra folders searched by `import!`. */

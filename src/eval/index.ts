@@ -20,3 +20,4 @@ export { moduleRecord, modulesLoadedInto, restoreFileModule, restoreLoadedInto, 
 export { pragmaEntries, restorePragma, typeCheckFailure } from './builtins/pragma.js';
 export { Prng, RandomGeneratorAtom } from './builtins/random.js';
 export { BindingsAtom } from './objects.js';
+export { compiledCall, compiledTierStats } from './compiled/tier.js';

@@ -24,6 +24,7 @@ import {
   type SpaceView,
   isIndexedView,
   BatchAnswerer,
+  compiledTierStats,
   type BulkPattern,
   DEFAULT_COST_MODEL,
   formatAnswer,
@@ -69,7 +70,7 @@ export interface ProgramBackend {
   close(): Promise<void>;
 }
 
-export const PROGRAM_BACKENDS = ['sequential', 'pool', 'batched-cpu', 'batched-gpu-standin', 'gpu'] as const;
+export const PROGRAM_BACKENDS = ['sequential', 'interpreted', 'pool', 'batched-cpu', 'batched-gpu-standin', 'gpu'] as const;
 export type ProgramBackendName = (typeof PROGRAM_BACKENDS)[number];
 
 interface Captured {
@@ -97,6 +98,33 @@ class SequentialBackend implements ProgramBackend {
   }
   evidence(): { count: number; what: string } {
     return { count: this.runs, what: 'Program.run calls' };
+  }
+  async close(): Promise<void> {}
+}
+
+/**
+ * The sequential interpreter with the compiled tier off (`pragma! compiled-rules False`): every
+ * call through the interpreter's frames, the answer the tier must reproduce. A run during which
+ * the tier answered anything counts as a fallback.
+ */
+class InterpretedBackend implements ProgramBackend {
+  readonly name = 'interpreted';
+  readonly requiredInCi = true;
+  private runs = 0;
+  async open(): Promise<string | null> {
+    return null;
+  }
+  async run(text: string, file: string): Promise<ProgramRun> {
+    const answeredBefore = compiledTierStats.answered;
+    const r = runProgramText(text, file, (program) => {
+      program.env.settings.compiledRules = false;
+    });
+    this.runs++;
+    const answered = compiledTierStats.answered - answeredBefore;
+    return { ...r, fallbacks: answered > 0 ? [`the compiled tier answered ${answered} calls`] : [] };
+  }
+  evidence(): { count: number; what: string } {
+    return { count: this.runs, what: 'Program.run calls with the compiled tier off' };
   }
   async close(): Promise<void> {}
 }
@@ -197,6 +225,8 @@ export function programBackend(name: ProgramBackendName): ProgramBackend {
   switch (name) {
     case 'sequential':
       return new SequentialBackend();
+    case 'interpreted':
+      return new InterpretedBackend();
     case 'pool':
       return new PoolBackend();
     case 'batched-cpu':

@@ -18,6 +18,7 @@ export interface Exclusion {
 /** Per program backend: excluded test/metta programs. */
 export const PROGRAM_EXCLUSIONS: Readonly<Record<ProgramBackendName, readonly Exclusion[]>> = {
   sequential: [],
+  interpreted: [],
   pool: [],
   'batched-cpu': [],
   'batched-gpu-standin': [],

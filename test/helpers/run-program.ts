@@ -11,10 +11,11 @@ export function runProgramFile(file: string): { out: string; err: string; exitCo
 }
 
 /** `text` as if read from `file` (imports and file paths resolve against its folder). */
-export function runProgramText(text: string, file: string): { out: string; err: string; exitCode: number } {
+export function runProgramText(text: string, file: string, configure?: (program: Program) => void): { out: string; err: string; exitCode: number } {
   let out = '';
   let err = '';
   const program = new Program({ stdout: (t) => (out += t), stderr: (t) => (err += t), currentDir: dirname(file) });
+  configure?.(program);
   const { exitCode } = program.run(text, file, {
     keepGoing: true,
     writeOut: (line) => (out += line + '\n'),

@@ -7,7 +7,7 @@
 
 import { type Atom, AtomKind, isSymbol, sym, UNIT } from '../../core/index.js';
 import { formatAtom } from '../../core/index.js';
-import { IntAtom } from '../../core/index.js';
+import { BoolAtom, IntAtom } from '../../core/index.js';
 import type { AtomSpace } from '../../space/index.js';
 import { type Builtin, errorAtom, values } from '../builtin.js';
 import type { Environment } from '../environment.js';
@@ -32,7 +32,11 @@ export function pragmaEntries(env: Environment): [string, Atom][] {
 /** Records a setting without acting on it (restoring a saved state; `env.settings` is restored separately). */
 export function restorePragma(env: Environment, name: string, value: Atom): void {
   setPragma(env, name, value);
+  // Not among the settings saved separately: restored from its pragma.
+  if (name === COMPILED_RULES) env.settings.compiledRules = value !== BoolAtom.FALSE;
 }
+
+const COMPILED_RULES = 'compiled-rules';
 
 function setPragma(env: Environment, name: string, value: Atom): void {
   let table = pragmaTables.get(env);
@@ -58,6 +62,10 @@ export const pragmaBuiltins: Builtin[] = [
         settings.maxStackDepth = n === 0 || n === 0n ? null : Number(n);
         break;
       }
+      case COMPILED_RULES:
+        if (value !== BoolAtom.TRUE && value !== BoolAtom.FALSE) fail(`pragma! compiled-rules expects True or False, got ${formatAtom(value!)}`);
+        settings.compiledRules = value === BoolAtom.TRUE;
+        break;
     }
     setPragma(ctx.env, key.name, value!);
     return values(ctx, UNIT);

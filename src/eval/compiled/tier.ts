@@ -10,10 +10,9 @@
 // Off when a limit counts interpreter steps or depth (`--max-steps`, `max-stack-depth`: the tier
 // counts neither the same way), and with `!(pragma! compiled-rules False)`.
 
-import { type Atom, AtomKind, BoolAtom, Bindings, expr, type ExpressionAtom, type GroundedAtom, sym, type SymbolAtom, unify, variable } from '../../core/index.js';
+import { type Atom, AtomKind, Bindings, expr, type ExpressionAtom, type GroundedAtom, type SymbolAtom, unify, variable } from '../../core/index.js';
 import { type RuleCandidate, ruleCandidates } from '../../cpu/index.js';
 import type { AtomSpace } from '../../space/index.js';
-import { pragmaValue } from '../builtins/pragma.js';
 import type { Environment } from '../environment.js';
 import { isFunctionType, isMetaType, type TypeIndex, UNDEFINED } from '../types.js';
 import { type CompileContext, compileRules, Refuse } from './compile.js';
@@ -241,15 +240,10 @@ function tierFor(env: Environment, space: AtomSpace): Tier {
   return fresh;
 }
 
-const PRAGMA = 'compiled-rules';
-const FALSE_SYMBOL = sym('False');
-
 /** Whether the tier may run in this environment now. */
 function enabled(env: Environment): boolean {
   const s = env.settings;
-  if (s.maxSteps !== null || s.maxStackDepth !== null) return false;
-  const p = pragmaValue(env, PRAGMA);
-  return p !== BoolAtom.FALSE && p !== FALSE_SYMBOL;
+  return s.compiledRules && s.maxSteps === null && s.maxStackDepth === null;
 }
 
 /**
