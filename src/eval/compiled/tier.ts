@@ -262,7 +262,13 @@ export function compiledCall(env: Environment, space: AtomSpace, call: Expressio
   const set = tier.entry(head, call.children.length);
   if (set === null || tier.bailed.has(set)) return null;
   const args = call.children.slice(1);
-  for (const a of args) if (!tier.isNormal(a)) return null;
+  for (const a of args) {
+    if (tier.isNormal(a)) continue;
+    // Not proven a normal form (too deep, or reducible): such calls stay with the interpreter
+    // until the space changes, rather than being proven again at every call.
+    tier.bailed.add(set);
+    return null;
+  }
   const results = tier.run(set, args, check);
   if (results === null) return null;
   if (typed) {
