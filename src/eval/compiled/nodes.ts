@@ -280,7 +280,8 @@ export class PureCallNode extends Node {
   ) {
     super();
     this.exact = argTypes.map((t) => (t.kind === AtomKind.Variable || (t.kind === AtomKind.Expression && !isVariableFree(t)) ? null : t));
-    this.sameVariable = argTypes.length === 2 && argTypes[0]!.kind === AtomKind.Variable && argTypes[0] === argTypes[1];
+    const [t0, t1] = argTypes;
+    this.sameVariable = argTypes.length === 2 && t0!.kind === AtomKind.Variable && t1!.kind === AtomKind.Variable && t0!.name === t1!.name;
     this.binary = op.binary !== undefined && args.length === 2 ? op.binary : null;
   }
 
