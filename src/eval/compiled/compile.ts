@@ -12,7 +12,6 @@ import {
   CollapseNode,
   ConstNode,
   ConstructNode,
-  DynamicConstructNode,
   EmptyNode,
   IfNode,
   LetNode,
@@ -122,7 +121,7 @@ class RuleCompiler {
     }
     if (head.kind === AtomKind.Variable) {
       if (expected !== UNDEFINED && expected.kind !== AtomKind.Variable) refuse('an application of a variable in a typed position');
-      return new DynamicConstructNode(children.map((c) => this.body(c, UNDEFINED)), ctx);
+      return new ConstructNode(children.map((c) => this.body(c, UNDEFINED)), ctx, true);
     }
     if (head.kind === AtomKind.Grounded) {
       if (isFunctionType((head as GroundedAtom).typeAtom()) || !ctx.isConstructorHead(head, children.length)) refuse('a grounded head that may reduce');

@@ -213,11 +213,16 @@ export class CollapseNode extends Node {
   }
 }
 
-/** An expression whose head no rule, built-in or type reduces: its elements evaluated, the expression rebuilt. */
+/**
+ * An expression whose head no rule, built-in or type reduces: its elements evaluated, the
+ * expression rebuilt. With `dynamicHead` the head is a variable, checked at run time to be such a
+ * constructor (else the interpreter decides).
+ */
 export class ConstructNode extends Node {
   constructor(
     private readonly elements: readonly Node[],
     private readonly rt: Runtime,
+    private readonly dynamicHead = false,
   ) {
     super();
   }
@@ -228,28 +233,7 @@ export class ConstructNode extends Node {
     return product(vals, (items) => this.build(items));
   }
   private build(items: Atom[]): Atom {
-    const e = expr(items);
-    this.rt.markNormal(e);
-    return e;
-  }
-}
-
-/** An expression whose head is a variable: a constructor when its value is one, else the interpreter decides. */
-export class DynamicConstructNode extends Node {
-  constructor(
-    private readonly elements: readonly Node[],
-    private readonly rt: Runtime,
-  ) {
-    super();
-  }
-  eval(frame: Atom[]): Vals {
-    const vals = evalElements(this.elements, frame);
-    if (vals === null) return NO_VALS;
-    if (allSingle(vals)) return this.build(vals);
-    return product(vals, (items) => this.build(items));
-  }
-  private build(items: Atom[]): Atom {
-    if (!this.rt.isConstructorHead(items[0]!, items.length)) bail('an application of a variable whose value may reduce');
+    if (this.dynamicHead && !this.rt.isConstructorHead(items[0]!, items.length)) bail('an application of a variable whose value may reduce');
     const e = expr(items);
     this.rt.markNormal(e);
     return e;
