@@ -84,47 +84,30 @@ function newProgram(file: string): { program: Program; c: Captured } {
   return { program, c };
 }
 
-class SequentialBackend implements ProgramBackend {
-  readonly name = 'sequential';
-  readonly requiredInCi = true;
-  private runs = 0;
-  async open(): Promise<string | null> {
-    return null;
-  }
-  async run(text: string, file: string): Promise<ProgramRun> {
-    const r = runProgramText(text, file);
-    this.runs++;
-    return { ...r, fallbacks: [] };
-  }
-  evidence(): { count: number; what: string } {
-    return { count: this.runs, what: 'Program.run calls' };
-  }
-  async close(): Promise<void> {}
-}
-
 /**
- * The sequential interpreter with the compiled tier off (`pragma! compiled-rules False`): every
- * call through the interpreter's frames, the answer the tier must reproduce. A run during which
- * the tier answered anything counts as a fallback.
+ * The sequential interpreter (`interpreted`: with the compiled tier off, `pragma! compiled-rules
+ * False`, every call through the interpreter's frames — the answer the tier must reproduce; a run
+ * during which the tier answered anything then counts as a fallback).
  */
-class InterpretedBackend implements ProgramBackend {
-  readonly name = 'interpreted';
+class SequentialBackend implements ProgramBackend {
   readonly requiredInCi = true;
   private runs = 0;
+  constructor(readonly name: 'sequential' | 'interpreted') {}
   async open(): Promise<string | null> {
     return null;
   }
   async run(text: string, file: string): Promise<ProgramRun> {
+    const compiledRules = this.name === 'sequential';
     const answeredBefore = compiledTierStats.answered;
     const r = runProgramText(text, file, (program) => {
-      program.env.settings.compiledRules = false;
+      program.env.settings.compiledRules = compiledRules;
     });
     this.runs++;
     const answered = compiledTierStats.answered - answeredBefore;
-    return { ...r, fallbacks: answered > 0 ? [`the compiled tier answered ${answered} calls`] : [] };
+    return { ...r, fallbacks: !compiledRules && answered > 0 ? [`the compiled tier answered ${answered} calls`] : [] };
   }
   evidence(): { count: number; what: string } {
-    return { count: this.runs, what: 'Program.run calls with the compiled tier off' };
+    return { count: this.runs, what: this.name === 'sequential' ? 'Program.run calls' : 'Program.run calls with the compiled tier off' };
   }
   async close(): Promise<void> {}
 }
@@ -224,9 +207,8 @@ class BatchedBackend implements ProgramBackend {
 export function programBackend(name: ProgramBackendName): ProgramBackend {
   switch (name) {
     case 'sequential':
-      return new SequentialBackend();
     case 'interpreted':
-      return new InterpretedBackend();
+      return new SequentialBackend(name);
     case 'pool':
       return new PoolBackend();
     case 'batched-cpu':

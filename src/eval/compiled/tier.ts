@@ -18,6 +18,7 @@ import { isFunctionType, isMetaType, type TypeIndex, UNDEFINED } from '../types.
 import { type CompileContext, compileRules, Refuse } from './compile.js';
 import { Bail, bail, isMany } from './nodes.js';
 import { RuleSet } from './rule-set.js';
+import { HeadTable } from './head-table.js';
 import { EQUALS } from './symbols.js';
 
 /** Nested calls the tier runs on the JavaScript stack before leaving the rest to the interpreter. */
@@ -31,7 +32,7 @@ export const compiledTierStats = { calls: 0, answered: 0, bails: 0, refusals: 0,
 class Tier implements CompileContext {
   readonly index: TypeIndex;
   /** Per head and arity: the compiled set, 'constructor' (no rule applies), or null (refused). */
-  private readonly heads = new Map<Atom, Map<number, RuleSet | 'constructor' | null>>();
+  private readonly heads = new HeadTable<RuleSet | 'constructor' | null>();
   readonly bailed = new Set<RuleSet>();
   private readonly normals = new WeakSet<ExpressionAtom>();
   /** Rule sets made by the compilation in progress: dropped together when it refuses. */
@@ -111,7 +112,7 @@ class Tier implements CompileContext {
       return target === 'constructor' ? null : target;
     } catch (e) {
       if (!(e instanceof Refuse)) throw e;
-      for (const [h, a] of this.made) this.heads.get(h)?.delete(a);
+      for (const [h, a] of this.made) this.heads.delete(h, a);
       this.remember(head, arity, null);
       rememberRefusal(this.space, head, arity, candidates);
       compiledTierStats.refusals++;
@@ -155,16 +156,11 @@ class Tier implements CompileContext {
   }
 
   private known(head: Atom, arity: number): RuleSet | 'constructor' | null | undefined {
-    return this.heads.get(head)?.get(arity);
+    return this.heads.get(head, arity);
   }
 
   private remember(head: Atom, arity: number, value: RuleSet | 'constructor' | null): void {
-    let byArity = this.heads.get(head);
-    if (byArity === undefined) {
-      byArity = new Map();
-      this.heads.set(head, byArity);
-    }
-    byArity.set(arity, value);
+    this.heads.set(head, arity, value);
   }
 
   private candidates(head: Atom, arity: number): readonly RuleCandidate[] {
@@ -210,24 +206,19 @@ const RESULT = variable('result#');
  * between calls would otherwise compile its writing functions after every write). Refusing
  * wrongly only leaves a call to the interpreter.
  */
-const refusals = new WeakMap<AtomSpace, Map<Atom, Map<number, readonly RuleCandidate[]>>>();
+const refusals = new WeakMap<AtomSpace, HeadTable<readonly RuleCandidate[]>>();
 
 function refusedBefore(space: AtomSpace, head: Atom, arity: number, candidates: readonly RuleCandidate[]): boolean {
-  return refusals.get(space)?.get(head)?.get(arity) === candidates;
+  return refusals.get(space)?.get(head, arity) === candidates;
 }
 
 function rememberRefusal(space: AtomSpace, head: Atom, arity: number, candidates: readonly RuleCandidate[]): void {
-  let byHead = refusals.get(space);
-  if (byHead === undefined) {
-    byHead = new Map();
-    refusals.set(space, byHead);
+  let table = refusals.get(space);
+  if (table === undefined) {
+    table = new HeadTable();
+    refusals.set(space, table);
   }
-  let byArity = byHead.get(head);
-  if (byArity === undefined) {
-    byArity = new Map();
-    byHead.set(head, byArity);
-  }
-  byArity.set(arity, candidates);
+  table.set(head, arity, candidates);
 }
 
 const tiers = new WeakMap<AtomSpace, Tier>();
