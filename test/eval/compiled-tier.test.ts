@@ -56,18 +56,57 @@ describe('compiled tier', () => {
     expect(r.bails).toBeGreaterThan(0);
   });
 
-  it('refuses side effects, declared types and free variables', () => {
+  it('refuses side effects, polymorphic declared types and free variables', () => {
     const r = both(`
 (= (noisy $x) (let $u (println! $x) $x))
-(: typed (-> Number Number))
-(= (typed $x) (* $x 2))
+(: poly (-> $t $t))
+(= (poly $x) $x)
 (= (free $x) ($x $y))
 !(noisy 1)
-!(typed 4)
+!(poly 4)
 !(free 1)`);
     expect(r.on).toBe(r.off);
-    // noisy and free refuse to compile; typed is never offered (a declared head stays with the interpreter).
-    expect(r.refusals).toBeGreaterThanOrEqual(2);
+    expect(r.refusals).toBeGreaterThanOrEqual(3);
+  });
+
+  it('answers functions with a plain declared type, and leaves their type errors to the interpreter', () => {
+    const typed = `
+(: fib (-> Number Number))
+(= (fib $n) (if (< $n 2) $n (+ (fib (- $n 1)) (fib (- $n 2)))))
+(: g (-> Number Number))
+(= (g $x) (let $y (+ $x 1) (* $y 2)))
+(: sp (-> Number Number))
+(= (sp $x) (superpose ($x (+ $x 1))))
+(: sum (-> Number Number Number))
+(= (sum $a $b) (+ (fib $a) (g $b)))
+!(fib 15)
+!(g 3)
+!(sp 1)
+!(sum 5 (fib 4))`;
+    const ok = both(typed);
+    expect(ok.on).toBe(ok.off);
+    expect(ok.on).toContain('[610]');
+    expect(ok.answered).toBeGreaterThanOrEqual(4);
+    expect(ok.bails).toBe(0);
+    const errors = both(`${typed}
+(: bad (-> Number String))
+(= (bad $n) (+ $n 1))
+(: half (-> Number Number))
+(= (half $n) (if (== $n 0) "zero" (/ $n 2)))
+(: un (-> Number Number))
+(= (un 0) 0)
+(: mixed (-> Number Number))
+(= (mixed $x) (superpose ($x "no")))
+!(bad 3)
+!(g "a")
+!(half 0)
+!(un 1)
+!(+ (un 1) 1)
+!(mixed 1)
+!(sum 1 (bad 2))`);
+    expect(errors.on).toBe(errors.off);
+    expect(errors.on).toContain('BadArgType');
+    expect(errors.bails + errors.refusals).toBeGreaterThan(0);
   });
 
   it('sees rules added and removed at run time', () => {

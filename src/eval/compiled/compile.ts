@@ -2,12 +2,14 @@
 // nodes evaluate exactly as the interpreter would: its variables bound by the left side or a
 // `let`, calls of undeclared functions whose rules compile too, constructors, `if`, `let`,
 // `let*`, `superpose`, `collapse`, `empty`, and pure built-ins whose type checks are decided here
-// or by the value checks at run time. Anything else refuses the whole rule set, and the
+// or by the value checks at run time. Functions with one plain declared type compile too: the
+// interpreter's checks of their calls are made here where the types decide them and by the
+// rule set's value checks otherwise. Anything else refuses the whole rule set, and the
 // interpreter keeps it.
 
-import { type Atom, AtomKind, type ExpressionAtom, type GroundedAtom } from '../../core/index.js';
+import { type Atom, AtomKind, Bindings, type ExpressionAtom, type GroundedAtom, type SymbolAtom } from '../../core/index.js';
 import type { Builtin } from '../builtin.js';
-import { hasVariables, isFunctionType, isMetaType, splitFunctionType, UNDEFINED } from '../types.js';
+import { hasVariables, isFunctionType, isMetaType, splitFunctionType, typeFits, UNDEFINED } from '../types.js';
 import {
   CollapseNode,
   ConstNode,
@@ -21,7 +23,19 @@ import {
   SuperposeNode,
   SuperposeSlotNode,
 } from './nodes.js';
-import { BindPattern, CallNode, type CallRuntime, type CompiledRule, ExpressionPattern, GroundedPattern, type Pattern, RuleSet, SamePattern, SymbolPattern } from './rule-set.js';
+import {
+  BindPattern,
+  CallNode,
+  type CallRuntime,
+  type CompiledRule,
+  ExpressionPattern,
+  GroundedPattern,
+  type Pattern,
+  RuleSet,
+  SamePattern,
+  type Signature,
+  SymbolPattern,
+} from './rule-set.js';
 import { EMPTY_SYMBOL, NOT_REDUCIBLE_SYMBOL } from './symbols.js';
 
 /** Thrown while compiling: the rule set stays with the interpreter. */
@@ -37,6 +51,27 @@ function refuse(reason: string): never {
 export interface CompileContext extends CallRuntime {
   /** The compiled rule set of calls with this head and arity, or 'constructor' when no rule applies to them. */
   resolveHead(head: Atom, arity: number): RuleSet | 'constructor';
+  /** The declared type of calls with this head and arity; null when there is none; Refuse when it is not plain. */
+  signatureOf(head: SymbolAtom, arity: number): Signature | null;
+}
+
+/**
+ * The signature of a function whose one declared type is `(-> A1 … An R)` with `n` arguments and
+ * every part a type symbol that is not a meta-type: null when it has no declared type, Refuse for
+ * anything else (several types, type variables, meta-typed arguments passed unevaluated, a wrong
+ * number of arguments: the interpreter's errors and special cases).
+ */
+export function plainSignature(declared: readonly Atom[], arity: number): Signature | null {
+  if (declared.length === 0) return null;
+  const type = declared[0]!;
+  if (declared.length !== 1 || !isFunctionType(type)) refuse('a function with several or non-function types');
+  const { args, ret } = splitFunctionType(type);
+  if (args.length !== arity - 1) refuse('a call with another number of arguments than declared');
+  const part = (t: Atom): Atom | null => {
+    if (t.kind !== AtomKind.Symbol || isMetaType(t)) refuse(`a declared type with ${t}`);
+    return t === UNDEFINED ? null : t;
+  };
+  return { args: args.map(part), ret: part(ret) };
 }
 
 /** Compiles `(= lhs body)` rules (their left sides all `(head ...)` of the set's arity) into `set`. */
@@ -47,13 +82,16 @@ export function compileRules(ctx: CompileContext, set: RuleSet, rules: readonly 
     const c = new RuleCompiler(ctx);
     const lhs = rule.children[1] as ExpressionAtom;
     const params = lhs.children.slice(1).map((p) => c.pattern(p));
-    const body = c.body(rule.children[2]!, UNDEFINED);
+    const body = c.body(rule.children[2]!, set.signature?.ret ?? UNDEFINED);
     compiled.push({ params, body });
     slots = Math.max(slots, c.slotCount);
   }
   set.rules = compiled;
   set.slots = slots;
 }
+
+/** The forms the nodes implement themselves (`special`); their declared results fit any type checked before they run. */
+const SPECIAL_FORMS = new Set(['if', 'let', 'let*', 'superpose', 'collapse', 'empty']);
 
 /** The position a sub-expression is evaluated in: %Undefined%, or the type a built-in declares for it. */
 type Expected = Atom;
@@ -113,7 +151,8 @@ class RuleCompiler {
     if (head.kind === AtomKind.Symbol) {
       const op = ctx.env.builtin(head);
       if (op !== undefined) return this.builtin(op, atom, expected);
-      if (ctx.index.declaredTypes(head).length > 0) refuse(`${head.name} has a declared type`);
+      const signature = ctx.signatureOf(head, children.length);
+      if (signature !== null) return this.declaredCall(head, signature, atom, expected);
       const target = ctx.resolveHead(head, children.length);
       const args = children.slice(1).map((c) => this.body(c, UNDEFINED));
       if (target === 'constructor') return new ConstructNode([new ConstNode(head), ...args], ctx);
@@ -130,6 +169,22 @@ class RuleCompiler {
     refuse('an expression as a head');
   }
 
+  /**
+   * A call of a declared function. Before evaluating anything the interpreter checks that the
+   * declared result fits the type expected of the call; that is decided here. Its arguments are
+   * in positions of their declared types, and the rule set checks their values.
+   */
+  private declaredCall(head: SymbolAtom, signature: Signature, atom: ExpressionAtom, expected: Expected): Node {
+    const ret = signature.ret ?? UNDEFINED;
+    if (expected !== UNDEFINED && expected.kind !== AtomKind.Variable && !typeFits(this.ctx.index, expected, ret, new Bindings())) {
+      refuse(`${head.name} returns ${ret} where ${expected} is expected`);
+    }
+    const target = this.ctx.resolveHead(head, atom.children.length);
+    if (target === 'constructor') refuse(`${head.name} is declared but has no rules`);
+    const args = atom.children.slice(1).map((c, i) => this.typedArgument(c, signature.args[i] ?? UNDEFINED));
+    return new CallNode(target, args);
+  }
+
   private builtin(op: Builtin, atom: ExpressionAtom, expected: Expected): Node {
     const children = atom.children;
     const head = children[0]!;
@@ -137,12 +192,10 @@ class RuleCompiler {
     if (op.type === null || declared.length !== 1 || declared[0] !== op.type || !isFunctionType(op.type)) refuse(`${op.name} with other types`);
     const { args, ret } = splitFunctionType(op.type as ExpressionAtom);
     if (args.length !== children.length - 1) refuse(`${op.name} with ${children.length - 1} arguments`);
-    const special = this.special(op.name, atom, args);
-    if (special !== null) {
-      // Their result types depend on the branches: only where nothing is checked against them.
-      if (expected !== UNDEFINED) refuse(`${op.name} in a typed position`);
-      return special;
-    }
+    // Their declared results ($t, %Undefined%, Atom) fit any position: the values they give are
+    // checked by whatever consumes them (a built-in's or declared function's value checks).
+    const special = this.special(op.name, atom, args, expected);
+    if (special !== null) return special;
     if (op.pure !== true) refuse(`the built-in ${op.name}`);
     if (hasVariables(ret)) refuse(`${op.name} of a polymorphic result`);
     if (!returnFits(ret, expected)) refuse(`${op.name} returns ${ret} where ${expected} is expected`);
@@ -154,24 +207,27 @@ class RuleCompiler {
   /**
    * An argument in a position of a declared type. The interpreter checks the argument's own type
    * before evaluating it: a variable or value is checked at run time (the node's value checks);
-   * a pure built-in's declared result is checked here; an undeclared function or constructor has
-   * no type to fail. Anything else has a type that depends on more than its value: refused.
+   * a pure built-in's or a declared function's declared result is checked here; the special
+   * forms' ($t, %Undefined%, Atom) and an undeclared function's or constructor's (none) fit any
+   * type, their values checked by the consumer. Anything else has a type that depends on more
+   * than its value: refused.
    */
   private typedArgument(arg: Atom, type: Atom): Node {
     if (arg.kind === AtomKind.Expression && arg.children.length > 0) {
       const head = arg.children[0]!;
       const op = head.kind === AtomKind.Symbol ? this.ctx.env.builtin(head) : undefined;
-      if (op !== undefined && op.pure !== true) refuse(`${op.name} in a typed position`);
+      if (op !== undefined && op.pure !== true && !SPECIAL_FORMS.has(op.name)) refuse(`${op.name} in a typed position`);
     }
     return this.body(arg, type);
   }
 
   /** The forms the nodes implement themselves (null: an ordinary built-in). */
-  private special(name: string, atom: ExpressionAtom, argTypes: readonly Atom[]): Node | null {
+  private special(name: string, atom: ExpressionAtom, argTypes: readonly Atom[], expected: Expected): Node | null {
     const c = atom.children;
     switch (name) {
       case 'if':
-        return new IfNode(this.typedArgument(c[1]!, argTypes[0]!), this.body(c[2]!, UNDEFINED), this.body(c[3]!, UNDEFINED));
+        // `(-> Bool Atom Atom $t)`: $t is the expected type, and the chosen branch is evaluated as one.
+        return new IfNode(this.typedArgument(c[1]!, argTypes[0]!), this.body(c[2]!, expected), this.body(c[3]!, expected));
       case 'let':
         return this.let(c[1]!, c[2]!, c[3]!);
       case 'let*': {

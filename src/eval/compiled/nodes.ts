@@ -44,6 +44,28 @@ export interface Runtime {
   isConstructorHead(head: Atom, arity: number): boolean;
 }
 
+/**
+ * Whether a value may stand where a function declares the (variable-free, non-meta) type `type`,
+ * by the interpreter's checks (`argumentFits` before a call, `typeCast` of a result) where they
+ * are decided by the value alone: a grounded value of exactly that type; a symbol or a
+ * constructor application with no declared type (%Undefined%, which fits anything). Anything else
+ * (a supertype, a declared symbol) is not decided here: false, and the caller bails.
+ */
+export function valueFits(value: Atom, type: Atom, index: TypeIndex): boolean {
+  switch (value.kind) {
+    case AtomKind.Grounded:
+      return (value as GroundedAtom).typeAtom() === type;
+    case AtomKind.Symbol:
+      return index.declaredTypes(value).length === 0;
+    case AtomKind.Expression: {
+      const head = value.children[0];
+      return head !== undefined && head.kind === AtomKind.Symbol && index.declaredTypes(head).length === 0;
+    }
+    default:
+      return false;
+  }
+}
+
 export function isMany(v: Vals): v is Atom[] {
   return Array.isArray(v);
 }

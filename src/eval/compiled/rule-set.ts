@@ -4,7 +4,7 @@
 // the call is its own result, as in the interpreter.
 
 import { type Atom, AtomKind, atomEquals, expr, type GroundedAtom } from '../../core/index.js';
-import { append, asVals, allSingle, evalElements, Node, NO_VALS, product, type Runtime, type Vals } from './nodes.js';
+import { append, asVals, allSingle, bail, evalElements, isMany, Node, NO_VALS, product, type Runtime, type Vals, valueFits } from './nodes.js';
 
 /** What a rule set needs from its tier besides what nodes need: the depth and step accounting. */
 export interface CallRuntime extends Runtime {
@@ -67,6 +67,15 @@ export class ExpressionPattern extends Pattern {
   }
 }
 
+/**
+ * The one declared type `(-> A1 … An R)` of a function, every part a plain type symbol: per
+ * argument its type (null for %Undefined%, which fits anything), and the result's.
+ */
+export interface Signature {
+  readonly args: readonly (Atom | null)[];
+  readonly ret: Atom | null;
+}
+
 export interface CompiledRule {
   /** One pattern per argument (the head is known to match). */
   readonly params: readonly Pattern[];
@@ -83,10 +92,39 @@ export class RuleSet {
     /** Elements of a call, the head included. */
     readonly arity: number,
     private readonly rt: CallRuntime,
+    /** The function's declared type; null when it has none. */
+    readonly signature: Signature | null,
   ) {}
 
   /** The results of `(head ...args)`, arguments in normal form. */
   invoke(args: Atom[]): Vals {
+    if (this.signature !== null) return this.invokeTyped(args, this.signature);
+    return this.invokeRules(args);
+  }
+
+  /**
+   * A call of a declared function: the interpreter checks each argument against its declared
+   * type before the call and each result against the declared result type; a value these checks
+   * do not pass at once is left to the interpreter, which reports the error (or finds a supertype).
+   */
+  private invokeTyped(args: Atom[], signature: Signature): Vals {
+    const index = this.rt.index;
+    for (let i = 0; i < args.length; i++) {
+      const t = signature.args[i]!;
+      if (t !== null && !valueFits(args[i]!, t, index)) bail(`an argument not of the declared type ${t}`);
+    }
+    const v = this.invokeRules(args);
+    const ret = signature.ret;
+    if (ret === null) return v;
+    if (!isMany(v)) {
+      if (!valueFits(v, ret, index)) bail(`a result not of the declared type ${ret}`);
+    } else {
+      for (let i = 0; i < v.length; i++) if (!valueFits(v[i]!, ret, index)) bail(`a result not of the declared type ${ret}`);
+    }
+    return v;
+  }
+
+  private invokeRules(args: Atom[]): Vals {
     const rt = this.rt;
     rt.enter();
     const frame = new Array<Atom>(this.slots);
@@ -113,6 +151,8 @@ export class RuleSet {
 
   /** No rule applies: the call stands for itself (and evaluates to itself again). */
   private unreduced(args: Atom[]): Atom {
+    // A declared function's call that stays: its type, not only its value, decides what it fits.
+    if (this.signature !== null) bail('a call of a declared function that no rule reduces');
     const call = expr([this.head, ...args]);
     this.rt.markNormal(call);
     return call;

@@ -1,5 +1,6 @@
-// The compiled tier: calls of pure, undeclared functions over ground arguments, evaluated by rule
-// sets compiled per (head, arity, space version) instead of by the interpreter's frames.
+// The compiled tier: calls of pure functions (undeclared, or with one plain declared type) over
+// ground arguments, evaluated by rule sets compiled per (head, arity, space version) instead of
+// by the interpreter's frames.
 //
 // The interpreter offers each call it would answer by a rule lookup (`compiledCall`); the tier
 // answers with the call's results, fully evaluated, or null, and the interpreter goes on as
@@ -15,9 +16,9 @@ import { type RuleCandidate, ruleCandidates } from '../../cpu/index.js';
 import type { AtomSpace } from '../../space/index.js';
 import type { Environment } from '../environment.js';
 import { isFunctionType, isMetaType, type TypeIndex, UNDEFINED } from '../types.js';
-import { type CompileContext, compileRules, Refuse } from './compile.js';
+import { type CompileContext, compileRules, plainSignature, Refuse } from './compile.js';
 import { Bail, bail, isMany } from './nodes.js';
-import { RuleSet } from './rule-set.js';
+import { RuleSet, type Signature } from './rule-set.js';
 import { HeadTable } from './head-table.js';
 import { EQUALS } from './symbols.js';
 
@@ -101,7 +102,7 @@ class Tier implements CompileContext {
 
   /** The rule set a call from the interpreter runs, or null when it stays with the interpreter. */
   entry(head: SymbolAtom, arity: number): RuleSet | null {
-    if (this.env.builtin(head) !== undefined || this.index.declaredTypes(head).length > 0) return null;
+    if (this.env.builtin(head) !== undefined) return null;
     const known = this.known(head, arity);
     if (known !== undefined) return known === 'constructor' ? null : known;
     const candidates = this.candidates(head, arity);
@@ -130,12 +131,16 @@ class Tier implements CompileContext {
       this.remember(head, arity, 'constructor');
       return 'constructor';
     }
-    const set = new RuleSet(head, arity, this);
+    const set = new RuleSet(head, arity, this, head.kind === AtomKind.Symbol ? this.signatureOf(head as SymbolAtom, arity) : null);
     // Remembered before its bodies compile, so a recursive call finds it.
     this.remember(head, arity, set);
     this.made.push([head, arity]);
     compileRules(this, set, rules);
     return set;
+  }
+
+  signatureOf(head: SymbolAtom, arity: number): Signature | null {
+    return plainSignature(this.index.declaredTypes(head), arity);
   }
 
   /** Runs `set` on a call's arguments: its results, or null when it bailed. */
