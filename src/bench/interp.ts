@@ -7,8 +7,9 @@
 // the output is checked against a count made in JavaScript; figures are medians, with the peak
 // resident memory of the process. With `--baseline DIR` (another built checkout, e.g. a
 // `git worktree` of an older commit) every run alternates between the two, in rotating order, and
-// the table gives baseline / ours: ratios from one run, as docs/performance.md asks. Memoization of
-// pure calls is not implemented, so there is one column per checkout (memo off).
+// the table gives baseline / ours: ratios from one run, as docs/performance.md asks. This checkout
+// runs each program twice per round, with pure-call memoization off (the column the targets are
+// for) and on; a baseline runs with it off.
 //
 //   node dist/src/bench/interp.js [--quick] [--runs N] [--only NAME,...] [--baseline DIR] [--json FILE]
 
@@ -30,13 +31,15 @@ interface Checkout {
   readonly label: string;
   readonly runner: string;
   readonly launcher: string;
+  /** Runs with pure-call memoization on. */
+  readonly memo: boolean;
 }
 
-function checkout(label: string, root: string): Checkout {
+function checkout(label: string, root: string, memo = false): Checkout {
   const runner = join(root, 'dist', 'src', 'runner', 'index.js');
   const launcher = join(root, 'bin', 'metta.js');
   for (const f of [runner, launcher]) if (!existsSync(f)) throw new OptionsError(`${label}: ${f} does not exist (is ${root} a built checkout?)`);
-  return { label, runner, launcher };
+  return { label, runner, launcher, memo };
 }
 
 interface Sample {
@@ -45,7 +48,7 @@ interface Sample {
 }
 
 function runOnce(who: Checkout, w: Workload, file: string): Sample {
-  const r = spawnSync(process.execPath, [CHILD, who.runner, file], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(process.execPath, [CHILD, who.runner, file, who.memo ? 'memo' : 'no-memo'], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`${w.name} (${who.label}): child exited ${r.status}: ${r.stderr}`);
   const got = JSON.parse(r.stdout) as { ms: number; exitCode: number; output: string; maxRssKb: number };
   if (got.exitCode !== 0 || got.output !== w.expected) {
@@ -88,24 +91,26 @@ export interface InterpOptions {
 export function runInterp(options: InterpOptions): InterpRow[] {
   const runs = options.runs ?? (options.quick ? 1 : 3);
   if (!existsSync(CHILD)) throw new OptionsError(`${CHILD} is not built: run \`npm run build\` in ${packageRoot}`);
-  const ours = checkout('ours', packageRoot);
-  const checkouts = options.baseline === undefined ? [ours] : [ours, checkout('baseline', resolve(options.baseline))];
+  const ours = [checkout('ours', packageRoot), checkout('memo', packageRoot, true)];
+  const all = options.baseline === undefined ? ours : [...ours, checkout('baseline', resolve(options.baseline))];
   const picked = (name: string): boolean => options.only === undefined || options.only.some((o) => name.includes(o));
   const dir = mkdtempSync(join(tmpdir(), 'metta-interp-'));
   try {
     const emptyFile = join(dir, 'empty.metta');
     writeFileSync(emptyFile, '');
-    const jobs: { name: string; targetMs: number | null; once: (who: Checkout) => Sample }[] = [];
-    if (picked(STARTUP)) jobs.push({ name: STARTUP, targetMs: options.quick ? null : STARTUP_TARGET_MS, once: (who) => startUpOnce(who, emptyFile) });
+    const jobs: { name: string; targetMs: number | null; once: (who: Checkout) => Sample; checkouts: readonly Checkout[] }[] = [];
+    // Start-up evaluates nothing: memoization cannot change it.
+    if (picked(STARTUP)) jobs.push({ name: STARTUP, targetMs: options.quick ? null : STARTUP_TARGET_MS, once: (who) => startUpOnce(who, emptyFile), checkouts: all.filter((c) => !c.memo) });
     workloads(options.quick)
       .filter((w) => picked(w.name))
       .forEach((w, k) => {
         const file = join(dir, `w${k}.metta`);
         writeFileSync(file, w.source);
-        jobs.push({ name: w.name, targetMs: w.targetMs ?? null, once: (who) => runOnce(who, w, file) });
+        jobs.push({ name: w.name, targetMs: w.targetMs ?? null, once: (who) => runOnce(who, w, file), checkouts: all });
       });
     if (jobs.length === 0) throw new OptionsError(`--only ${options.only?.join(',')}: no workload matches`);
     return jobs.map((job) => {
+      const checkouts = job.checkouts;
       const samples = new Map<string, Sample[]>(checkouts.map((c) => [c.label, []]));
       for (let run = 0; run < runs; run++) {
         // Rotating order: a load change during the run hits every checkout alike.
@@ -128,7 +133,7 @@ export function runInterp(options: InterpOptions): InterpRow[] {
 }
 
 function report(rows: readonly InterpRow[], baseline: boolean): string {
-  const header = ['workload', 'ours ms', 'target', 'peak MiB', ...(baseline ? ['baseline ms', 'baseline/ours'] : [])];
+  const header = ['workload', 'ours ms', 'target', 'peak MiB', 'memo on ms', 'peak MiB', ...(baseline ? ['baseline ms', 'baseline/ours'] : [])];
   const cell = (x: number | undefined, digits = 0): string => (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(digits));
   return table(
     header,
@@ -137,6 +142,8 @@ function report(rows: readonly InterpRow[], baseline: boolean): string {
       cell(r.ms['ours']),
       r.targetMs === null ? '-' : `≤ ${r.targetMs}`,
       cell(r.peakMib['ours']),
+      cell(r.ms['memo']),
+      cell(r.peakMib['memo']),
       ...(baseline ? [cell(r.ms['baseline']), cell(r.ms['baseline']! / r.ms['ours']!, 2) + 'x'] : []),
     ]),
   );
@@ -145,7 +152,7 @@ function report(rows: readonly InterpRow[], baseline: boolean): string {
 /** The suite's entry (`metta bench`, `npm run bench`): workload → median ms of this checkout. */
 export async function benchInterp(options: InterpOptions): Promise<Record<string, number>> {
   const rows = runInterp(options);
-  console.log('\ninterp (fresh process per run: parse, load, evaluate; medians; memoization: none)');
+  console.log('\ninterp (fresh process per run: parse, load, evaluate; medians; "ours" with memoization off, the column the targets are for)');
   console.log(report(rows, options.baseline !== undefined));
   return Object.fromEntries(rows.map((r) => [r.name, r.ms['ours']!]));
 }
@@ -157,7 +164,7 @@ if (isMain(import.meta.url)) {
   const only = opts.string('only')?.split(',').filter((s) => s !== '');
   const options: InterpOptions = { quick, runs: opts.int('runs', undefined, quick ? 1 : 3), ...(only !== undefined ? { only } : {}), ...(baseline !== undefined ? { baseline } : {}) };
   const rows = runInterp(options);
-  console.log(`interp (fresh process per run: parse, load, evaluate; medians of ${options.runs}; memoization: none)`);
+  console.log(`interp (fresh process per run: parse, load, evaluate; medians of ${options.runs}; "ours" with memoization off, the column the targets are for)`);
   console.log(report(rows, baseline !== undefined));
   const json = opts.string('json');
   if (json !== undefined) writeFileSync(json, JSON.stringify({ date: new Date().toISOString(), interp: rows }, null, 2));

@@ -30,6 +30,8 @@ export interface EvalSettings {
   deadline: number | null;
   /** `pragma! compiled-rules False` turns it off: pure rule sets run in the compiled tier (eval/compiled). */
   compiledRules: boolean;
+  /** `pragma! memoize False` turns it off: the compiled tier keeps the results of pure calls (eval/compiled/memo.ts). */
+  memoize: boolean;
 }
 
 /** Answers space queries: the CPU matcher inline by default, the scheduler later. */
@@ -44,7 +46,7 @@ const EQUALS_TYPE = parseAtom('(-> $t $t %Undefined%)');
 export class Environment {
   readonly self: SpaceAtom;
   readonly tokens: TokenRegistry;
-  readonly settings: EvalSettings = { maxStackDepth: null, typeCheck: false, maxSteps: null, deadline: null, compiledRules: true };
+  readonly settings: EvalSettings = { maxStackDepth: null, typeCheck: false, maxSteps: null, deadline: null, compiledRules: true, memoize: true };
   /** Folder of the file being run, for `import!` and `include`. */
   currentDir: string;
   /** Extra folders searched by `import!`. */

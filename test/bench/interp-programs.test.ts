@@ -36,5 +36,8 @@ describe('bench/interp programs', () => {
     expect(rows.map((r) => r.name)).toEqual(['start-up (empty file)', 'fib 20']);
     for (const r of rows) expect(r.ms['ours']).toBeGreaterThan(0);
     expect(rows[1]!.peakMib['ours']).toBeGreaterThan(10);
+    // The programs run with memoization off and on; start-up once.
+    expect(rows[1]!.ms['memo']).toBeGreaterThan(0);
+    expect(rows[0]!.ms['memo']).toBeUndefined();
   }, 60_000);
 });

@@ -162,4 +162,67 @@ describe('compiled tier', () => {
     expect(r.out).toBe('[()]\n[55]\n');
     expect(compiledTierStats.answered).toBe(before);
   });
+
+  describe('memoization', () => {
+    /** The program with memoization on (the default) and off, the tier on in both: outputs and memo hits. */
+    function memoBoth(text: string): { on: string; off: string; hitsOn: number; hitsOff: number } {
+      const h0 = compiledTierStats.memoHits;
+      const on = runProgramText(text, '/tmp/memo.metta');
+      const h1 = compiledTierStats.memoHits;
+      const off = runProgramText(text, '/tmp/memo.metta', (p) => {
+        p.env.settings.memoize = false;
+      });
+      const h2 = compiledTierStats.memoHits;
+      return { on: on.out + on.err + `exit ${on.exitCode}`, off: off.out + off.err + `exit ${off.exitCode}`, hitsOn: h1 - h0, hitsOff: h2 - h1 };
+    }
+
+    it('answers repeated pure calls from the memo, with the same results in the same order', () => {
+      const r = memoBoth(`
+(= (fib $n) (if (< $n 2) $n (+ (fib (- $n 1)) (fib (- $n 2)))))
+(= (digit) (superpose (0 1 2)))
+(= (pairs $n) (let* (($a (digit)) ($b (digit))) (if (== (+ $a $b) $n) ($a $b) (empty))))
+(= (count $n) (size-atom (collapse (pairs $n))))
+!(fib 22)
+!(pairs 2)
+!(collapse (pairs 2))
+!(+ (count 2) (count 2))`);
+      expect(r.on).toBe(r.off);
+      expect(r.on).toContain('[17711]');
+      expect(r.hitsOn).toBeGreaterThan(20);
+      expect(r.hitsOff).toBe(0);
+      // Memoized, a naive fib that would take 2^80 calls finishes at once.
+      const deep = runProgramText('(= (fib $n) (if (< $n 2) $n (+ (fib (- $n 1)) (fib (- $n 2)))))\n!(fib 80)', '/tmp/memo.metta');
+      expect(deep.out).toBe('[23416728348467685]\n');
+    });
+
+    it('never answers from results computed before the space changed', () => {
+      const r = memoBoth(`
+(= (base) 1)
+(= (f $x) (+ $x (base)))
+!(f 1)
+!(f 1)
+!(add-atom &self (= (base) 10))
+!(f 1)
+!(remove-atom &self (= (base) 1))
+!(f 1)`);
+      expect(r.on).toBe(r.off);
+      expect(r.on).toContain('[2]\n[2]\n[()]\n[2, 11]\n[()]\n[11]');
+      expect(r.hitsOn).toBeGreaterThan(0);
+    });
+
+    it('is switched by pragma! memoize, which takes only True or False', () => {
+      const before = compiledTierStats.memoHits;
+      const r = runProgramText(
+        `
+!(pragma! memoize False)
+(= (fib $n) (if (< $n 2) $n (+ (fib (- $n 1)) (fib (- $n 2)))))
+!(fib 15)
+!(pragma! memoize maybe)`,
+        '/tmp/memo.metta',
+      );
+      expect(r.out).toContain('[610]');
+      expect(compiledTierStats.memoHits).toBe(before);
+      expect(r.out + r.err).toContain('pragma! memoize expects True or False, got maybe');
+    });
+  });
 });

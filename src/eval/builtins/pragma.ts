@@ -1,16 +1,17 @@
 // `pragma!` (SPEC §5) and the type check it can switch on (SPEC §3: `!(pragma! type-check auto)`
 // rejects ill-typed atoms when they are added and checks each `!` before evaluating it).
 //
-// Recognised settings: `type-check auto` (anything else turns the check off) and
-// `max-stack-depth N` (0 means unlimited, as in the reference). Every other setting is stored and
-// otherwise ignored; `pragmaValue` reads it back.
+// Recognised settings: `type-check auto` (anything else turns the check off),
+// `max-stack-depth N` (0 means unlimited, as in the reference), and the switches
+// `compiled-rules` and `memoize` (True or False). Every other setting is stored and otherwise
+// ignored; `pragmaValue` reads it back.
 
 import { type Atom, AtomKind, isSymbol, sym, UNIT } from '../../core/index.js';
 import { formatAtom } from '../../core/index.js';
 import { BoolAtom, IntAtom } from '../../core/index.js';
 import type { AtomSpace } from '../../space/index.js';
 import { type Builtin, errorAtom, values } from '../builtin.js';
-import type { Environment } from '../environment.js';
+import type { Environment, EvalSettings } from '../environment.js';
 import { ATOM_TYPE, getTypes, isFunctionType } from '../types.js';
 import { builtin, fail } from './define.js';
 
@@ -32,11 +33,16 @@ export function pragmaEntries(env: Environment): [string, Atom][] {
 /** Records a setting without acting on it (restoring a saved state; `env.settings` is restored separately). */
 export function restorePragma(env: Environment, name: string, value: Atom): void {
   setPragma(env, name, value);
-  // Not among the settings saved separately: restored from its pragma.
-  if (name === COMPILED_RULES) env.settings.compiledRules = value !== BoolAtom.FALSE;
+  // Not among the settings saved separately: restored from their pragmas.
+  const setting = Object.hasOwn(SWITCHES, name) ? SWITCHES[name] : undefined;
+  if (setting !== undefined) env.settings[setting] = value !== BoolAtom.FALSE;
 }
 
-const COMPILED_RULES = 'compiled-rules';
+/** The settings a `(pragma! name True|False)` switches. */
+const SWITCHES: Readonly<Record<string, 'compiledRules' | 'memoize'>> = { 'compiled-rules': 'compiledRules', memoize: 'memoize' } satisfies Record<
+  string,
+  keyof EvalSettings
+>;
 
 function setPragma(env: Environment, name: string, value: Atom): void {
   let table = pragmaTables.get(env);
@@ -62,10 +68,12 @@ export const pragmaBuiltins: Builtin[] = [
         settings.maxStackDepth = n === 0 || n === 0n ? null : Number(n);
         break;
       }
-      case COMPILED_RULES:
-        if (value !== BoolAtom.TRUE && value !== BoolAtom.FALSE) fail(`pragma! compiled-rules expects True or False, got ${formatAtom(value!)}`);
-        settings.compiledRules = value === BoolAtom.TRUE;
-        break;
+      default: {
+        const setting = Object.hasOwn(SWITCHES, key.name) ? SWITCHES[key.name] : undefined;
+        if (setting === undefined) break;
+        if (value !== BoolAtom.TRUE && value !== BoolAtom.FALSE) fail(`pragma! ${key.name} expects True or False, got ${formatAtom(value!)}`);
+        settings[setting] = value === BoolAtom.TRUE;
+      }
     }
     setPragma(ctx.env, key.name, value!);
     return values(ctx, UNIT);

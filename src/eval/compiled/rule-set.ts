@@ -4,6 +4,7 @@
 // the call is its own result, as in the interpreter.
 
 import { type Atom, AtomKind, atomEquals, expr, type GroundedAtom } from '../../core/index.js';
+import { Memo } from './memo.js';
 import { append, asVals, allSingle, bail, evalElements, isMany, Node, NO_VALS, product, type Runtime, type Vals, valueFits } from './nodes.js';
 
 /** What a rule set needs from its tier besides what nodes need: the depth and step accounting. */
@@ -11,6 +12,12 @@ export interface CallRuntime extends Runtime {
   /** Counts a call; Bail when the JavaScript stack would grow too deep, and the interpreter's limit checks. */
   enter(): void;
   leave(): void;
+  /** Whether calls' results are memoized now (`pragma! memoize`). */
+  readonly memoizing: boolean;
+  /** Counts a call answered from a memo. */
+  memoHit(): void;
+  /** Calls entered so far (what a memo entry saves is measured in them). */
+  readonly callCount: number;
 }
 
 export abstract class Pattern {
@@ -86,6 +93,9 @@ export class RuleSet {
   rules: readonly CompiledRule[] = [];
   /** Slots of the largest rule (a frame is shared by the rules of one call). */
   slots = 0;
+  /** The results of calls made so far (memo.ts); null before the first memoized call, or once it stopped paying. */
+  private memo: Memo | null = null;
+  private memoDropped = false;
 
   constructor(
     readonly head: Atom,
@@ -98,6 +108,29 @@ export class RuleSet {
 
   /** The results of `(head ...args)`, arguments in normal form. */
   invoke(args: Atom[]): Vals {
+    if (this.rt.memoizing && !this.memoDropped) return this.invokeMemoized(args);
+    return this.evaluate(args);
+  }
+
+  private invokeMemoized(args: Atom[]): Vals {
+    const memo = (this.memo ??= new Memo());
+    const hit = memo.get(args);
+    if (hit !== undefined) {
+      this.rt.memoHit();
+      return hit;
+    }
+    if (!memo.worthKeeping) {
+      this.memo = null;
+      this.memoDropped = true;
+      return this.evaluate(args);
+    }
+    const before = this.rt.callCount;
+    const v = this.evaluate(args);
+    memo.set(args, v, this.rt.callCount - before);
+    return v;
+  }
+
+  private evaluate(args: Atom[]): Vals {
     if (this.signature !== null) return this.invokeTyped(args, this.signature);
     return this.invokeRules(args);
   }

@@ -28,7 +28,7 @@ const MAX_DEPTH = 400;
 const MAX_NORMAL_DEPTH = 200;
 
 /** What the tier did, for tests and `--metrics`-style reports. */
-export const compiledTierStats = { calls: 0, answered: 0, bails: 0, refusals: 0, lastBail: '', lastRefusal: '' };
+export const compiledTierStats = { calls: 0, answered: 0, bails: 0, refusals: 0, memoHits: 0, lastBail: '', lastRefusal: '' };
 
 class Tier implements CompileContext {
   readonly index: TypeIndex;
@@ -39,9 +39,12 @@ class Tier implements CompileContext {
   /** Rule sets made by the compilation in progress: dropped together when it refuses. */
   private made: [Atom, number][] = [];
   private depth = 0;
-  private calls = 0;
+  /** Calls entered (the limit check runs every 1024; memo entries are priced in them). */
+  callCount = 0;
   private check: () => void = () => {};
   readonly disabled: boolean;
+  /** `pragma! memoize`, read at each call from the interpreter (a pragma does not change the version). */
+  memoizing = true;
 
   constructor(
     readonly env: Environment,
@@ -56,11 +59,16 @@ class Tier implements CompileContext {
 
   enter(): void {
     if (++this.depth > MAX_DEPTH) bail('recursion deeper than the compiled tier runs');
-    if ((++this.calls & 1023) === 0) this.check();
+    if ((++this.callCount & 1023) === 0) this.check();
   }
 
   leave(): void {
     this.depth--;
+  }
+
+  memoHit(): void {
+    compiledTierStats.memoHits++;
+    if ((++this.callCount & 1023) === 0) this.check();
   }
 
   markNormal(atom: ExpressionAtom): void {
@@ -254,6 +262,7 @@ export function compiledCall(env: Environment, space: AtomSpace, call: Expressio
   if (typed && (returnType.kind !== AtomKind.Symbol || isMetaType(returnType))) return null;
   const tier = tierFor(env, space);
   if (tier.disabled) return null;
+  tier.memoizing = env.settings.memoize;
   compiledTierStats.calls++;
   const set = tier.entry(head, call.children.length);
   if (set === null || tier.bailed.has(set)) return null;
