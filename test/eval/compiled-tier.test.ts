@@ -43,6 +43,28 @@ describe('compiled tier', () => {
     expect(r.bails).toBeGreaterThan(0);
   });
 
+  it('runs last calls in place: loops of any length, mutual recursion, typed loops, overlapping rules', () => {
+    const r = both(`
+(= (loop $i $n $acc) (if (== $i $n) $acc (loop (+ $i 1) $n (+ $acc $i))))
+(: count-up (-> Number Number Number))
+(= (count-up $i $n) (if (>= $i $n) $i (let $j (+ $i 1) (count-up $j $n))))
+(= (even 0) True)
+(= (even $n) (if (> $n 0) (odd (- $n 1)) False))
+(= (odd 0) False)
+(= (odd $n) (if (> $n 0) (even (- $n 1)) False))
+(= (walk 0) (done))
+(= (walk $n) (if (> $n 0) (walk (- $n 1)) (empty)))
+(= (walk $n) (Also $n))
+!(loop 0 20000 0)
+!(count-up 0 20000)
+!(even 5001)
+!(walk 3)`);
+    expect(r.on).toBe(r.off);
+    expect(r.on).toContain('[199990000]\n[20000]\n');
+    expect(r.answered).toBeGreaterThanOrEqual(4);
+    expect(r.bails).toBe(0);
+  });
+
   it('bails on errors: the interpreter reports them', () => {
     const r = both(`
 (= (inc $x) (+ $x 1))

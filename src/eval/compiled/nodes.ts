@@ -79,8 +79,24 @@ export function asVals(out: Atom[]): Vals {
   return out.length === 1 ? out[0]! : out;
 }
 
+/** What a call in a last position hands back to its rule set instead of calling (rule-set.ts runs it in place). */
+export class TailCall {
+  constructor(
+    readonly target: { invoke(args: Atom[]): Vals },
+    readonly args: Atom[],
+  ) {}
+}
+
 export abstract class Node {
   abstract eval(frame: Atom[]): Vals;
+  /**
+   * The node's results where they are the rule body's results (a last position): a call may
+   * then be handed back as a TailCall. Only a rule set's body is evaluated this way, and only
+   * `if` and `let` pass it on, where they return one branch's results unchanged.
+   */
+  evalTail(frame: Atom[]): Vals | TailCall {
+    return this.eval(frame);
+  }
 }
 
 export class ConstNode extends Node {
@@ -157,14 +173,18 @@ export class IfNode extends Node {
   }
   eval(frame: Atom[]): Vals {
     const c = this.cond.eval(frame);
-    if (!isMany(c)) return this.branch(c, frame);
+    if (!isMany(c)) return this.branch(c).eval(frame);
     const out: Atom[] = [];
-    for (const value of c) append(out, this.branch(value, frame));
+    for (const value of c) append(out, this.branch(value).eval(frame));
     return asVals(out);
   }
-  private branch(c: Atom, frame: Atom[]): Vals {
-    if (c === BoolAtom.TRUE) return this.then.eval(frame);
-    if (c === BoolAtom.FALSE) return this.otherwise.eval(frame);
+  override evalTail(frame: Atom[]): Vals | TailCall {
+    const c = this.cond.eval(frame);
+    return isMany(c) ? this.eval(frame) : this.branch(c).evalTail(frame);
+  }
+  private branch(c: Atom): Node {
+    if (c === BoolAtom.TRUE) return this.then;
+    if (c === BoolAtom.FALSE) return this.otherwise;
     bail('an if condition that is not True or False');
   }
 }
@@ -184,6 +204,17 @@ export class LetNode extends Node {
       frame[this.slot] = v;
       return this.body.eval(frame);
     }
+    return this.each(v, frame);
+  }
+  override evalTail(frame: Atom[]): Vals | TailCall {
+    const v = this.value.eval(frame);
+    if (!isMany(v)) {
+      frame[this.slot] = v;
+      return this.body.evalTail(frame);
+    }
+    return this.each(v, frame);
+  }
+  private each(v: Atom[], frame: Atom[]): Vals {
     const out: Atom[] = [];
     for (const value of v) {
       frame[this.slot] = value;

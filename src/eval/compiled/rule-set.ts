@@ -5,7 +5,8 @@
 
 import { type Atom, AtomKind, atomEquals, expr, type GroundedAtom } from '../../core/index.js';
 import { Memo } from './memo.js';
-import { append, asVals, allSingle, bail, evalElements, isMany, Node, NO_VALS, product, type Runtime, type Vals, valueFits } from './nodes.js';
+import type { TypeIndex } from '../types.js';
+import { append, asVals, allSingle, bail, evalElements, isMany, Node, NO_VALS, product, type Runtime, TailCall, type Vals, valueFits } from './nodes.js';
 
 /** What a rule set needs from its tier besides what nodes need: the depth and step accounting. */
 export interface CallRuntime extends Runtime {
@@ -96,6 +97,8 @@ export class RuleSet {
   /** The results of calls made so far (memo.ts); null before the first memoized call, or once it stopped paying. */
   private memo: Memo | null = null;
   private memoDropped = false;
+  /** A frame for checking whether later rules match, apart from the one being evaluated. */
+  private scratch: Atom[] | null = null;
 
   constructor(
     readonly head: Atom,
@@ -108,56 +111,55 @@ export class RuleSet {
 
   /** The results of `(head ...args)`, arguments in normal form. */
   invoke(args: Atom[]): Vals {
-    if (this.rt.memoizing && !this.memoDropped) return this.invokeMemoized(args);
-    return this.evaluate(args);
-  }
-
-  private invokeMemoized(args: Atom[]): Vals {
+    const rt = this.rt;
+    if (!rt.memoizing || this.memoDropped) return this.run(args);
     const memo = (this.memo ??= new Memo());
     const hit = memo.get(args);
     if (hit !== undefined) {
-      this.rt.memoHit();
+      rt.memoHit();
       return hit;
     }
     if (!memo.worthKeeping) {
       this.memo = null;
       this.memoDropped = true;
-      return this.evaluate(args);
+      return this.run(args);
     }
-    const before = this.rt.callCount;
-    const v = this.evaluate(args);
-    memo.set(args, v, this.rt.callCount - before);
+    const before = rt.callCount;
+    const v = this.run(args);
+    memo.set(args, v, rt.callCount - before);
     return v;
-  }
-
-  private evaluate(args: Atom[]): Vals {
-    if (this.signature !== null) return this.invokeTyped(args, this.signature);
-    return this.invokeRules(args);
   }
 
   /**
-   * A call of a declared function: the interpreter checks each argument against its declared
-   * type before the call and each result against the declared result type; a value these checks
-   * do not pass at once is left to the interpreter, which reports the error (or finds a supertype).
+   * The call's results: its rules' results, or — when the one rule that applies ends in a call
+   * (a last call) — that call's, evaluated in its place: a loop, not a deeper stack, so a
+   * tail-recursive loop runs in constant depth. A declared function's arguments are checked
+   * when it is entered, its results (and those of every declared function it handed its last
+   * call to) when the loop ends: the checks the interpreter makes, by value.
    */
-  private invokeTyped(args: Atom[], signature: Signature): Vals {
+  private run(args: Atom[]): Vals {
     const index = this.rt.index;
-    for (let i = 0; i < args.length; i++) {
-      const t = signature.args[i]!;
-      if (t !== null && !valueFits(args[i]!, t, index)) bail(`an argument not of the declared type ${t}`);
+    let set: RuleSet = this;
+    let rets: Atom[] | null = null;
+    for (;;) {
+      const signature = set.signature;
+      if (signature !== null) {
+        checkArguments(args, signature, index);
+        const ret = signature.ret;
+        if (ret !== null && (rets === null || !rets.includes(ret))) (rets ??= []).push(ret);
+      }
+      const v = set.fire(args);
+      if (!(v instanceof TailCall)) {
+        if (rets !== null) for (const ret of rets) checkResults(v, ret, index);
+        return v;
+      }
+      set = v.target as RuleSet;
+      args = v.args;
     }
-    const v = this.invokeRules(args);
-    const ret = signature.ret;
-    if (ret === null) return v;
-    if (!isMany(v)) {
-      if (!valueFits(v, ret, index)) bail(`a result not of the declared type ${ret}`);
-    } else {
-      for (let i = 0; i < v.length; i++) if (!valueFits(v[i]!, ret, index)) bail(`a result not of the declared type ${ret}`);
-    }
-    return v;
   }
 
-  private invokeRules(args: Atom[]): Vals {
+  /** The rules that match, in order, their results concatenated; a last call handed back when it alone makes the results. */
+  private fire(args: Atom[]): Vals | TailCall {
     const rt = this.rt;
     rt.enter();
     const frame = new Array<Atom>(this.slots);
@@ -167,7 +169,14 @@ export class RuleSet {
     for (let r = 0; r < rules.length; r++) {
       const rule = rules[r]!;
       if (!matches(rule.params, args, frame)) continue;
-      const v = rule.body.eval(frame);
+      let v = rule.body.evalTail(frame);
+      if (v instanceof TailCall) {
+        if (first === null && this.noneMatchAfter(r, args)) {
+          rt.leave();
+          return v;
+        }
+        v = v.target.invoke(v.args);
+      }
       if (first === null) first = v;
       else {
         if (out === null) {
@@ -182,6 +191,15 @@ export class RuleSet {
     return out === null ? first : asVals(out);
   }
 
+  /** Whether no rule after the `r`th matches these arguments (matched in a frame of their own). */
+  private noneMatchAfter(r: number, args: Atom[]): boolean {
+    const rules = this.rules;
+    if (r === rules.length - 1) return true;
+    const scratch = (this.scratch ??= new Array<Atom>(this.slots));
+    for (let k = r + 1; k < rules.length; k++) if (matches(rules[k]!.params, args, scratch)) return false;
+    return true;
+  }
+
   /** No rule applies: the call stands for itself (and evaluates to itself again). */
   private unreduced(args: Atom[]): Atom {
     // A declared function's call that stays: its type, not only its value, decides what it fits.
@@ -190,6 +208,23 @@ export class RuleSet {
     this.rt.markNormal(call);
     return call;
   }
+}
+
+/** The interpreter's check of a declared function's arguments, by value: Bail when one is not decided at once. */
+function checkArguments(args: readonly Atom[], signature: Signature, index: TypeIndex): void {
+  for (let i = 0; i < args.length; i++) {
+    const t = signature.args[i]!;
+    if (t !== null && !valueFits(args[i]!, t, index)) bail(`an argument not of the declared type ${t}`);
+  }
+}
+
+/** The interpreter's check of a declared function's results against its result type, by value. */
+function checkResults(v: Vals, ret: Atom, index: TypeIndex): void {
+  if (!isMany(v)) {
+    if (!valueFits(v, ret, index)) bail(`a result not of the declared type ${ret}`);
+    return;
+  }
+  for (let i = 0; i < v.length; i++) if (!valueFits(v[i]!, ret, index)) bail(`a result not of the declared type ${ret}`);
 }
 
 function matches(params: readonly Pattern[], args: Atom[], frame: Atom[]): boolean {
@@ -209,6 +244,14 @@ export class CallNode extends Node {
     const vals = evalElements(this.args, frame);
     if (vals === null) return NO_VALS;
     if (allSingle(vals)) return this.set.invoke(vals);
+    return product(vals, (items) => this.set.invoke(items));
+  }
+
+  /** In a last position, one combination of arguments: the call handed back to the calling rule set. */
+  override evalTail(frame: Atom[]): Vals | TailCall {
+    const vals = evalElements(this.args, frame);
+    if (vals === null) return NO_VALS;
+    if (allSingle(vals)) return new TailCall(this.set, vals);
     return product(vals, (items) => this.set.invoke(items));
   }
 }
