@@ -232,6 +232,27 @@ describe('compiled tier', () => {
       expect(r.hitsOn).toBeGreaterThan(0);
     });
 
+    it('keeps compiled sets and their memos across writes of facts, not of rules', () => {
+      const r = memoBoth(`
+(= (fib $n) (if (< $n 2) $n (+ (fib (- $n 1)) (fib (- $n 2)))))
+(= (note $k) (add-atom &self (seen $k (fib $k))))
+!(note 18)
+!(note 19)
+!(fib 20)
+!(match &self (seen $k $v) ($k $v))
+!(add-atom &self (= (fib 20) twenty))
+!(fib 20)`);
+      expect(r.on).toBe(r.off);
+      expect(r.on).toContain('[6765]\n[(18 2584), (19 4181)]\n[()]\n[6765, twenty]');
+      // The same call again: after no write, after a fact and after a rule.
+      const fib = '(= (fib $n) (if (< $n 2) $n (+ (fib (- $n 1)) (fib (- $n 2)))))\n!(fib 18)\n';
+      const noWrite = memoBoth(`${fib}!(fib 18)`);
+      const afterFact = memoBoth(`${fib}!(add-atom &self (edge a b))\n!(fib 18)`);
+      const afterRule = memoBoth(`${fib}!(add-atom &self (= (other) 1))\n!(fib 18)`);
+      expect(afterFact.hitsOn).toBe(noWrite.hitsOn);
+      expect(afterRule.hitsOn).toBeGreaterThan(noWrite.hitsOn + 5);
+    });
+
     it('is switched by pragma! memoize, which takes only True or False', () => {
       const before = compiledTierStats.memoHits;
       const r = runProgramText(

@@ -5,8 +5,9 @@
 // The interpreter offers each call it would answer by a rule lookup (`compiledCall`); the tier
 // answers with the call's results, fully evaluated, or null, and the interpreter goes on as
 // before. A rule set that refuses to compile, or whose evaluation bails, stays with the
-// interpreter until the space changes. Compiled sets are dropped whenever the space's version
-// changes, so a rule added or removed at run time is always seen.
+// interpreter until the rules change. Compiled sets (and their memos) are dropped whenever an
+// atom that could be a rule or a type declaration is added or removed, so a rule added or removed
+// at run time is always seen; a write of plain facts keeps them: nothing compiled reads facts.
 //
 // Off when a limit counts interpreter steps or depth (`--max-steps`, `max-stack-depth`: the tier
 // counts neither the same way), and with `!(pragma! compiled-rules False)`.
@@ -15,7 +16,7 @@ import { type Atom, AtomKind, Bindings, expr, type ExpressionAtom, type Grounded
 import { type RuleCandidate, ruleCandidates } from '../../cpu/index.js';
 import type { AtomSpace } from '../../space/index.js';
 import type { Environment } from '../environment.js';
-import { isFunctionType, isMetaType, type TypeIndex, UNDEFINED } from '../types.js';
+import { COLON, isFunctionType, isMetaType, SUBTYPE, type TypeIndex, UNDEFINED } from '../types.js';
 import { type CompileContext, compileRules, plainSignature, Refuse } from './compile.js';
 import { Bail, bail, isMany } from './nodes.js';
 import { RuleSet, type Signature } from './rule-set.js';
@@ -43,15 +44,19 @@ class Tier implements CompileContext {
   callCount = 0;
   private check: () => void = () => {};
   readonly disabled: boolean;
+  /** What the tier was compiled against: the space's rules and type declarations (`rulesAndTypesStamp`). */
+  readonly stamp: readonly number[];
   /** `pragma! memoize`, read at each call from the interpreter (a pragma does not change the version). */
   memoizing = true;
 
   constructor(
     readonly env: Environment,
     readonly space: AtomSpace,
-    readonly version: number,
+    /** The space's version when last confirmed current (facts written since leave the tier valid). */
+    public version: number,
     readonly builtinsVersion: number,
   ) {
+    this.stamp = rulesAndTypesStamp(space);
     this.index = env.types(space);
     // A declared type of an expression can make any call ill-typed: the interpreter decides.
     this.disabled = this.index.hasExpressionDeclarations();
@@ -236,9 +241,29 @@ function rememberRefusal(space: AtomSpace, head: Atom, arity: number, candidates
 
 const tiers = new WeakMap<AtomSpace, Tier>();
 
+/**
+ * What changes whenever an atom that could answer a rule lookup (`(= …)` of three elements, an
+ * atom of three elements with a variable head, a bare variable) or declare a type (`(: …)`,
+ * `(:< …)`) is added or removed: the space's per-head stamps, which only grow.
+ */
+function rulesAndTypesStamp(space: AtomSpace): number[] {
+  return [space.headStamp(EQUALS, 3), space.headStamp(COLON, 3), space.headStamp(SUBTYPE, 3)];
+}
+
+function sameStamp(a: readonly number[], b: readonly number[]): boolean {
+  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2];
+}
+
 function tierFor(env: Environment, space: AtomSpace): Tier {
   const t = tiers.get(space);
-  if (t !== undefined && t.version === space.version && t.env === env && t.builtinsVersion === env.builtinsVersion) return t;
+  if (t !== undefined && t.env === env && t.builtinsVersion === env.builtinsVersion) {
+    if (t.version === space.version) return t;
+    // Only facts were written since: what the tier compiled (and memoized) still holds.
+    if (sameStamp(t.stamp, rulesAndTypesStamp(space))) {
+      t.version = space.version;
+      return t;
+    }
+  }
   const fresh = new Tier(env, space, space.version, env.builtinsVersion);
   tiers.set(space, fresh);
   return fresh;
