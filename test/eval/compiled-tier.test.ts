@@ -65,6 +65,45 @@ describe('compiled tier', () => {
     expect(r.bails).toBe(0);
   });
 
+  it('takes expressions apart and puts them together as the interpreter does, arguments unevaluated', () => {
+    const clean = both(`
+(= (len $l) (if (== $l ()) 0 (+ 1 (len (cdr-atom $l)))))
+(= (sum $l) (if (== (size-atom $l) 0) 0 (+ (car-atom $l) (sum (cdr-atom $l)))))
+(= (rev $l $acc) (if (== $l ()) $acc (let $h (car-atom $l) (rev (cdr-atom $l) (cons-atom $h $acc)))))
+(= (second $l) (index-atom $l 1))
+(= (triple $a $b) (size-atom ($a $b $a)))
+(= (tricky $l) (car-atom (cdr-atom $l)))
+!(len (1 2 3 4 5))
+!(sum (1 2 3 4 5))
+!(rev (1 2 3) ())
+!(second (a b c))
+!(triple 1 (x y))
+!(tricky (1 2 3))`);
+    expect(clean.on).toBe(clean.off);
+    expect(clean.on).toContain('[5]\n[15]\n[(3 2 1)]\n[b]\n[3]\n[cdr-atom]\n');
+    expect(clean.answered).toBeGreaterThanOrEqual(6);
+    expect(clean.bails).toBe(0);
+    // Parts that evaluate further, and errors: the interpreter's answers.
+    const rest = both(`
+(= (inc $x) (+ $x 1))
+(= (second $l) (index-atom $l 1))
+(= (head $l) (car-atom $l))
+(= (mk $f $x) (cons-atom $f ($x)))
+(= (rev $l $acc) (if (== $l ()) $acc (rev (cdr-atom $l) (cons-atom (car-atom $l) $acc))))
+(= (len $l) (if (== $l ()) 0 (+ 1 (len (cdr-atom $l)))))
+!(second (a (inc 1) c))
+!(head ((inc 1) 2))
+!(mk inc 5)
+!(mk Foo 5)
+!(rev (1 2 3) ())
+!(len a)
+!(second (a))
+!(head ())`);
+    expect(rest.on).toBe(rest.off);
+    expect(rest.on).toContain('[(inc 5)]\n[(Foo 5)]\n');
+    expect(rest.bails).toBeGreaterThan(0);
+  });
+
   it('bails on errors: the interpreter reports them', () => {
     const r = both(`
 (= (inc $x) (+ $x 1))
@@ -125,7 +164,17 @@ describe('compiled tier', () => {
 !(un 1)
 !(+ (un 1) 1)
 !(mixed 1)
-!(sum 1 (bad 2))`);
+!(sum 1 (bad 2))
+(: color (-> Number Color))
+(= (color $x) Red)
+(= (cmp $x) (== (color $x) "s"))
+(= (cmp2 $x) (== (color $x) Red))
+(= (cmpl $l) (== (cdr-atom $l) 5))
+(= (cmpl2 $l) (== (cdr-atom $l) (2)))
+!(cmp 1)
+!(cmp2 1)
+!(cmpl (1 2))
+!(cmpl2 (1 2))`);
     expect(errors.on).toBe(errors.off);
     expect(errors.on).toContain('BadArgType');
     expect(errors.bails + errors.refusals).toBeGreaterThan(0);

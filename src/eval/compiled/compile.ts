@@ -1,15 +1,16 @@
 // From rule bodies to node trees. A body compiles only when every part of it is something the
 // nodes evaluate exactly as the interpreter would: its variables bound by the left side or a
 // `let`, calls of undeclared functions whose rules compile too, constructors, `if`, `let`,
-// `let*`, `superpose`, `collapse`, `empty`, and pure built-ins whose type checks are decided here
+// `let*`, `superpose`, `collapse`, `empty`, `car-atom`, `cdr-atom`, `size-atom`, `index-atom`,
+// `cons-atom`, and pure built-ins whose type checks are decided here
 // or by the value checks at run time. Functions with one plain declared type compile too: the
 // interpreter's checks of their calls are made here where the types decide them and by the
 // rule set's value checks otherwise. Anything else refuses the whole rule set, and the
 // interpreter keeps it.
 
-import { type Atom, AtomKind, Bindings, type ExpressionAtom, type GroundedAtom, type SymbolAtom } from '../../core/index.js';
+import { type Atom, AtomKind, Bindings, type ExpressionAtom, type GroundedAtom, type SymbolAtom, variablesOf } from '../../core/index.js';
 import type { Builtin } from '../builtin.js';
-import { hasVariables, isFunctionType, isMetaType, splitFunctionType, typeFits, UNDEFINED } from '../types.js';
+import { EXPRESSION_TYPE, hasVariables, isFunctionType, isMetaType, splitFunctionType, typeFits, UNDEFINED } from '../types.js';
 import {
   CollapseNode,
   ConstNode,
@@ -36,6 +37,7 @@ import {
   type Signature,
   SymbolPattern,
 } from './rule-set.js';
+import { CarNode, CdrNode, ConsNode, IndexNode, SizeNode, TemplateNode } from './structure.js';
 import { EMPTY_SYMBOL, NOT_REDUCIBLE_SYMBOL } from './symbols.js';
 
 /** Thrown while compiling: the rule set stays with the interpreter. */
@@ -90,8 +92,8 @@ export function compileRules(ctx: CompileContext, set: RuleSet, rules: readonly 
   set.slots = slots;
 }
 
-/** The forms the nodes implement themselves (`special`); their declared results fit any type checked before they run. */
-const SPECIAL_FORMS = new Set(['if', 'let', 'let*', 'superpose', 'collapse', 'empty']);
+/** The forms the nodes implement themselves (`special`). */
+const SPECIAL_FORMS = new Set(['if', 'let', 'let*', 'superpose', 'collapse', 'empty', 'car-atom', 'cdr-atom', 'size-atom', 'index-atom', 'cons-atom']);
 
 /** The position a sub-expression is evaluated in: %Undefined%, or the type a built-in declares for it. */
 type Expected = Atom;
@@ -192,16 +194,22 @@ class RuleCompiler {
     if (op.type === null || declared.length !== 1 || declared[0] !== op.type || !isFunctionType(op.type)) refuse(`${op.name} with other types`);
     const { args, ret } = splitFunctionType(op.type as ExpressionAtom);
     if (args.length !== children.length - 1) refuse(`${op.name} with ${children.length - 1} arguments`);
-    // Their declared results ($t, %Undefined%, Atom) fit any position: the values they give are
-    // checked by whatever consumes them (a built-in's or declared function's value checks).
     const special = this.special(op.name, atom, args, expected);
-    if (special !== null) return special;
+    if (special !== null) {
+      // The interpreter's check of the declared result against the expected type, before the
+      // call (most fit anything: $t, %Undefined%, Atom); the values they give are checked by
+      // whatever consumes them (a built-in's or declared function's value checks).
+      if (expected !== UNDEFINED && expected.kind !== AtomKind.Variable && !typeFits(this.ctx.index, expected, ret, new Bindings())) {
+        refuse(`${op.name} returns ${ret} where ${expected} is expected`);
+      }
+      return special;
+    }
     if (op.pure !== true) refuse(`the built-in ${op.name}`);
     if (hasVariables(ret)) refuse(`${op.name} of a polymorphic result`);
     if (!returnFits(ret, expected)) refuse(`${op.name} returns ${ret} where ${expected} is expected`);
     for (const t of args) if (isMetaType(t)) refuse(`${op.name} takes unevaluated arguments`);
     const nodes = children.slice(1).map((c, i) => this.typedArgument(c, args[i]!));
-    return new PureCallNode(op, head, nodes, args, ret, this.ctx);
+    return new PureCallNode(op, head, nodes, args, ret, this.ctx, children.slice(1).map((c) => this.staticType(c)));
   }
 
   /**
@@ -219,6 +227,22 @@ class RuleCompiler {
       if (op !== undefined && op.pure !== true && !SPECIAL_FORMS.has(op.name)) refuse(`${op.name} in a typed position`);
     }
     return this.body(arg, type);
+  }
+
+  /**
+   * The type the interpreter finds for an argument before evaluating it, where its values may
+   * have another of their own: a declared function's result type (its values may be undeclared
+   * symbols or constructor applications, which fit any type) and `cdr-atom`'s Expression. Null
+   * where the values' own types are at least as strict (plain values of a built-in's declared
+   * result, undeclared calls and constructors, which have no type before evaluation).
+   */
+  private staticType(arg: Atom): Atom | null {
+    if (arg.kind !== AtomKind.Expression || arg.children.length === 0) return null;
+    const head = arg.children[0]!;
+    if (head.kind !== AtomKind.Symbol) return null;
+    const op = this.ctx.env.builtin(head);
+    if (op !== undefined) return op.name === 'cdr-atom' ? EXPRESSION_TYPE : null;
+    return this.ctx.signatureOf(head, arg.children.length)?.ret ?? null;
   }
 
   /** The forms the nodes implement themselves (null: an ordinary built-in). */
@@ -247,11 +271,34 @@ class RuleCompiler {
       }
       case 'collapse':
         return new CollapseNode(this.body(c[1]!, UNDEFINED), this.ctx);
+      case 'car-atom':
+        return new CarNode(this.unevaluated(c[1]!), this.ctx);
+      case 'cdr-atom':
+        return new CdrNode(this.unevaluated(c[1]!), this.ctx);
+      case 'size-atom':
+        return new SizeNode(this.unevaluated(c[1]!));
+      case 'index-atom':
+        return new IndexNode(this.unevaluated(c[1]!), this.typedArgument(c[2]!, argTypes[1]!), this.ctx);
+      case 'cons-atom':
+        return new ConsNode(this.unevaluated(c[1]!), this.unevaluated(c[2]!), this.ctx);
       case 'empty':
         return new EmptyNode();
       default:
         return null;
     }
+  }
+
+  /** An argument declared `Atom` or `Expression`: passed as written, its variables replaced by their values. */
+  private unevaluated(arg: Atom): Node {
+    if (!hasVariables(arg)) return new ConstNode(arg);
+    if (arg.kind === AtomKind.Variable) return this.body(arg, UNDEFINED);
+    const slots = new Map<string, number>();
+    for (const v of variablesOf(arg)) {
+      const slot = this.scope.get(v.name);
+      if (slot === undefined) refuse(`the free variable ${v.name}`);
+      slots.set(v.name, slot);
+    }
+    return new TemplateNode(arg, slots);
   }
 
   private let(pattern: Atom, value: Atom, body: Atom): Node {

@@ -14,7 +14,7 @@ import { Bindings } from '../../core/index.js';
 import type { Builtin } from '../builtin.js';
 import type { AtomSpace } from '../../space/index.js';
 import type { Environment } from '../environment.js';
-import { argumentFits, type TypeIndex } from '../types.js';
+import { argumentFits, isMetaType, type TypeIndex, typeFits } from '../types.js';
 import { EMPTY_SYMBOL } from './symbols.js';
 
 /** One atom, or an array of zero or at least two (never of one). Arrays are never mutated once returned. */
@@ -314,6 +314,11 @@ export class PureCallNode extends Node {
     private readonly argTypes: readonly Atom[],
     private readonly ret: Atom,
     private readonly rt: Runtime,
+    /**
+     * Per argument, the type the interpreter checks before evaluating it when that is not its
+     * value's own (a declared function's result type, `cdr-atom`'s Expression); null: the value's.
+     */
+    private readonly staticTypes: readonly (Atom | null)[],
   ) {
     super();
     this.exact = argTypes.map((t) => (t.kind === AtomKind.Variable || (t.kind === AtomKind.Expression && !isVariableFree(t)) ? null : t));
@@ -381,11 +386,21 @@ export class PureCallNode extends Node {
   /** The interpreter's check of argument values against the declared types (ApplyFrame.prepare). */
   private checkSlowly(items: readonly Atom[]): void {
     const typeBindings = new Bindings();
+    const index = this.rt.index;
     for (let i = 0; i < items.length; i++) {
       const it = items[i]!;
-      if (it.kind === AtomKind.Expression || it.kind === AtomKind.Variable) bail(`${this.op.name} of an expression`);
-      if (!argumentFits(this.rt.index, it, this.argTypes[i]!, typeBindings)) bail(`${this.op.name} of an argument of another type`);
+      const st = this.staticTypes[i]!;
+      if (st !== null) {
+        if (!typeFits(index, this.argTypes[i]!, st, typeBindings)) bail(`${this.op.name} of an argument of another type`);
+        continue;
+      }
+      if (it.kind === AtomKind.Variable) bail(`${this.op.name} of a variable`);
+      // The interpreter checks the same atom: a value is its argument as written, with values for variables.
+      if (!argumentFits(index, it, this.argTypes[i]!, typeBindings)) bail(`${this.op.name} of an argument of another type`);
     }
+    // A type variable bound to a meta-type (`cdr-atom`'s Expression) makes the interpreter pass
+    // the arguments of that type unevaluated: not the values computed here.
+    if (typeBindings.size > 0) for (const t of this.argTypes) if (t.kind !== AtomKind.Symbol && isMetaType(typeBindings.resolve(t))) bail(`${this.op.name} with an argument type bound to a meta-type`);
   }
 
   private value(v: Atom | null): Vals {
