@@ -12,6 +12,7 @@ import { type Atom, AtomKind, Bindings, type ExpressionAtom, type GroundedAtom, 
 import type { Builtin } from '../builtin.js';
 import { EXPRESSION_TYPE, hasVariables, isFunctionType, isMetaType, splitFunctionType, typeFits, UNDEFINED } from '../types.js';
 import {
+  ArgumentPreCheck,
   CollapseNode,
   ConstNode,
   ConstructNode,
@@ -52,7 +53,7 @@ function refuse(reason: string): never {
 /** What compiling needs from the tier. */
 export interface CompileContext extends CallRuntime {
   /** The compiled rule set of calls with this head and arity, or 'constructor' when no rule applies to them. */
-  resolveHead(head: Atom, arity: number): RuleSet | 'constructor';
+  resolveHead(head: Atom, arity: number, position: Atom): RuleSet | 'constructor';
   /** The declared type of calls with this head and arity; null when there is none; Refuse when it is not plain. */
   signatureOf(head: SymbolAtom, arity: number): Signature | null;
 }
@@ -84,7 +85,7 @@ export function compileRules(ctx: CompileContext, set: RuleSet, rules: readonly 
     const c = new RuleCompiler(ctx);
     const lhs = rule.children[1] as ExpressionAtom;
     const params = lhs.children.slice(1).map((p) => c.pattern(p));
-    const body = c.body(rule.children[2]!, set.signature?.ret ?? UNDEFINED);
+    const body = c.body(rule.children[2]!, set.signature === null ? set.position : (set.signature.ret ?? UNDEFINED));
     compiled.push({ params, body });
     slots = Math.max(slots, c.slotCount);
   }
@@ -100,6 +101,12 @@ type Expected = Atom;
 
 class RuleCompiler {
   private readonly scope = new Map<string, number>();
+  /**
+   * Variables of `let`s compiled already. In the interpreter a `let`'s binding outlives it: the
+   * rest of the body is evaluated under it, so a later `let` of the same variable unifies with its
+   * value instead of binding it afresh (and a later mention sees it: out of scope here, refused).
+   */
+  private readonly letBound = new Set<string>();
   slotCount = 0;
 
   constructor(private readonly ctx: CompileContext) {}
@@ -155,7 +162,8 @@ class RuleCompiler {
       if (op !== undefined) return this.builtin(op, atom, expected);
       const signature = ctx.signatureOf(head, children.length);
       if (signature !== null) return this.declaredCall(head, signature, atom, expected);
-      const target = ctx.resolveHead(head, children.length);
+      // The interpreter evaluates an undeclared function's bodies in the position of its call.
+      const target = ctx.resolveHead(head, children.length, positionOf(expected));
       const args = children.slice(1).map((c) => this.body(c, UNDEFINED));
       if (target === 'constructor') return new ConstructNode([new ConstNode(head), ...args], ctx);
       return new CallNode(target, args);
@@ -181,10 +189,12 @@ class RuleCompiler {
     if (expected !== UNDEFINED && expected.kind !== AtomKind.Variable && !typeFits(this.ctx.index, expected, ret, new Bindings())) {
       refuse(`${head.name} returns ${ret} where ${expected} is expected`);
     }
-    const target = this.ctx.resolveHead(head, atom.children.length);
+    const target = this.ctx.resolveHead(head, atom.children.length, UNDEFINED);
     if (target === 'constructor') refuse(`${head.name} is declared but has no rules`);
-    const args = atom.children.slice(1).map((c, i) => this.typedArgument(c, signature.args[i] ?? UNDEFINED));
-    return new CallNode(target, args);
+    const written = atom.children.slice(1);
+    const types = written.map((_, i) => signature.args[i] ?? UNDEFINED);
+    const args = written.map((c, i) => this.typedArgument(c, types[i]!));
+    return new CallNode(target, args, new ArgumentPreCheck(args, types, written.map((c) => this.declaredType(c)), this.ctx));
   }
 
   private builtin(op: Builtin, atom: ExpressionAtom, expected: Expected): Node {
@@ -209,7 +219,9 @@ class RuleCompiler {
     if (!returnFits(ret, expected)) refuse(`${op.name} returns ${ret} where ${expected} is expected`);
     for (const t of args) if (isMetaType(t)) refuse(`${op.name} takes unevaluated arguments`);
     const nodes = children.slice(1).map((c, i) => this.typedArgument(c, args[i]!));
-    return new PureCallNode(op, head, nodes, args, ret, this.ctx, children.slice(1).map((c) => this.staticType(c)));
+    const written = children.slice(1);
+    const preCheck = new ArgumentPreCheck(nodes, args, written.map((c) => this.declaredType(c)), this.ctx);
+    return new PureCallNode(op, head, nodes, args, ret, this.ctx, written.map((c) => this.staticType(c)), preCheck);
   }
 
   /**
@@ -242,6 +254,20 @@ class RuleCompiler {
     if (head.kind !== AtomKind.Symbol) return null;
     const op = this.ctx.env.builtin(head);
     if (op !== undefined) return op.name === 'cdr-atom' ? EXPRESSION_TYPE : null;
+    return this.ctx.signatureOf(head, arg.children.length)?.ret ?? null;
+  }
+
+  /** The result type an application declares (a built-in's when variable-free, a declared function's); null: none known. */
+  private declaredType(arg: Atom): Atom | null {
+    if (arg.kind !== AtomKind.Expression || arg.children.length === 0) return null;
+    const head = arg.children[0]!;
+    if (head.kind !== AtomKind.Symbol) return null;
+    const op = this.ctx.env.builtin(head);
+    if (op !== undefined) {
+      if (op.type === null || !isFunctionType(op.type)) return null;
+      const { ret } = splitFunctionType(op.type);
+      return hasVariables(ret) ? null : ret;
+    }
     return this.ctx.signatureOf(head, arg.children.length)?.ret ?? null;
   }
 
@@ -303,11 +329,12 @@ class RuleCompiler {
 
   private let(pattern: Atom, value: Atom, body: Atom): Node {
     if (pattern.kind !== AtomKind.Variable) refuse('let with a pattern other than a variable');
-    if (this.scope.has(pattern.name)) refuse('let of a variable bound already');
+    if (this.scope.has(pattern.name) || this.letBound.has(pattern.name)) refuse('let of a variable bound already');
     const valueNode = this.body(value, UNDEFINED);
     const slot = this.bind(pattern.name);
     const bodyNode = this.body(body, UNDEFINED);
     this.scope.delete(pattern.name);
+    this.letBound.add(pattern.name);
     return new LetNode(slot, valueNode, bodyNode);
   }
 
@@ -317,13 +344,19 @@ class RuleCompiler {
     if (pair.kind !== AtomKind.Expression || pair.children.length !== 2) refuse('let* with a malformed pair');
     const [pattern, value] = pair.children as [Atom, Atom];
     if (pattern.kind !== AtomKind.Variable) refuse('let* with a pattern other than a variable');
-    if (this.scope.has(pattern.name)) refuse('let* of a variable bound already');
+    if (this.scope.has(pattern.name) || this.letBound.has(pattern.name)) refuse('let* of a variable bound already');
     const valueNode = this.body(value, UNDEFINED);
     const slot = this.bind(pattern.name);
     const rest = this.letStar(pairs, i + 1, body);
     this.scope.delete(pattern.name);
+    this.letBound.add(pattern.name);
     return new LetNode(slot, valueNode, rest);
   }
+}
+
+/** The position type a rule set is compiled for: a type symbol, or %Undefined% (also for a type variable, which checks nothing). */
+function positionOf(expected: Expected): Atom {
+  return expected.kind === AtomKind.Symbol ? expected : UNDEFINED;
 }
 
 /** Whether a built-in's declared result fits the position's type without looking at values. */

@@ -14,7 +14,7 @@ import { Bindings } from '../../core/index.js';
 import type { Builtin } from '../builtin.js';
 import type { AtomSpace } from '../../space/index.js';
 import type { Environment } from '../environment.js';
-import { argumentFits, isMetaType, type TypeIndex, typeFits } from '../types.js';
+import { argumentFits, isMetaType, type TypeIndex, typeFits, UNDEFINED } from '../types.js';
 import { EMPTY_SYMBOL } from './symbols.js';
 
 /** One atom, or an array of zero or at least two (never of one). Arrays are never mutated once returned. */
@@ -100,7 +100,7 @@ export abstract class Node {
 }
 
 export class ConstNode extends Node {
-  constructor(private readonly atom: Atom) {
+  constructor(readonly atom: Atom) {
     super();
   }
   eval(): Vals {
@@ -121,6 +121,50 @@ export class SlotNode extends Node {
   eval(frame: Atom[]): Vals {
     return frame[this.slot]!;
   }
+}
+
+/**
+ * The interpreter checks every argument of a typed call before evaluating any
+ * (`ApplyFrame.prepare`): a value or variable by its value, an application by the type it
+ * declares. The nodes check values once evaluated, which is the same check — except when an
+ * argument has no values, so the call has none and nothing is checked. Then this makes the
+ * interpreter's check, and bails where it could fail (the interpreter reports the error).
+ */
+export class ArgumentPreCheck {
+  constructor(
+    private readonly args: readonly Node[],
+    private readonly types: readonly Atom[],
+    /** Per argument that is an application: the type it declares, when known (null: none to check). */
+    private readonly declared: readonly (Atom | null)[],
+    private readonly rt: Runtime,
+  ) {}
+
+  run(frame: Atom[]): void {
+    const index = this.rt.index;
+    const typeBindings = new Bindings();
+    for (let i = 0; i < this.args.length; i++) {
+      const node = this.args[i]!;
+      const type = this.types[i]!;
+      if (type === UNDEFINED) continue;
+      if (node instanceof SlotNode || node instanceof ConstNode) {
+        if (!argumentFits(index, node.eval(frame) as Atom, type, typeBindings)) bail('an argument of another type beside one with no values');
+        continue;
+      }
+      const d = this.declared[i]!;
+      if (d !== null && !typeFits(index, type, d, typeBindings)) bail('an argument of another type beside one with no values');
+    }
+    if (boundToMetaType(this.types, typeBindings)) bail('an argument type bound to a meta-type');
+  }
+}
+
+/**
+ * Whether checking the arguments bound a type variable of theirs to a meta-type (`cdr-atom`'s
+ * Expression): the interpreter then passes the arguments of that type unevaluated.
+ */
+function boundToMetaType(types: readonly Atom[], typeBindings: Bindings): boolean {
+  if (typeBindings.size === 0) return false;
+  for (const t of types) if (t.kind !== AtomKind.Symbol && isMetaType(typeBindings.resolve(t))) return true;
+  return false;
 }
 
 /**
@@ -319,6 +363,7 @@ export class PureCallNode extends Node {
      * value's own (a declared function's result type, `cdr-atom`'s Expression); null: the value's.
      */
     private readonly staticTypes: readonly (Atom | null)[],
+    private readonly preCheck: ArgumentPreCheck,
   ) {
     super();
     this.exact = argTypes.map((t) => (t.kind === AtomKind.Variable || (t.kind === AtomKind.Expression && !isVariableFree(t)) ? null : t));
@@ -330,19 +375,25 @@ export class PureCallNode extends Node {
   eval(frame: Atom[]): Vals {
     if (this.binary !== null) {
       const a = this.args[0]!.eval(frame);
-      if (isMany(a)) return a.length === 0 ? NO_VALS : this.general([a, this.args[1]!.eval(frame)]);
+      if (isMany(a)) return a.length === 0 ? this.none(frame) : this.general([a, this.args[1]!.eval(frame)], frame);
       const b = this.args[1]!.eval(frame);
-      if (isMany(b)) return b.length === 0 ? NO_VALS : this.general([a, b]);
+      if (isMany(b)) return b.length === 0 ? this.none(frame) : this.general([a, b], frame);
       return this.apply2(a, b);
     }
     const vals = evalElements(this.args, frame);
-    if (vals === null) return NO_VALS;
+    if (vals === null) return this.none(frame);
     if (allSingle(vals)) return this.applyN(vals);
     return product(vals, (items) => this.applyN(items));
   }
 
-  private general(vals: Vals[]): Vals {
-    if (isMany(vals[1]!) && vals[1].length === 0) return NO_VALS;
+  /** An argument had no values: so has the call, once the interpreter's checks before evaluation pass. */
+  private none(frame: Atom[]): Vals {
+    this.preCheck.run(frame);
+    return NO_VALS;
+  }
+
+  private general(vals: Vals[], frame: Atom[]): Vals {
+    if (isMany(vals[1]!) && vals[1].length === 0) return this.none(frame);
     return product(vals, (items) => this.apply2(items[0]!, items[1]!));
   }
 
@@ -398,9 +449,7 @@ export class PureCallNode extends Node {
       // The interpreter checks the same atom: a value is its argument as written, with values for variables.
       if (!argumentFits(index, it, this.argTypes[i]!, typeBindings)) bail(`${this.op.name} of an argument of another type`);
     }
-    // A type variable bound to a meta-type (`cdr-atom`'s Expression) makes the interpreter pass
-    // the arguments of that type unevaluated: not the values computed here.
-    if (typeBindings.size > 0) for (const t of this.argTypes) if (t.kind !== AtomKind.Symbol && isMetaType(typeBindings.resolve(t))) bail(`${this.op.name} with an argument type bound to a meta-type`);
+    if (boundToMetaType(this.argTypes, typeBindings)) bail(`${this.op.name} with an argument type bound to a meta-type`);
   }
 
   private value(v: Atom | null): Vals {

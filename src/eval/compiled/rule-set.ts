@@ -6,7 +6,7 @@
 import { type Atom, AtomKind, atomEquals, expr, type GroundedAtom } from '../../core/index.js';
 import { Memo } from './memo.js';
 import type { TypeIndex } from '../types.js';
-import { append, asVals, allSingle, bail, evalElements, isMany, Node, NO_VALS, product, type Runtime, TailCall, type Vals, valueFits } from './nodes.js';
+import { append, ArgumentPreCheck, asVals, allSingle, bail, evalElements, isMany, Node, NO_VALS, product, type Runtime, TailCall, type Vals, valueFits } from './nodes.js';
 
 /** What a rule set needs from its tier besides what nodes need: the depth and step accounting. */
 export interface CallRuntime extends Runtime {
@@ -107,6 +107,8 @@ export class RuleSet {
     private readonly rt: CallRuntime,
     /** The function's declared type; null when it has none. */
     readonly signature: Signature | null,
+    /** The type of the position its calls are evaluated in (%Undefined%, or a type symbol): an undeclared function's bodies are evaluated there. */
+    readonly position: Atom,
   ) {}
 
   /** The results of `(head ...args)`, arguments in normal form. */
@@ -237,12 +239,14 @@ export class CallNode extends Node {
   constructor(
     private readonly set: RuleSet,
     private readonly args: readonly Node[],
+    /** A declared function's: the interpreter's argument checks when an argument has no values. */
+    private readonly preCheck: ArgumentPreCheck | null = null,
   ) {
     super();
   }
   eval(frame: Atom[]): Vals {
     const vals = evalElements(this.args, frame);
-    if (vals === null) return NO_VALS;
+    if (vals === null) return this.none(frame);
     if (allSingle(vals)) return this.set.invoke(vals);
     return product(vals, (items) => this.set.invoke(items));
   }
@@ -250,8 +254,13 @@ export class CallNode extends Node {
   /** In a last position, one combination of arguments: the call handed back to the calling rule set. */
   override evalTail(frame: Atom[]): Vals | TailCall {
     const vals = evalElements(this.args, frame);
-    if (vals === null) return NO_VALS;
+    if (vals === null) return this.none(frame);
     if (allSingle(vals)) return new TailCall(this.set, vals);
     return product(vals, (items) => this.set.invoke(items));
+  }
+
+  private none(frame: Atom[]): Vals {
+    this.preCheck?.run(frame);
+    return NO_VALS;
   }
 }

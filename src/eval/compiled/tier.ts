@@ -38,7 +38,7 @@ class Tier implements CompileContext {
   readonly bailed = new Set<RuleSet>();
   private readonly normals = new WeakSet<ExpressionAtom>();
   /** Rule sets made by the compilation in progress: dropped together when it refuses. */
-  private made: [Atom, number][] = [];
+  private made: [Atom, number, Atom][] = [];
   private depth = 0;
   /** Calls entered (the limit check runs every 1024; memo entries are priced in them). */
   callCount = 0;
@@ -113,41 +113,52 @@ class Tier implements CompileContext {
     return false;
   }
 
-  /** The rule set a call from the interpreter runs, or null when it stays with the interpreter. */
-  entry(head: SymbolAtom, arity: number): RuleSet | null {
+  /**
+   * The rule set a call from the interpreter runs, or null when it stays with the interpreter.
+   * `position` is the type the call's results are expected to have: an undeclared function's
+   * bodies are evaluated in that position (a declared one's in its result type's).
+   */
+  entry(head: SymbolAtom, arity: number, expected: Atom): RuleSet | null {
     if (this.env.builtin(head) !== undefined) return null;
-    const known = this.known(head, arity);
+    let position: Atom;
+    try {
+      position = this.signatureOf(head, arity) === null ? expected : UNDEFINED;
+    } catch (e) {
+      if (!(e instanceof Refuse)) throw e;
+      return null;
+    }
+    const known = this.known(head, arity, position);
     if (known !== undefined) return known === 'constructor' ? null : known;
     const candidates = this.candidates(head, arity);
-    if (refusedBefore(this.space, head, arity, candidates)) return null;
+    if (refusedBefore(this.space, head, arity, position, candidates)) return null;
     this.made = [];
     try {
-      const target = this.resolveHead(head, arity);
+      const target = this.resolveHead(head, arity, position);
       return target === 'constructor' ? null : target;
     } catch (e) {
       if (!(e instanceof Refuse)) throw e;
-      for (const [h, a] of this.made) this.heads.delete(h, a);
-      this.remember(head, arity, null);
-      rememberRefusal(this.space, head, arity, candidates);
+      for (const [h, a, p] of this.made) this.heads.delete(h, a, p);
+      this.remember(head, arity, null, position);
+      rememberRefusal(this.space, head, arity, position, candidates);
       compiledTierStats.refusals++;
       compiledTierStats.lastRefusal = e.reason;
       return null;
     }
   }
 
-  resolveHead(head: Atom, arity: number): RuleSet | 'constructor' {
-    const known = this.known(head, arity);
+  resolveHead(head: Atom, arity: number, position: Atom): RuleSet | 'constructor' {
+    const known = this.known(head, arity, position);
     if (known === null) throw new Refuse(`a function that did not compile`);
     if (known !== undefined) return known;
     const rules = this.rulesOf(head, arity, this.candidates(head, arity));
     if (rules.length === 0) {
-      this.remember(head, arity, 'constructor');
+      this.remember(head, arity, 'constructor', position);
       return 'constructor';
     }
-    const set = new RuleSet(head, arity, this, head.kind === AtomKind.Symbol ? this.signatureOf(head as SymbolAtom, arity) : null);
+    const set = new RuleSet(head, arity, this, head.kind === AtomKind.Symbol ? this.signatureOf(head as SymbolAtom, arity) : null, position);
     // Remembered before its bodies compile, so a recursive call finds it.
-    this.remember(head, arity, set);
-    this.made.push([head, arity]);
+    this.remember(head, arity, set, position);
+    this.made.push([head, arity, position]);
     compileRules(this, set, rules);
     return set;
   }
@@ -173,12 +184,12 @@ class Tier implements CompileContext {
     }
   }
 
-  private known(head: Atom, arity: number): RuleSet | 'constructor' | null | undefined {
-    return this.heads.get(head, arity);
+  private known(head: Atom, arity: number, position: Atom = UNDEFINED): RuleSet | 'constructor' | null | undefined {
+    return this.heads.get(head, arity, position);
   }
 
-  private remember(head: Atom, arity: number, value: RuleSet | 'constructor' | null): void {
-    this.heads.set(head, arity, value);
+  private remember(head: Atom, arity: number, value: RuleSet | 'constructor' | null, position: Atom = UNDEFINED): void {
+    this.heads.set(head, arity, value, position);
   }
 
   private candidates(head: Atom, arity: number): readonly RuleCandidate[] {
@@ -226,17 +237,17 @@ const RESULT = variable('result#');
  */
 const refusals = new WeakMap<AtomSpace, HeadTable<readonly RuleCandidate[]>>();
 
-function refusedBefore(space: AtomSpace, head: Atom, arity: number, candidates: readonly RuleCandidate[]): boolean {
-  return refusals.get(space)?.get(head, arity) === candidates;
+function refusedBefore(space: AtomSpace, head: Atom, arity: number, position: Atom, candidates: readonly RuleCandidate[]): boolean {
+  return refusals.get(space)?.get(head, arity, position) === candidates;
 }
 
-function rememberRefusal(space: AtomSpace, head: Atom, arity: number, candidates: readonly RuleCandidate[]): void {
+function rememberRefusal(space: AtomSpace, head: Atom, arity: number, position: Atom, candidates: readonly RuleCandidate[]): void {
   let table = refusals.get(space);
   if (table === undefined) {
     table = new HeadTable();
     refusals.set(space, table);
   }
-  table.set(head, arity, candidates);
+  table.set(head, arity, candidates, position);
 }
 
 const tiers = new WeakMap<AtomSpace, Tier>();
@@ -289,7 +300,7 @@ export function compiledCall(env: Environment, space: AtomSpace, call: Expressio
   if (tier.disabled) return null;
   tier.memoizing = env.settings.memoize;
   compiledTierStats.calls++;
-  const set = tier.entry(head, call.children.length);
+  const set = tier.entry(head, call.children.length, typed ? returnType : UNDEFINED);
   if (set === null || tier.bailed.has(set)) return null;
   const args = call.children.slice(1);
   for (const a of args) {
