@@ -120,13 +120,7 @@ class Tier implements CompileContext {
    */
   entry(head: SymbolAtom, arity: number, expected: Atom): RuleSet | null {
     if (this.env.builtin(head) !== undefined) return null;
-    let position: Atom;
-    try {
-      position = this.signatureOf(head, arity) === null ? expected : UNDEFINED;
-    } catch (e) {
-      if (!(e instanceof Refuse)) throw e;
-      return null;
-    }
+    const position = this.index.declaredTypes(head).length === 0 ? expected : UNDEFINED;
     const known = this.known(head, arity, position);
     if (known !== undefined) return known === 'constructor' ? null : known;
     const candidates = this.candidates(head, arity);
