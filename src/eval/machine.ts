@@ -995,11 +995,16 @@ function executeBuiltin(m: Machine, builtin: Builtin, call: ExpressionAtom, bind
   try {
     return builtin.execute(call.children.slice(1), { env: m.env, call, bindings, space });
   } catch (e) {
-    if (e instanceof MettaError) return { kind: 'values', results: [{ atom: errorAtom(call, e.payload), bindings }] };
-    if (e instanceof EvaluationStopped || e instanceof SpeculationAborted) throw e;
-    const message = e instanceof Error ? e.message : String(e);
-    return { kind: 'values', results: [{ atom: errorAtom(call, sym(message)), bindings }] };
+    return thrownOutcome(e, call, bindings);
   }
+}
+
+/** What a built-in (or its continuation) threw, as the call's error result; a stop of the evaluation goes on up. */
+function thrownOutcome(e: unknown, call: ExpressionAtom, bindings: Bindings): Outcome {
+  if (e instanceof MettaError) return { kind: 'values', results: [{ atom: errorAtom(call, e.payload), bindings }] };
+  if (e instanceof EvaluationStopped || e instanceof SpeculationAborted) throw e;
+  const message = e instanceof Error ? e.message : String(e);
+  return { kind: 'values', results: [{ atom: errorAtom(call, sym(message)), bindings }] };
 }
 
 /** A malformed minimal MeTTa instruction, as the reference reports it. */
@@ -1197,19 +1202,26 @@ class CallFrame extends Frame {
 
   override receive(results: Result[]): void {
     if (this.continuation !== null) {
-      const then = this.continuation as (results: Result[]) => Outcome;
-      this.continuation = null;
-      this.pendingOutcome = then(results);
+      this.resume(results);
       return;
     }
     const collected = (this.collected ??= []);
     for (const r of results) collected.push(r);
   }
 
-  override receiveAnswers(answers: Bindings[]): void {
-    const then = this.continuation as (answers: Bindings[]) => Outcome;
+  /** Runs the built-in's continuation on what it waited for; what it throws (a malformed `case`) is the call's error. */
+  private resume(arg: Result[] | Bindings[] | RuleAnswer[]): void {
+    const then = this.continuation as (arg: Result[] | Bindings[] | RuleAnswer[]) => Outcome;
     this.continuation = null;
-    this.pendingOutcome = then(answers);
+    try {
+      this.pendingOutcome = then(arg);
+    } catch (e) {
+      this.pendingOutcome = thrownOutcome(e, this.call, this.bindings);
+    }
+  }
+
+  override receiveAnswers(answers: Bindings[]): void {
+    this.resume(answers);
   }
 
   override receiveFanOut(results: readonly Result[][]): void {
@@ -1219,9 +1231,7 @@ class CallFrame extends Frame {
   }
 
   override receiveRules(answers: RuleAnswer[]): void {
-    const then = this.continuation as (answers: RuleAnswer[]) => Outcome;
-    this.continuation = null;
-    this.pendingOutcome = then(answers);
+    this.resume(answers);
   }
 
   private pendingOutcome: Outcome | null = null;

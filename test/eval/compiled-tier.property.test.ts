@@ -1,6 +1,6 @@
 // Differential property test of the compiled tier: random programs (fast-check, a fixed seed) of
 // a few functions built from everything the tier compiles — arithmetic, comparisons, `if`, `let`,
-// `superpose`, `collapse`, `empty`, constructors, the expression built-ins, calls of earlier
+// `superpose`, `collapse`, `empty`, `case`, constructors, the expression built-ins, calls of earlier
 // functions, declared types that fit or not — with their calls over random values, run with the
 // tier on (memoization on and off) and off. Every run must print the same, byte for byte. The
 // tier's counters show that it answered (and bailed) along the way, so the test cannot pass by
@@ -43,6 +43,9 @@ function bodyArb(scope: Scope, depth: number): fc.Arbitrary<string> {
     fc.tuple(fc.constantFrom('car-atom', 'cdr-atom', 'size-atom'), uneval).map(([op, a]) => `(${op} ${a})`),
     fc.tuple(uneval, uneval).map(([h, t]) => `(cons-atom ${h} ${t})`),
     fc.tuple(uneval, sub()).map(([e, i]) => `(index-atom ${e} ${i})`),
+    fc
+      .tuple(sub(), fc.constantFrom('0', 'A', '(Cons $c1 $c2)', '($c1 2)', '$c1', 'Empty'), sub(), sub())
+      .map(([s, p, a, b]) => `(case ${s} ((${p} ${a}) ($c3 ${b})))`),
   ];
   if (scope.functions.length > 0) {
     options.push(

@@ -104,6 +104,30 @@ describe('compiled tier', () => {
     expect(rest.bails).toBeGreaterThan(0);
   });
 
+  it('chooses case alternatives as the interpreter does, Empty included', () => {
+    const r = both(`
+(= (kind $x) (case $x ((0 zero) ((S $n) (succ $n)) ($_ other))))
+(= (opt $x) (case (superpose ($x (Some 3) None)) (((Some $v) $v) (None 0))))
+(= (swap $p) (case $p ((($a $b) ($b $a)))))
+(= (none) (case (empty) ((Empty nothing) ($z something))))
+(= (bind-empty) (case (empty) (($z something))))
+(= (countdown $x) (case $x ((0 done) ($n (countdown (- $n 1))))))
+(= (twice $x) (let $r (case $x ((A 1) (B 2))) (case $r ((1 one) (2 two)))))
+!(kind 0)
+!(kind (S Z))
+!(kind foo)
+!(opt (Some 1))
+!(swap (1 2))
+!(none)
+!(bind-empty)
+!(countdown 5000)
+!(twice A)
+!(twice C)`);
+    expect(r.on).toBe(r.off);
+    expect(r.on).toContain('[zero]\n[(succ Z)]\n[other]\n[1, 3, 0]\n[(2 1)]\n[nothing]\n');
+    expect(r.answered).toBeGreaterThanOrEqual(9);
+  });
+
   it('bails on errors: the interpreter reports them', () => {
     const r = both(`
 (= (inc $x) (+ $x 1))

@@ -235,3 +235,12 @@ describe('declared types follow the writes that can change them', () => {
     expect(results(src).filter((l) => l !== '[()]')).toEqual(['[%Undefined%]', '[%Undefined%]', '[Bar]', '[%Undefined%]', '[Baz]']);
   });
 });
+
+describe('errors thrown while a built-in resumes', () => {
+  it('a malformed case is the call’s error, and the program goes on', () => {
+    expect(results('!(case (1 2) ((($a $b)))) !(+ 1 1)')).toEqual([
+      '[(Error (case (1 2) ((($a $b)))) case expects cases of the form (pattern body), got (($a $b)))]',
+      '[2]',
+    ]);
+  });
+});

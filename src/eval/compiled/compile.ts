@@ -38,6 +38,7 @@ import {
   type Signature,
   SymbolPattern,
 } from './rule-set.js';
+import { CaseNode, type CompiledCase } from './case.js';
 import { CarNode, CdrNode, ConsNode, IndexNode, SizeNode, TemplateNode } from './structure.js';
 import { EMPTY_SYMBOL, NOT_REDUCIBLE_SYMBOL } from './symbols.js';
 
@@ -94,7 +95,7 @@ export function compileRules(ctx: CompileContext, set: RuleSet, rules: readonly 
 }
 
 /** The forms the nodes implement themselves (`special`). */
-const SPECIAL_FORMS = new Set(['if', 'let', 'let*', 'superpose', 'collapse', 'empty', 'car-atom', 'cdr-atom', 'size-atom', 'index-atom', 'cons-atom']);
+const SPECIAL_FORMS = new Set(['if', 'let', 'let*', 'case', 'superpose', 'collapse', 'empty', 'car-atom', 'cdr-atom', 'size-atom', 'index-atom', 'cons-atom']);
 
 /** The position a sub-expression is evaluated in: %Undefined%, or the type a built-in declares for it. */
 type Expected = Atom;
@@ -285,6 +286,8 @@ class RuleCompiler {
         if (pairs.kind !== AtomKind.Expression) refuse('let* without a list of pairs');
         return this.letStar(pairs.children, 0, c[2]!);
       }
+      case 'case':
+        return this.caseOf(c[1]!, c[2]!);
       case 'superpose': {
         const tuple = c[1]!;
         if (tuple.kind === AtomKind.Variable) {
@@ -312,6 +315,32 @@ class RuleCompiler {
       default:
         return null;
     }
+  }
+
+  /**
+   * `case`: the scrutinee evaluated, each case's pattern a matcher whose new variables get slots
+   * for its body. Like a `let`'s, their bindings outlive the `case` in the interpreter: afterwards
+   * they count as bound (`letBound`). The cases exclude each other, so they may share names.
+   */
+  private caseOf(scrutinee: Atom, cases: Atom): Node {
+    if (cases.kind !== AtomKind.Expression) refuse('case without a list of cases');
+    const value = this.body(scrutinee, UNDEFINED);
+    const compiled: CompiledCase[] = [];
+    const bound: string[] = [];
+    for (const k of cases.children) {
+      if (k.kind !== AtomKind.Expression || k.children.length !== 2) refuse('case with a malformed case');
+      const [p, b] = k.children as [Atom, Atom];
+      for (const v of variablesOf(p)) if (this.letBound.has(v.name)) refuse('a case pattern with a variable bound already');
+      const before = new Set(this.scope.keys());
+      const pattern = this.pattern(p);
+      const fresh = [...this.scope.keys()].filter((n) => !before.has(n));
+      const body = this.body(b, UNDEFINED);
+      for (const n of fresh) this.scope.delete(n);
+      bound.push(...fresh);
+      compiled.push({ pattern, body, binds: fresh.length > 0 });
+    }
+    for (const n of bound) this.letBound.add(n);
+    return new CaseNode(value, compiled);
   }
 
   /** An argument declared `Atom` or `Expression`: passed as written, its variables replaced by their values. */
