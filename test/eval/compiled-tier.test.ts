@@ -128,6 +128,30 @@ describe('compiled tier', () => {
     expect(r.answered).toBeGreaterThanOrEqual(9);
   });
 
+  it('matches let patterns that are structures, values or bound variables', () => {
+    const r = both(`
+(= (pair $x) ($x (+ $x 1)))
+(= (sumpair $x) (let ($a $b) (pair $x) (+ $a $b)))
+(= (guard $x) (let True (> $x 2) big))
+(= (same $x $y) (let $x $y equal))
+(= (both $x) (let* ((($a $b) (pair $x)) ($c (* $a $b))) ($c $a)))
+(= (multi) (let (S $n) (superpose ((S 1) Z (S 2))) $n))
+(= (nomatch $x) (let (A $y) $x $y))
+!(sumpair 3)
+!(guard 5)
+!(guard 1)
+!(same 1 1)
+!(same 1 2)
+!(both 4)
+!(multi)
+!(nomatch (B 1))
+!(nomatch (A 7))`);
+    expect(r.on).toBe(r.off);
+    expect(r.on).toContain('[7]\n[big]\n[]\n[equal]\n[]\n[(20 4)]\n[1, 2]\n[]\n[7]\n');
+    expect(r.answered).toBe(9);
+    expect(r.bails + r.refusals).toBe(0);
+  });
+
   it('bails on errors: the interpreter reports them', () => {
     const r = both(`
 (= (inc $x) (+ $x 1))

@@ -38,7 +38,7 @@ import {
   type Signature,
   SymbolPattern,
 } from './rule-set.js';
-import { CaseNode, type CompiledCase } from './case.js';
+import { CaseNode, type CompiledCase, LetMatchNode } from './matching.js';
 import { CarNode, CdrNode, ConsNode, IndexNode, SizeNode, TemplateNode } from './structure.js';
 import { EMPTY_SYMBOL, NOT_REDUCIBLE_SYMBOL } from './symbols.js';
 
@@ -343,6 +343,25 @@ class RuleCompiler {
     return new CaseNode(value, compiled);
   }
 
+  /**
+   * A `let` (or a pair of `let*`) whose pattern is a structure or a value: the value evaluated
+   * before the pattern's new variables are in scope, the rest compiled with them, which then, as
+   * a `let`'s, count as bound.
+   */
+  private letMatch(pattern: Atom, value: Atom, rest: () => Node): Node {
+    for (const v of variablesOf(pattern)) if (this.letBound.has(v.name)) refuse('a let pattern with a variable bound already');
+    const valueNode = this.body(value, UNDEFINED);
+    const before = new Set(this.scope.keys());
+    const matcher = this.pattern(pattern);
+    const fresh = [...this.scope.keys()].filter((n) => !before.has(n));
+    const restNode = rest();
+    for (const n of fresh) {
+      this.scope.delete(n);
+      this.letBound.add(n);
+    }
+    return new LetMatchNode(matcher, valueNode, restNode);
+  }
+
   /** An argument declared `Atom` or `Expression`: passed as written, its variables replaced by their values. */
   private unevaluated(arg: Atom): Node {
     if (!hasVariables(arg)) return new ConstNode(arg);
@@ -357,7 +376,8 @@ class RuleCompiler {
   }
 
   private let(pattern: Atom, value: Atom, body: Atom): Node {
-    if (pattern.kind !== AtomKind.Variable) refuse('let with a pattern other than a variable');
+    // A structure, a value or a variable with a value already: matched (the value must fit it).
+    if (pattern.kind !== AtomKind.Variable || this.scope.has(pattern.name)) return this.letMatch(pattern, value, () => this.body(body, UNDEFINED));
     if (this.scope.has(pattern.name) || this.letBound.has(pattern.name)) refuse('let of a variable bound already');
     const valueNode = this.body(value, UNDEFINED);
     const slot = this.bind(pattern.name);
@@ -372,7 +392,7 @@ class RuleCompiler {
     const pair = pairs[i]!;
     if (pair.kind !== AtomKind.Expression || pair.children.length !== 2) refuse('let* with a malformed pair');
     const [pattern, value] = pair.children as [Atom, Atom];
-    if (pattern.kind !== AtomKind.Variable) refuse('let* with a pattern other than a variable');
+    if (pattern.kind !== AtomKind.Variable || this.scope.has(pattern.name)) return this.letMatch(pattern, value, () => this.letStar(pairs, i + 1, body));
     if (this.scope.has(pattern.name) || this.letBound.has(pattern.name)) refuse('let* of a variable bound already');
     const valueNode = this.body(value, UNDEFINED);
     const slot = this.bind(pattern.name);

@@ -1,8 +1,10 @@
+// The forms that match values against patterns: `case` and a `let` whose pattern is not a plain
+// variable. The interpreter unifies each value with the pattern; a value is ground, so unifying is
+// matching (the rule sets' patterns, rule-set.ts), and a pattern's variables get slots.
+//
 // `(case scrutinee ((pattern body) ...))`: each value of the scrutinee matched against the cases'
-// patterns in order, the first that matches giving its body's results — as the interpreter's
-// `case` does, which evaluates the scrutinee, unifies each result with the patterns (the value is
-// ground, so unifying is matching) and evaluates the chosen body. With no values the patterns are
-// matched against `Empty`.
+// patterns in order, the first that matches giving its body's results. With no values the
+// patterns are matched against `Empty`.
 
 import type { Atom } from '../../core/index.js';
 import { append, asVals, bail, isMany, Node, NO_VALS, type TailCall, type Vals } from './nodes.js';
@@ -57,5 +59,30 @@ export class CaseNode extends Node {
       return c.body;
     }
     return null;
+  }
+}
+
+/** `(let pattern value body)`: the body once per value that matches the pattern (a guard when it has no variables). */
+export class LetMatchNode extends Node {
+  constructor(
+    private readonly pattern: Pattern,
+    private readonly value: Node,
+    private readonly body: Node,
+  ) {
+    super();
+  }
+
+  eval(frame: Atom[]): Vals {
+    const v = this.value.eval(frame);
+    if (!isMany(v)) return this.pattern.match(v, frame) ? this.body.eval(frame) : NO_VALS;
+    const out: Atom[] = [];
+    for (const value of v) if (this.pattern.match(value, frame)) append(out, this.body.eval(frame));
+    return asVals(out);
+  }
+
+  override evalTail(frame: Atom[]): Vals | TailCall {
+    const v = this.value.eval(frame);
+    if (isMany(v)) return this.eval(frame);
+    return this.pattern.match(v, frame) ? this.body.evalTail(frame) : NO_VALS;
   }
 }
