@@ -1,13 +1,12 @@
 // From rule bodies to node trees. A body compiles only when every part of it is something the
-// nodes evaluate exactly as the interpreter would: its variables bound by the left side or a
-// `let`, calls of undeclared functions whose rules compile too, constructors, `if`, `let`,
-// `let*`, `superpose`, `collapse`, `empty`, `car-atom`, `cdr-atom`, `size-atom`, `index-atom`,
-// `cons-atom`, and pure built-ins whose type checks are decided here
-// or by the value checks at run time. Functions with one plain declared type compile too: the
-// interpreter's checks of their calls are made here where the types decide them and by the
-// rule set's value checks otherwise. Anything else refuses the whole rule set, and the
+// nodes evaluate exactly as the interpreter would: its variables bound by the left side, a `let`
+// or a `case` pattern; calls of functions whose rules compile too (undeclared, per the type of
+// the position they are called in, or with one plain declared type, their checks made here
+// where the types decide them and by the rule set's value checks otherwise); constructors;
+// `if`, `let`, `let*`, `case`, `superpose`, `collapse`, `empty`; `car-atom`, `cdr-atom`,
+// `size-atom`, `index-atom`, `cons-atom`; and pure built-ins whose type checks are decided here
+// or by the value checks at run time. Anything else refuses the whole rule set, and the
 // interpreter keeps it.
-
 import { type Atom, AtomKind, Bindings, type ExpressionAtom, type GroundedAtom, type SymbolAtom, variablesOf } from '../../core/index.js';
 import type { Builtin } from '../builtin.js';
 import { EXPRESSION_TYPE, hasVariables, isFunctionType, isMetaType, splitFunctionType, typeFits, UNDEFINED } from '../types.js';
