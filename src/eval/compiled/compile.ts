@@ -7,6 +7,7 @@
 // `size-atom`, `index-atom`, `cons-atom`; and pure built-ins whose type checks are decided here
 // or by the value checks at run time. Anything else refuses the whole rule set, and the
 // interpreter keeps it.
+
 import { type Atom, AtomKind, Bindings, type ExpressionAtom, type GroundedAtom, type SymbolAtom, variablesOf } from '../../core/index.js';
 import type { Builtin } from '../builtin.js';
 import { EXPRESSION_TYPE, hasVariables, isFunctionType, isMetaType, splitFunctionType, typeFits, UNDEFINED } from '../types.js';
