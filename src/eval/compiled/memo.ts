@@ -6,7 +6,8 @@
 //
 // A memo costs a lookup per call and an entry per new argument list. It is kept only while it
 // pays: over each window of lookups, the calls its hits saved (each entry remembers how many
-// calls computing it took) must outweigh the lookups. The table is bounded.
+// calls computing it took) must outweigh the lookups. The table is bounded, and so is what an
+// entry holds.
 
 import type { Atom, GroundedAtom } from '../../core/index.js';
 import { AtomKind } from '../../core/index.js';
@@ -14,6 +15,8 @@ import type { Vals } from './nodes.js';
 
 /** Entries per rule set; past it the table keeps what it has and adds nothing. */
 const MAX_ENTRIES = 1 << 16;
+/** Results per entry at most: a call with more is not kept (a table of such lists would hold too much). */
+const MAX_RESULTS = 256;
 /** Lookups per judgement of whether the memo pays. */
 const WINDOW = 4096;
 /** Calls a window's hits must have saved per lookup (a lookup and an entry cost about two calls). */
@@ -60,6 +63,7 @@ export class Memo {
   }
 
   set(args: readonly Atom[], vals: Vals, cost: number): void {
+    if (Array.isArray(vals) && vals.length > MAX_RESULTS) return;
     if (args.length === 0) {
       this.constant = { vals, cost };
       return;
