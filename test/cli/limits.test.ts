@@ -91,6 +91,14 @@ describe('run limits', () => {
     expect(r.status).toBe(1);
   });
 
+  it('--timeout stops a loop that runs in the compiled tier (its last calls in place)', () => {
+    const file = programFile('!(+ 1 1)\n(= (spin $i) (spin (+ $i 1)))\n!(spin 0)\n');
+    const r = cli(['--timeout', '0.5', file]);
+    expect(r.stdout).toBe('[2]\n');
+    expect(r.stderr).toBe(`${file}:3:1: evaluation stopped: time limit reached (--timeout)\n`);
+    expect(r.status).toBe(1);
+  });
+
   it('rejects bad limit values as usage errors', async () => {
     for (const argv of [['--max-steps', '0', 'x.metta'], ['--max-steps', '1.5', 'x.metta'], ['--timeout', 'soon', 'x.metta'], ['--timeout', '0', 'x.metta'], ['--timeout']]) {
       let err = '';
