@@ -152,6 +152,33 @@ describe('compiled tier', () => {
     expect(r.bails + r.refusals).toBe(0);
   });
 
+  it('indexes large rule sets by their first argument, keeping definition order', () => {
+    const table = Array.from({ length: 40 }, (_, i) => `(= (t ${i} $y) (row ${i} $y))`).join('\n');
+    const r = both(`${table}
+(= (t $x last) (wild $x))
+(= (t 1.0 $y) float)
+(= (t "1" $y) string)
+(= (t a $y) sym)
+(= (t (1) $y) expr)
+(= (t $x $y) (any $x))
+(= (t 3 $y) three-again)
+!(t 3 q)
+!(t 3 last)
+!(t 1 q)
+!(t 1.0 q)
+!(t "1" q)
+!(t a q)
+!(t (1) q)
+!(t b q)
+!(t 99 last)
+!(t 39 q)`);
+    expect(r.on).toBe(r.off);
+    expect(r.on).toContain('[(row 3 q), (any 3), three-again]\n[(row 3 last), (wild 3), (any 3), three-again]\n');
+    // An integer equals the float of its value: 1 and 1.0 find each other's rules.
+    expect(r.on).toContain('[(row 1 q), float, (any 1)]\n[(row 1 q), float, (any 1.0)]\n');
+    expect(r.answered).toBeGreaterThanOrEqual(10);
+  });
+
   it('bails on errors: the interpreter reports them', () => {
     const r = both(`
 (= (inc $x) (+ $x 1))

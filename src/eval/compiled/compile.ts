@@ -92,6 +92,7 @@ export function compileRules(ctx: CompileContext, set: RuleSet, rules: readonly 
   }
   set.rules = compiled;
   set.slots = slots;
+  set.indexRules();
 }
 
 /** The forms the nodes implement themselves (`special`). */

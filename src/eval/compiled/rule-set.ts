@@ -3,7 +3,7 @@
 // fires the rules that match, in order, and concatenates their bodies' results; when none matches
 // the call is its own result, as in the interpreter.
 
-import { type Atom, AtomKind, atomEquals, expr, type GroundedAtom } from '../../core/index.js';
+import { type Atom, AtomKind, atomEquals, expr, FloatAtom, type GroundedAtom, IntAtom } from '../../core/index.js';
 import { Memo } from './memo.js';
 import type { TypeIndex } from '../types.js';
 import { append, ArgumentPreCheck, asVals, allSingle, bail, evalElements, isMany, Node, NO_VALS, product, type Runtime, TailCall, type Vals, valueFits } from './nodes.js';
@@ -47,7 +47,7 @@ export class SamePattern extends Pattern {
 }
 
 export class SymbolPattern extends Pattern {
-  constructor(private readonly symbol: Atom) {
+  constructor(readonly symbol: Atom) {
     super();
   }
   match(value: Atom): boolean {
@@ -56,7 +56,7 @@ export class SymbolPattern extends Pattern {
 }
 
 export class GroundedPattern extends Pattern {
-  constructor(private readonly grounded: GroundedAtom) {
+  constructor(readonly grounded: GroundedAtom) {
     super();
   }
   match(value: Atom): boolean {
@@ -99,6 +99,8 @@ export class RuleSet {
   private memoDropped = false;
   /** A frame for checking whether later rules match, apart from the one being evaluated. */
   private scratch: Atom[] | null = null;
+  /** First-argument index of a large set (`indexRules`); null: every rule is tried. */
+  private firstIndex: FirstArgumentIndex | null = null;
 
   constructor(
     readonly head: Atom,
@@ -160,20 +162,31 @@ export class RuleSet {
     }
   }
 
+  /**
+   * Indexes a set of many rules by their first argument: a constant there (a symbol, a plain
+   * value) lets a call try only the rules with that constant and those with anything else there
+   * (a variable, a structure), in definition order. Called once its rules are compiled.
+   */
+  indexRules(): void {
+    this.firstIndex = this.rules.length >= MIN_INDEXED_RULES && this.arity > 1 ? buildFirstIndex(this.rules) : null;
+  }
+
   /** The rules that match, in order, their results concatenated; a last call handed back when it alone makes the results. */
   private fire(args: Atom[]): Vals | TailCall {
     const rt = this.rt;
     rt.enter();
     const frame = new Array<Atom>(this.slots);
     const rules = this.rules;
+    const order = this.firstIndex === null ? null : this.firstIndex.candidates(args[0]!);
+    const count = order === null ? rules.length : order.length;
     let first: Vals | null = null;
     let out: Atom[] | null = null;
-    for (let r = 0; r < rules.length; r++) {
-      const rule = rules[r]!;
+    for (let k = 0; k < count; k++) {
+      const rule = rules[order === null ? k : order[k]!]!;
       if (!matches(rule.params, args, frame)) continue;
       let v = rule.body.evalTail(frame);
       if (v instanceof TailCall) {
-        if (first === null && this.noneMatchAfter(r, args)) {
+        if (first === null && this.noneMatchAfter(k, order, args)) {
           rt.leave();
           return v;
         }
@@ -193,12 +206,13 @@ export class RuleSet {
     return out === null ? first : asVals(out);
   }
 
-  /** Whether no rule after the `r`th matches these arguments (matched in a frame of their own). */
-  private noneMatchAfter(r: number, args: Atom[]): boolean {
+  /** Whether no rule after the `k`th tried (of `order`, or of all) matches these arguments (matched in a frame of their own). */
+  private noneMatchAfter(k: number, order: readonly number[] | null, args: Atom[]): boolean {
     const rules = this.rules;
-    if (r === rules.length - 1) return true;
+    const count = order === null ? rules.length : order.length;
+    if (k === count - 1) return true;
     const scratch = (this.scratch ??= new Array<Atom>(this.slots));
-    for (let k = r + 1; k < rules.length; k++) if (matches(rules[k]!.params, args, scratch)) return false;
+    for (let j = k + 1; j < count; j++) if (matches(rules[order === null ? j : order[j]!]!.params, args, scratch)) return false;
     return true;
   }
 
@@ -210,6 +224,65 @@ export class RuleSet {
     this.rt.markNormal(call);
     return call;
   }
+}
+
+/** Rule sets smaller than this try every rule: an index would not pay. */
+const MIN_INDEXED_RULES = 8;
+
+/** Per constant first argument, the rules a call with it may match, in order; `others` for any other argument. */
+interface FirstArgumentIndex {
+  candidates(arg: Atom): readonly number[];
+}
+
+/** A constant first pattern's key (`valueKey`); null for anything else. */
+function constantKey(p: Pattern): unknown {
+  if (p instanceof SymbolPattern) return p.symbol;
+  if (p instanceof GroundedPattern) return groundedKey(p.grounded);
+  return null;
+}
+
+/**
+ * A key that equal values share (it may be shared by a few unequal ones: matching decides): the
+ * atom for a symbol; for a number its value as a JavaScript number, since an integer equals the
+ * float of its value; the intern key for another plain value; null for anything else.
+ */
+function valueKey(arg: Atom): unknown {
+  if (arg.kind === AtomKind.Symbol) return arg;
+  if (arg.kind === AtomKind.Grounded) return groundedKey(arg as GroundedAtom);
+  return null;
+}
+
+function groundedKey(g: GroundedAtom): unknown {
+  if (g instanceof IntAtom) return Number(g.value);
+  if (g instanceof FloatAtom) return g.value;
+  return g.internKey();
+}
+
+function buildFirstIndex(rules: readonly CompiledRule[]): FirstArgumentIndex {
+  const others: number[] = [];
+  const byKey = new Map<unknown, number[]>();
+  for (let r = 0; r < rules.length; r++) {
+    const key = constantKey(rules[r]!.params[0]!);
+    if (key === null) {
+      // A variable or a structure there: a candidate for every call, in its place.
+      others.push(r);
+      for (const list of byKey.values()) list.push(r);
+    } else {
+      let list = byKey.get(key);
+      if (list === undefined) {
+        list = [...others];
+        byKey.set(key, list);
+      }
+      list.push(r);
+    }
+  }
+  return {
+    candidates(arg: Atom): readonly number[] {
+      // A symbol matches only its own SymbolPattern, a value only a GroundedPattern of an equal value.
+      const key = valueKey(arg);
+      return (key === null ? undefined : byKey.get(key)) ?? others;
+    },
+  };
 }
 
 /** The interpreter's check of a declared function's arguments, by value: Bail when one is not decided at once. */
