@@ -31,6 +31,7 @@ import {
 import { int } from '../core/index.js';
 import { freshCount, freshNumber } from '../core/index.js';
 import { compiledCall } from './compiled/tier.js';
+import { SpeculationAborted } from './speculation.js';
 
 export const EMPTY = sym('Empty');
 /** A rule result meaning "leave the call unreduced" (the reference's `(= (quote $x) NotReducible)`). */
@@ -59,16 +60,7 @@ export function checkInterrupt(env: Environment): void {
   if (deadline !== null && performance.now() > deadline) throw new EvaluationStopped('time limit reached (--timeout)');
 }
 
-/**
- * Thrown out of `run()` when a speculative evaluation (a worker's copy of the environment) reaches
- * a built-in that writes: the form must run on the main thread instead.
- */
-export class SpeculationAborted extends Error {
-  constructor(readonly builtin: string) {
-    super(`speculative evaluation reached ${builtin}`);
-    this.name = 'SpeculationAborted';
-  }
-}
+export { SpeculationAborted };
 
 /**
  * What a machine waits on: a `match`-style query (bindings of every way `pattern` matches the

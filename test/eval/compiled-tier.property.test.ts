@@ -17,6 +17,12 @@ const SEED = Number(process.env['TIER_SEED'] ?? 20_261_203);
 const RUNS = Number(process.env['TIER_RUNS'] ?? 400);
 
 const VALUES = ['0', '1', '2', '3', '-1', '1.5', '"s"', 'True', 'False', 'A', 'B', '()', '(1 2)', '(A 3)', '(Cons 1 Nil)', 'Nil'];
+/** Passed to the functions besides VALUES: what a variable head may be bound to. */
+const HEADS = ['h1', 'h2', 'h3', 'Cons', '+'];
+/** Facts the queries find (one with a variable: its answers are not ground). */
+const FACTS = '(edge 1 2)\n(edge 2 3)\n(edge 1 A)\n(edge 3 (Cons 1 Nil))\n(edge A $free)\n(rec 0)';
+/** Functions called through variable heads: undeclared, declared (the interpreter's), overlapping. */
+const HELPERS = '(= (h1 $x) (+ $x 1))\n(= (h2 $x) (Cons $x Nil))\n(= (h2 0) zero)\n(: h3 (-> Number Number))\n(= (h3 $x) (* $x 2))';
 const TYPES = ['Number', 'Bool', 'String', '%Undefined%', 'Color'];
 
 interface Scope {
@@ -29,7 +35,9 @@ interface Scope {
 function bodyArb(scope: Scope, depth: number): fc.Arbitrary<string> {
   const leaf = fc.oneof(...(scope.vars.length > 0 ? [fc.constantFrom(...scope.vars)] : []), fc.constantFrom(...VALUES));
   if (depth === 0) return leaf;
-  const sub = (): fc.Arbitrary<string> => bodyArb(scope, depth - 1);
+  // One arbitrary per level, used for every sub-expression (building one per use is exponential in the depth).
+  const subArb = bodyArb(scope, depth - 1);
+  const sub = (): fc.Arbitrary<string> => subArb;
   const uneval = fc.oneof(...(scope.vars.length > 0 ? [fc.constantFrom(...scope.vars)] : []), fc.constantFrom('(1 2 3)', '(A B)', '()'));
   const freshVar = `$v${depth}`;
   const options: fc.Arbitrary<string>[] = [
@@ -49,6 +57,22 @@ function bodyArb(scope: Scope, depth: number): fc.Arbitrary<string> {
       .tuple(sub(), fc.constantFrom('0', 'A', '(Cons $c1 $c2)', '($c1 2)', '$c1', 'Empty'), sub(), sub())
       .map(([s, p, a, b]) => `(case ${s} ((${p} ${a}) ($c3 ${b})))`),
   ];
+  // The space: queries of the facts (one with a variable, whose answers bail), writes of facts
+  // and of a rule (which bail), calls through a variable head.
+  const edgeEnd = fc.oneof(leaf, fc.constant('$e'));
+  options.push(
+    fc.tuple(edgeEnd, fc.integer({ min: 0, max: 3 }), fc.constantFrom('$m', '(P $m)', '($e $m)')).map(([x, k, t]) => {
+      const rename = (a: string): string => a.replace(/\$([em])\b/g, `$$$1${depth}${k}`);
+      return `(collapse (match &self (edge ${rename(x)} ${rename('$m')}) ${rename(t)}))`;
+    }),
+    fc.tuple(edgeEnd, fc.integer({ min: 0, max: 3 })).map(([x, k]) => `(match &self (edge ${x === '$e' ? `$e${depth}${k}` : x} $n${depth}${k}) $n${depth}${k})`),
+    sub().map((b) => `(let $r${depth} (collapse (match &self (rec $q${depth}) $q${depth})) (Got $r${depth} ${b}))`),
+    fc.tuple(fc.constantFrom('add-atom', 'remove-atom'), leaf, sub()).map(([op, v, b]) => `(let $w${depth} (${op} &self (rec ${v})) ${b})`),
+    // A rule added for the rest of the body, then removed (the space stays small).
+    fc.tuple(leaf, sub()).map(([v, b]) => `(let $w${depth} (add-atom &self (= (g) ${v})) (let $u${depth} (Then (g) ${b}) (let $z${depth} (remove-atom &self (= (g) ${v})) $u${depth})))`),
+    fc.tuple(fc.constantFrom('h1', 'h2', 'h3', 'Cons', '+', 'A'), sub()).map(([h, a]) => `(let $h${depth} ${h} ($h${depth} ${a}))`),
+  );
+  if (scope.vars.length > 0) options.push(fc.tuple(fc.constantFrom(...scope.vars), sub()).map(([v, a]) => `(${v} ${a})`));
   if (scope.functions.length > 0) {
     options.push(
       fc
@@ -89,8 +113,10 @@ const programArb: fc.Arbitrary<string> = fc.integer({ min: 1, max: 4 }).chain((c
   return acc.chain((p) => {
     const call = fc
       .constantFrom(...p.functions)
-      .chain(([name, n]) => fc.array(fc.constantFrom(...VALUES), { minLength: n, maxLength: n }).map((args) => `!(${name} ${args.join(' ')})`));
-    return fc.array(call, { minLength: 1, maxLength: 6 }).map((calls) => [...p.texts, ...calls, ...calls.slice(0, 2)].join('\n'));
+      .chain(([name, n]) => fc.array(fc.constantFrom(...VALUES, ...HEADS), { minLength: n, maxLength: n }).map((args) => `!(${name} ${args.join(' ')})`));
+    return fc
+      .array(call, { minLength: 1, maxLength: 6 })
+      .map((calls) => [FACTS, HELPERS, ...p.texts, ...calls, ...calls.slice(0, 2), '!(collapse (match &self (rec $r) $r))'].join('\n'));
   });
 });
 

@@ -3,7 +3,7 @@
 // refused, so a case cannot pass by never reaching the path it names.
 
 import { describe, expect, it } from 'vitest';
-import { compiledTierStats } from '../../src/index.js';
+import { compiledTierStats, Engine } from '../../src/index.js';
 import { fibProgram, digitsProgram, queensProgram, triplesProgram, listProgram } from '../../src/bench/interp-programs.js';
 import { runProgramText } from '../helpers/run-program.js';
 
@@ -22,6 +22,18 @@ function both(text: string): { on: string; off: string; answered: number; bails:
     bails: after.bails - before.bails,
     refusals: after.refusals - before.refusals,
   };
+}
+
+/** The program with memoization on (the default) and off, the tier on in both: outputs and memo hits. */
+function memoBoth(text: string): { on: string; off: string; hitsOn: number; hitsOff: number } {
+  const h0 = compiledTierStats.memoHits;
+  const on = runProgramText(text, '/tmp/memo.metta');
+  const h1 = compiledTierStats.memoHits;
+  const off = runProgramText(text, '/tmp/memo.metta', (p) => {
+    p.env.settings.memoize = false;
+  });
+  const h2 = compiledTierStats.memoHits;
+  return { on: on.out + on.err + `exit ${on.exitCode}`, off: off.out + off.err + `exit ${off.exitCode}`, hitsOn: h1 - h0, hitsOff: h2 - h1 };
 }
 
 describe('compiled tier', () => {
@@ -205,6 +217,93 @@ describe('compiled tier', () => {
     expect(r.refusals).toBeGreaterThanOrEqual(3);
   });
 
+  describe('spaces', () => {
+    it('makes the writes of a compiled loop once, in order, when the call returns', () => {
+      const r = both(`
+(= (build $k $n) (if (== $k $n) done (let* (($a (% (* $k 7) 10)) ($_ (add-atom &self (edge $k $a)))) (build (+ $k 1) $n))))
+(= (drop $k) (if (< $k 0) done (let* (($a (% (* $k 7) 10)) ($_ (remove-atom &self (edge $k $a)))) (drop (- $k 2)))))
+!(build 0 3000)
+!(let $l (collapse (match &self (edge $x $y) $x)) (size-atom $l))
+!(match &self (edge 2999 $y) $y)
+!(drop 2999)
+!(let $l (collapse (match &self (edge $x $y) $x)) (size-atom $l))
+!(collapse (match &self (edge $x 2) $x))`);
+      expect(r.on).toBe(r.off);
+      expect(r.on).toContain('[done]\n[3000]\n[3]\n[done]\n[1500]\n[(6 16 26');
+      expect(r.answered).toBeGreaterThanOrEqual(2);
+      expect(r.bails).toBe(0);
+    });
+
+    it('answers queries, and higher-order calls through a variable head, as the interpreter', () => {
+      const r = both(`
+(edge 1 2) (edge 1 3) (edge 2 3) (edge 3 1) (label 1 (Node one))
+(= (count-out $i) (let $l (collapse (match &self (edge $i $y) $y)) (size-atom $l)))
+(= (two-hop $i) (collapse (match &self (, (edge $i $y) (edge $y $z)) ($y $z))))
+(= (labels $i) (match &self (label $i $l) $l))
+(= (sum $f $i $n $acc) (if (== $i $n) $acc (sum $f (+ $i 1) $n (+ $acc ($f $i)))))
+(= (twice $f $x) ($f ($f $x)))
+(= (inc $x) (+ $x 1))
+(: typed-inc (-> Number Number))
+(= (typed-inc $x) (+ $x 1))
+!(sum count-out 0 4 0)
+!(two-hop 1)
+!(labels 1)
+!(labels 2)
+!(twice inc 5)
+!(twice Wrap 5)
+!(twice typed-inc 5)
+!(twice + 5)`);
+      expect(r.on).toBe(r.off);
+      expect(r.on).toContain('[4]\n[((2 3) (3 1))]\n[(Node one)]\n[]\n[7]\n[(Wrap (Wrap 5))]\n[7]\n');
+      expect(r.answered).toBeGreaterThanOrEqual(6);
+    });
+
+    it('leaves a call to the interpreter, its writes undone, where the compiled writes could be seen', () => {
+      const r = both(`
+(: logged (-> Number Number))
+(= (logged $x) (let $_ (add-atom &self (log $x)) (if (> $x 0) $x "negative")))
+(= (write-then-read $x) (let $_ (add-atom &self (seen $x)) (collapse (match &self (seen $y) $y))))
+(= (write-a-rule $x) (let $_ (add-atom &self (= (dyn) $x)) (dyn)))
+!(logged 1)
+!(logged -1)
+!(collapse (match &self (log $x) $x))
+!(write-then-read 1)
+!(write-then-read 2)
+!(write-a-rule 5)`);
+      expect(r.on).toBe(r.off);
+      expect(r.on).toContain('[(1 -1)]\n[(1)]\n[(1 2)]\n[5]');
+      expect(r.bails).toBeGreaterThanOrEqual(3);
+    });
+
+    it('keeps the memo of a query for the space as it was', () => {
+      const r = memoBoth(`
+(edge 1 2)
+(= (count-out $i) (let $l (collapse (match &self (edge $i $y) $y)) (size-atom $l)))
+(= (both $i) (+ (count-out $i) (count-out $i)))
+!(both 1)
+!(both 1)
+!(add-atom &self (edge 1 3))
+!(both 1)
+!(remove-atom &self (edge 1 2))
+!(remove-atom &self (edge 1 3))
+!(both 1)`);
+      expect(r.on).toBe(r.off);
+      expect(r.on).toContain('[2]\n[2]\n[()]\n[4]\n[()]\n[()]\n[0]');
+      expect(r.hitsOn).toBeGreaterThan(0);
+    });
+
+    it('makes the writes done so far when a time limit stops a compiled loop', () => {
+      for (const tier of ['True', 'False']) {
+        const engine = new Engine({ timeout: 0.3 });
+        engine.load(`!(pragma! compiled-rules ${tier})`);
+        const stopped = engine.load('(= (grow $k) (let $_ (add-atom &self (n $k)) (grow (+ $k 1))))\n!(grow 0)');
+        expect(stopped.stopped).toBe('time limit reached (--timeout)');
+        const after = engine.load('!(match &self (n 0) yes)\n!(match &self (n 100) yes)');
+        expect(after.lines, `compiled-rules ${tier}`).toEqual(['[yes]', '[yes]']);
+      }
+    });
+  });
+
   it('answers functions with a plain declared type, and leaves their type errors to the interpreter', () => {
     const typed = `
 (: fib (-> Number Number))
@@ -310,18 +409,6 @@ describe('compiled tier', () => {
   });
 
   describe('memoization', () => {
-    /** The program with memoization on (the default) and off, the tier on in both: outputs and memo hits. */
-    function memoBoth(text: string): { on: string; off: string; hitsOn: number; hitsOff: number } {
-      const h0 = compiledTierStats.memoHits;
-      const on = runProgramText(text, '/tmp/memo.metta');
-      const h1 = compiledTierStats.memoHits;
-      const off = runProgramText(text, '/tmp/memo.metta', (p) => {
-        p.env.settings.memoize = false;
-      });
-      const h2 = compiledTierStats.memoHits;
-      return { on: on.out + on.err + `exit ${on.exitCode}`, off: off.out + off.err + `exit ${off.exitCode}`, hitsOn: h1 - h0, hitsOff: h2 - h1 };
-    }
-
     it('answers repeated pure calls from the memo, with the same results in the same order', () => {
       const r = memoBoth(`
 (= (fib $n) (if (< $n 2) $n (+ (fib (- $n 1)) (fib (- $n 2)))))

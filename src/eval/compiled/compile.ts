@@ -4,9 +4,10 @@
 // the position they are called in, or with one plain declared type, their checks made here
 // where the types decide them and by the rule set's value checks otherwise); constructors;
 // `if`, `let`, `let*`, `case`, `superpose`, `collapse`, `empty`; `car-atom`, `cdr-atom`,
-// `size-atom`, `index-atom`, `cons-atom`; and pure built-ins whose type checks are decided here
-// or by the value checks at run time. Anything else refuses the whole rule set, and the
-// interpreter keeps it.
+// `size-atom`, `index-atom`, `cons-atom`; `match`, `add-atom`, `remove-atom`; applications of a
+// variable (what they call is decided per value); and pure built-ins whose type checks are
+// decided here or by the value checks at run time. Anything else refuses the whole rule set, and
+// the interpreter keeps it.
 
 import { type Atom, AtomKind, Bindings, type ExpressionAtom, type GroundedAtom, type SymbolAtom, variablesOf } from '../../core/index.js';
 import type { Builtin } from '../builtin.js';
@@ -26,6 +27,7 @@ import {
   SuperposeSlotNode,
 } from './nodes.js';
 import {
+  ApplyNode,
   BindPattern,
   CallNode,
   type CallRuntime,
@@ -40,6 +42,7 @@ import {
 } from './rule-set.js';
 import { CaseNode, type CompiledCase, LetMatchNode } from './matching.js';
 import { CarNode, CdrNode, ConsNode, IndexNode, SizeNode, TemplateNode } from './structure.js';
+import { MatchNode, SpaceWriteNode } from './space-ops.js';
 import { EMPTY_SYMBOL, NOT_REDUCIBLE_SYMBOL } from './symbols.js';
 
 /** Thrown while compiling: the rule set stays with the interpreter. */
@@ -96,7 +99,10 @@ export function compileRules(ctx: CompileContext, set: RuleSet, rules: readonly 
 }
 
 /** The forms the nodes implement themselves (`special`). */
-const SPECIAL_FORMS = new Set(['if', 'let', 'let*', 'case', 'superpose', 'collapse', 'empty', 'car-atom', 'cdr-atom', 'size-atom', 'index-atom', 'cons-atom']);
+const SPECIAL_FORMS = new Set([
+  'if', 'let', 'let*', 'case', 'superpose', 'collapse', 'empty', 'car-atom', 'cdr-atom', 'size-atom', 'index-atom', 'cons-atom',
+  'match', 'add-atom', 'remove-atom',
+]);
 
 /** The position a sub-expression is evaluated in: %Undefined%, or the type a built-in declares for it. */
 type Expected = Atom;
@@ -171,8 +177,7 @@ class RuleCompiler {
       return new CallNode(target, args);
     }
     if (head.kind === AtomKind.Variable) {
-      if (expected !== UNDEFINED && expected.kind !== AtomKind.Variable) refuse('an application of a variable in a typed position');
-      return new ConstructNode(children.map((c) => this.body(c, UNDEFINED)), ctx, true);
+      return new ApplyNode(this.body(head, UNDEFINED) as SlotNode, children.slice(1).map((c) => this.body(c, UNDEFINED)), positionOf(expected), ctx);
     }
     if (head.kind === AtomKind.Grounded) {
       if (isFunctionType((head as GroundedAtom).typeAtom()) || !ctx.isConstructorHead(head, children.length)) refuse('a grounded head that may reduce');
@@ -206,7 +211,7 @@ class RuleCompiler {
     if (op.type === null || declared.length !== 1 || declared[0] !== op.type || !isFunctionType(op.type)) refuse(`${op.name} with other types`);
     const { args, ret } = splitFunctionType(op.type as ExpressionAtom);
     if (args.length !== children.length - 1) refuse(`${op.name} with ${children.length - 1} arguments`);
-    const special = this.special(op.name, atom, args, expected);
+    const special = this.special(op, atom, args, expected);
     if (special !== null) {
       // The interpreter's check of the declared result against the expected type, before the
       // call (most fit anything: $t, %Undefined%, Atom); the values they give are checked by
@@ -274,9 +279,9 @@ class RuleCompiler {
   }
 
   /** The forms the nodes implement themselves (null: an ordinary built-in). */
-  private special(name: string, atom: ExpressionAtom, argTypes: readonly Atom[], expected: Expected): Node | null {
+  private special(op: Builtin, atom: ExpressionAtom, argTypes: readonly Atom[], expected: Expected): Node | null {
     const c = atom.children;
-    switch (name) {
+    switch (op.name) {
       case 'if':
         // `(-> Bool Atom Atom $t)`: $t is the expected type, and the chosen branch is evaluated as one.
         return new IfNode(this.typedArgument(c[1]!, argTypes[0]!), this.body(c[2]!, expected), this.body(c[3]!, expected));
@@ -313,9 +318,54 @@ class RuleCompiler {
         return new ConsNode(this.unevaluated(c[1]!), this.unevaluated(c[2]!), this.ctx);
       case 'empty':
         return new EmptyNode();
+      case 'match':
+        return this.match(c[1]!, c[2]!, c[3]!);
+      case 'add-atom':
+      case 'remove-atom':
+        return new SpaceWriteNode(op, this.spaceArgument(c[1]!), this.unevaluated(c[2]!), op.name === 'remove-atom', this.ctx);
       default:
         return null;
     }
+  }
+
+  /**
+   * A space argument: a constant (`&self`) or a variable, whose value must be a space (checked
+   * when evaluated). Anything else might have no value, or several: refused.
+   */
+  private spaceArgument(arg: Atom): Node {
+    if (arg.kind !== AtomKind.Grounded && arg.kind !== AtomKind.Variable) refuse('a space argument that is not a constant or a variable');
+    return this.body(arg, UNDEFINED);
+  }
+
+  /**
+   * `match`: the pattern and the template passed as written, the rule's variables filled in. The
+   * pattern's own variables are bound by each answer; in the interpreter their bindings outlive
+   * the `match` (as a `let`'s do), so afterwards they count as bound (`letBound`) and a later
+   * mention is refused.
+   */
+  private match(space: Atom, pattern: Atom, template: Atom): Node {
+    const spaceNode = this.spaceArgument(space);
+    const own = new Set<string>();
+    for (const v of [...variablesOf(pattern), ...variablesOf(template)]) {
+      if (this.scope.has(v.name)) continue;
+      if (this.letBound.has(v.name)) refuse('a match variable bound already');
+      own.add(v.name);
+    }
+    const node = new MatchNode(spaceNode, this.filled(pattern), this.filled(template), this.ctx);
+    for (const n of own) this.letBound.add(n);
+    return node;
+  }
+
+  /** An atom passed unevaluated with the rule's variables filled in; other variables stay as written. */
+  private filled(atom: Atom): Node {
+    const slots = new Map<string, number>();
+    for (const v of variablesOf(atom)) {
+      const slot = this.scope.get(v.name);
+      if (slot !== undefined) slots.set(v.name, slot);
+    }
+    if (slots.size === 0) return new ConstNode(atom);
+    if (atom.kind === AtomKind.Variable) return new SlotNode(slots.get(atom.name)!);
+    return new TemplateNode(atom, slots);
   }
 
   /**

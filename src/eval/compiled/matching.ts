@@ -27,7 +27,11 @@ export class CaseNode extends Node {
   }
 
   eval(frame: Atom[]): Vals {
-    const v = this.scrutinee.eval(frame);
+    return this.over(this.scrutinee.eval(frame), frame);
+  }
+
+  /** The results for the scrutinee's values `v` (evaluated once: they may have queued writes). */
+  private over(v: Vals, frame: Atom[]): Vals {
     if (!isMany(v)) return this.choose(v, frame)?.eval(frame) ?? NO_VALS;
     if (v.length === 0) return this.none(frame)?.eval(frame) ?? NO_VALS;
     const out: Atom[] = [];
@@ -40,7 +44,7 @@ export class CaseNode extends Node {
 
   override evalTail(frame: Atom[]): Vals | TailCall {
     const v = this.scrutinee.eval(frame);
-    if (isMany(v) && v.length !== 0) return this.eval(frame);
+    if (isMany(v) && v.length !== 0) return this.over(v, frame);
     const body = isMany(v) ? this.none(frame) : this.choose(v, frame);
     return body === null ? NO_VALS : body.evalTail(frame);
   }
@@ -75,14 +79,18 @@ export class LetMatchNode extends Node {
   eval(frame: Atom[]): Vals {
     const v = this.value.eval(frame);
     if (!isMany(v)) return this.pattern.match(v, frame) ? this.body.eval(frame) : NO_VALS;
-    const out: Atom[] = [];
-    for (const value of v) if (this.pattern.match(value, frame)) append(out, this.body.eval(frame));
-    return asVals(out);
+    return this.each(v, frame);
   }
 
   override evalTail(frame: Atom[]): Vals | TailCall {
     const v = this.value.eval(frame);
-    if (isMany(v)) return this.eval(frame);
+    if (isMany(v)) return this.each(v, frame);
     return this.pattern.match(v, frame) ? this.body.evalTail(frame) : NO_VALS;
+  }
+
+  private each(v: Atom[], frame: Atom[]): Vals {
+    const out: Atom[] = [];
+    for (const value of v) if (this.pattern.match(value, frame)) append(out, this.body.eval(frame));
+    return asVals(out);
   }
 }

@@ -1,8 +1,9 @@
 // Pure-call memoization: the full, ordered results of a compiled rule set's calls, kept per
-// argument list. Exact by construction: a compiled set is pure (the compiler refuses side
-// effects), its arguments are ground normal forms, and its results depend only on them and on
-// the space — and a memo lives in its tier, which is dropped whenever the space's version or the
-// built-ins change. A call that bails caches nothing.
+// argument list. Exact by construction: a call kept wrote nothing (rule-set.ts keeps no call that
+// queued a write), its arguments are ground normal forms, and its results depend only on them,
+// on the rules — a memo lives in its tier, which is dropped whenever a rule, a type declaration
+// or a built-in changes — and, when it queried the space, on the space's version, which its
+// entry records. A call that bails caches nothing.
 //
 // A memo costs a lookup per call and an entry per new argument list. It is kept only while it
 // pays: over each window of lookups, the calls its hits saved (each entry remembers how many
@@ -22,10 +23,15 @@ const WINDOW = 4096;
 /** Calls a window's hits must have saved per lookup (a lookup and an entry cost about two calls). */
 const MIN_SAVED_PER_LOOKUP = 2;
 
-interface Entry {
+/** The version of an entry that did not query the space: it holds whatever the space holds. */
+export const PURE = -1;
+
+export interface Entry {
   readonly vals: Vals;
   /** Compiled calls (this one and those it made) that computing it took. */
   readonly cost: number;
+  /** The space's version when the call queried it; PURE when it did not. */
+  readonly version: number;
 }
 
 /** Per argument position a map from the argument's key to the next level; the last level holds entries. */
@@ -41,8 +47,8 @@ export class Memo {
   /** False once a window of lookups saved too little: the owner drops the memo. */
   worthKeeping = true;
 
-  /** The results of the call with these arguments, if computed before. */
-  get(args: readonly Atom[]): Vals | undefined {
+  /** The entry of the call with these arguments, if computed before. */
+  get(args: readonly Atom[]): Entry | undefined {
     let entry: Entry | undefined;
     if (args.length === 0) entry = this.constant;
     else {
@@ -59,13 +65,13 @@ export class Memo {
       this.lookups = 0;
       this.saved = 0;
     }
-    return entry?.vals;
+    return entry;
   }
 
-  set(args: readonly Atom[], vals: Vals, cost: number): void {
+  set(args: readonly Atom[], vals: Vals, cost: number, version: number): void {
     if (Array.isArray(vals) && vals.length > MAX_RESULTS) return;
     if (args.length === 0) {
-      this.constant = { vals, cost };
+      this.constant = { vals, cost, version };
       return;
     }
     if (this.size >= MAX_ENTRIES) return;
@@ -74,7 +80,7 @@ export class Memo {
       const key = argumentKey(args[i]!);
       if (key === null) return;
       if (i === args.length - 1) {
-        level.set(key, { vals, cost });
+        level.set(key, { vals, cost, version });
         this.size++;
         return;
       }

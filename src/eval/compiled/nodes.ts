@@ -3,8 +3,9 @@
 // (re-evaluating it gives itself), so a body evaluates to exactly what the interpreter would give,
 // without bindings, renaming or frames on the heap. Anything the tree does not cover exactly (a
 // value of an unexpected type, an error, a recursion too deep for the JavaScript stack) throws
-// `Bail`, and the caller evaluates the call with the interpreter instead: nothing here has side
-// effects, so starting again loses nothing.
+// `Bail`, and the caller evaluates the call with the interpreter instead. Starting again loses
+// nothing: the only side effects, space writes, are queued and made when the whole call has
+// returned (a bail drops them), and a query while writes are queued bails (space-ops.ts).
 //
 // Results are `Vals`: one atom when there is exactly one result (the usual case, no allocation),
 // else an array of zero or at least two, in the interpreter's order (SPEC §4).
@@ -42,6 +43,14 @@ export interface Runtime {
   markNormal(atom: ExpressionAtom): void;
   /** Whether an expression with this head and `arity` elements is not reducible (no rule, no built-in, no type). */
   isConstructorHead(head: Atom, arity: number): boolean;
+  /** The answers to a query of `space` now, as `match` gets them; Bail while writes are queued (the query must see them). */
+  query(space: AtomSpace, pattern: Atom): Bindings[];
+  /**
+   * Queues the write `op` (`add-atom`, `remove-atom`) of `atom` to `space`, made when the
+   * compiled call returns; a bail drops it (the interpreter, starting again, makes it itself).
+   * Bail when the atom could be a rule or a type declaration (the rest of the call would need them).
+   */
+  queueWrite(op: Builtin, space: AtomSpace, atom: Atom, remove: boolean): void;
 }
 
 /**
@@ -217,14 +226,17 @@ export class IfNode extends Node {
   }
   eval(frame: Atom[]): Vals {
     const c = this.cond.eval(frame);
-    if (!isMany(c)) return this.branch(c).eval(frame);
-    const out: Atom[] = [];
-    for (const value of c) append(out, this.branch(value).eval(frame));
-    return asVals(out);
+    return isMany(c) ? this.each(c, frame) : this.branch(c).eval(frame);
   }
   override evalTail(frame: Atom[]): Vals | TailCall {
     const c = this.cond.eval(frame);
-    return isMany(c) ? this.eval(frame) : this.branch(c).evalTail(frame);
+    return isMany(c) ? this.each(c, frame) : this.branch(c).evalTail(frame);
+  }
+  /** The branches of several values of the condition (evaluated once: it may have queued writes). */
+  private each(c: Atom[], frame: Atom[]): Vals {
+    const out: Atom[] = [];
+    for (const value of c) append(out, this.branch(value).eval(frame));
+    return asVals(out);
   }
   private branch(c: Atom): Node {
     if (c === BoolAtom.TRUE) return this.then;
@@ -310,16 +322,11 @@ export class CollapseNode extends Node {
   }
 }
 
-/**
- * An expression whose head no rule, built-in or type reduces: its elements evaluated, the
- * expression rebuilt. With `dynamicHead` the head is a variable, checked at run time to be such a
- * constructor (else the interpreter decides).
- */
+/** An expression whose head no rule, built-in or type reduces: its elements evaluated, the expression rebuilt. */
 export class ConstructNode extends Node {
   constructor(
     private readonly elements: readonly Node[],
     private readonly rt: Runtime,
-    private readonly dynamicHead = false,
   ) {
     super();
   }
@@ -330,7 +337,6 @@ export class ConstructNode extends Node {
     return product(vals, (items) => this.build(items));
   }
   private build(items: Atom[]): Atom {
-    if (this.dynamicHead && !this.rt.isConstructorHead(items[0]!, items.length)) bail('an application of a variable whose value may reduce');
     const e = expr(items);
     this.rt.markNormal(e);
     return e;

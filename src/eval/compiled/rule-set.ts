@@ -4,9 +4,9 @@
 // the call is its own result, as in the interpreter.
 
 import { type Atom, AtomKind, atomEquals, expr, FloatAtom, type GroundedAtom, IntAtom } from '../../core/index.js';
-import { Memo } from './memo.js';
+import { Memo, PURE } from './memo.js';
 import type { TypeIndex } from '../types.js';
-import { append, ArgumentPreCheck, asVals, allSingle, bail, evalElements, isMany, Node, NO_VALS, product, type Runtime, TailCall, type Vals, valueFits } from './nodes.js';
+import { append, ArgumentPreCheck, asVals, allSingle, bail, evalElements, isMany, Node, NO_VALS, product, type Runtime, type SlotNode, TailCall, type Vals, valueFits } from './nodes.js';
 
 /** What a rule set needs from its tier besides what nodes need: the depth and step accounting. */
 export interface CallRuntime extends Runtime {
@@ -19,6 +19,16 @@ export interface CallRuntime extends Runtime {
   memoHit(): void;
   /** Calls entered so far (what a memo entry saves is measured in them). */
   readonly callCount: number;
+  /** Writes queued, queries of the tier's space and queries of other spaces, so far (a memo keeps a call's results by what it did). */
+  readonly writeCount: number;
+  readonly readCount: number;
+  readonly foreignReadCount: number;
+  /** Counts a query of the tier's space answered from a memo (the caller depends on the space as much as if it had asked). */
+  noteRead(): void;
+  /** Whether writes are queued and not made yet (the space is not yet what the rest of the call will see). */
+  readonly writesQueued: boolean;
+  /** What a call with this head (a variable's value) runs in a position of this type; Bail when it stays with the interpreter. */
+  targetOf(head: Atom, arity: number, position: Atom): RuleSet | 'constructor';
 }
 
 export abstract class Pattern {
@@ -113,24 +123,42 @@ export class RuleSet {
     readonly position: Atom,
   ) {}
 
-  /** The results of `(head ...args)`, arguments in normal form. */
+  /**
+   * The results of `(head ...args)`, arguments in normal form. Memoized: a call that wrote is
+   * never kept (and its set stops memoizing: its calls are not pure); one that queried another
+   * space neither; one that queried the tier's space is kept for the space's version then, and
+   * answers again only while the space has that version and no write is queued.
+   */
   invoke(args: Atom[]): Vals {
     const rt = this.rt;
     if (!rt.memoizing || this.memoDropped) return this.run(args);
     const memo = (this.memo ??= new Memo());
     const hit = memo.get(args);
     if (hit !== undefined) {
-      rt.memoHit();
-      return hit;
+      if (hit.version === PURE) {
+        rt.memoHit();
+        return hit.vals;
+      }
+      if (hit.version === rt.space.version && !rt.writesQueued) {
+        rt.memoHit();
+        rt.noteRead();
+        return hit.vals;
+      }
     }
     if (!memo.worthKeeping) {
       this.memo = null;
       this.memoDropped = true;
       return this.run(args);
     }
-    const before = rt.callCount;
+    const calls = rt.callCount;
+    const writes = rt.writeCount;
+    const reads = rt.readCount;
+    const foreign = rt.foreignReadCount;
     const v = this.run(args);
-    memo.set(args, v, rt.callCount - before);
+    if (rt.writeCount !== writes) {
+      this.memo = null;
+      this.memoDropped = true;
+    } else if (rt.foreignReadCount === foreign) memo.set(args, v, rt.callCount - calls, rt.readCount === reads ? PURE : rt.space.version);
     return v;
   }
 
@@ -305,6 +333,40 @@ function checkResults(v: Vals, ret: Atom, index: TypeIndex): void {
 function matches(params: readonly Pattern[], args: Atom[], frame: Atom[]): boolean {
   for (let i = 0; i < params.length; i++) if (!params[i]!.match(args[i]!, frame)) return false;
   return true;
+}
+
+/**
+ * An application whose head is a variable (`($f $x)`): what the call written with the
+ * variable's value as its head would be (`CallRuntime.targetOf`, decided before the arguments
+ * are evaluated, as the interpreter checks a built-in's or a declared function's arguments
+ * before evaluating them) — a compiled set's call, or a constructor application built.
+ */
+export class ApplyNode extends Node {
+  constructor(
+    private readonly head: SlotNode,
+    private readonly args: readonly Node[],
+    /** The type of the position the application is in (an undeclared function's bodies are evaluated there). */
+    private readonly position: Atom,
+    private readonly rt: CallRuntime,
+  ) {
+    super();
+  }
+  eval(frame: Atom[]): Vals {
+    const head = this.head.eval(frame) as Atom;
+    const target = this.rt.targetOf(head, this.args.length + 1, this.position);
+    const vals = evalElements(this.args, frame);
+    if (vals === null) return NO_VALS;
+    if (target !== 'constructor') {
+      if (allSingle(vals)) return target.invoke(vals);
+      return product(vals, (items) => target.invoke(items));
+    }
+    const build = (items: Atom[]): Atom => {
+      const e = expr([head, ...items]);
+      this.rt.markNormal(e);
+      return e;
+    };
+    return allSingle(vals) ? build(vals) : product(vals, build);
+  }
 }
 
 /** A call of a compiled rule set: the arguments' combinations, each invoked. */

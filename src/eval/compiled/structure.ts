@@ -10,11 +10,14 @@
 import { type Atom, AtomKind, expr, int, IntAtom } from '../../core/index.js';
 import { bail, isMany, Node, type Runtime, type Vals } from './nodes.js';
 
-/** An argument passed unevaluated: the written atom with the frame's values in place of its variables. */
+/**
+ * An argument passed unevaluated: the written atom with the frame's values in place of its
+ * variables (a variable without a slot, a `match` pattern's own, stays as written).
+ */
 export class TemplateNode extends Node {
   constructor(
     private readonly atom: Atom,
-    /** Per variable of the atom, by name: its slot. */
+    /** Per variable of the atom with a value, by name: its slot. */
     private readonly slots: ReadonlyMap<string, number>,
   ) {
     super();
@@ -24,8 +27,10 @@ export class TemplateNode extends Node {
   }
   private fill(atom: Atom, frame: Atom[]): Atom {
     switch (atom.kind) {
-      case AtomKind.Variable:
-        return frame[this.slots.get(atom.name)!]!;
+      case AtomKind.Variable: {
+        const slot = this.slots.get(atom.name);
+        return slot === undefined ? atom : frame[slot]!;
+      }
       case AtomKind.Expression: {
         const children = atom.children;
         let out: Atom[] | null = null;

@@ -1,18 +1,24 @@
-// The compiled tier: calls of pure functions (undeclared, or with one plain declared type) over
-// ground arguments, evaluated by rule sets compiled per (head, arity, space version) instead of
-// by the interpreter's frames.
+// The compiled tier: calls of functions (undeclared, or with one plain declared type) over ground
+// arguments, evaluated by rule sets compiled per (head, arity, space version) instead of by the
+// interpreter's frames.
 //
 // The interpreter offers each call it would answer by a rule lookup (`compiledCall`); the tier
 // answers with the call's results, fully evaluated, or null, and the interpreter goes on as
 // before. A rule set that refuses to compile, or whose evaluation bails, stays with the
 // interpreter until the rules change. Compiled sets (and their memos) are dropped whenever an
 // atom that could be a rule or a type declaration is added or removed, so a rule added or removed
-// at run time is always seen; a write of plain facts keeps them: nothing compiled reads facts.
+// at run time is always seen; a write of plain facts keeps them: the rules compiled do not depend
+// on facts, and memo entries of calls that queried the space hold for its version only.
+//
+// Space writes (`add-atom`, `remove-atom`) are queued during a call and made when it returns, so
+// that a bail can still leave the whole call to the interpreter (space-ops.ts).
 //
 // Off when a limit counts interpreter steps or depth (`--max-steps`, `max-stack-depth`: the tier
 // counts neither the same way), and with `!(pragma! compiled-rules False)`.
 
 import { type Atom, AtomKind, Bindings, expr, type ExpressionAtom, type GroundedAtom, type SymbolAtom, unify, variable } from '../../core/index.js';
+import type { Builtin } from '../builtin.js';
+import { SpeculationAborted } from '../speculation.js';
 import { type RuleCandidate, ruleCandidates } from '../../cpu/index.js';
 import type { AtomSpace } from '../../space/index.js';
 import type { Environment } from '../environment.js';
@@ -121,14 +127,34 @@ class Tier implements CompileContext {
   entry(head: SymbolAtom, arity: number, expected: Atom): RuleSet | null {
     if (this.env.builtin(head) !== undefined) return null;
     const position = this.index.declaredTypes(head).length === 0 ? expected : UNDEFINED;
+    const target = this.compileAt(head, arity, position);
+    return target === 'constructor' ? null : target;
+  }
+
+  /**
+   * What a call written with the head `head` (the value of a variable in a head position) runs:
+   * an undeclared function's compiled set for the position's type, or 'constructor'. Anything
+   * else — a built-in, a declared function, rules that do not compile — bails.
+   */
+  targetOf(head: Atom, arity: number, position: Atom): RuleSet | 'constructor' {
+    if (head.kind === AtomKind.Grounded && this.isConstructorHead(head, arity)) return 'constructor';
+    if (head.kind !== AtomKind.Symbol) bail('an application of a variable whose value is not a symbol');
+    if (this.env.builtin(head) !== undefined) bail('an application of a variable whose value is a built-in');
+    if (this.index.declaredTypes(head).length > 0) bail('an application of a variable whose value is a declared function');
+    const target = this.compileAt(head, arity, position);
+    if (target === null) bail('an application of a variable whose value does not compile');
+    return target;
+  }
+
+  /** The compiled set of calls with this head, arity and position, compiled now if need be; null when it stays with the interpreter. */
+  private compileAt(head: Atom, arity: number, position: Atom): RuleSet | 'constructor' | null {
     const known = this.known(head, arity, position);
-    if (known !== undefined) return known === 'constructor' ? null : known;
+    if (known !== undefined) return known;
     const candidates = this.candidates(head, arity);
     if (refusedBefore(this.space, head, arity, position, candidates)) return null;
     this.made = [];
     try {
-      const target = this.resolveHead(head, arity, position);
-      return target === 'constructor' ? null : target;
+      return this.resolveHead(head, arity, position);
     } catch (e) {
       if (!(e instanceof Refuse)) throw e;
       for (const [h, a, p] of this.made) this.heads.delete(h, a, p);
@@ -161,7 +187,12 @@ class Tier implements CompileContext {
     return plainSignature(this.index.declaredTypes(head), arity);
   }
 
-  /** Runs `set` on a call's arguments: its results, or null when it bailed. */
+  /**
+   * Runs `set` on a call's arguments: its results, or null when it bailed. The writes it made
+   * stay queued for `commitWrites` (or `dropWrites`) — except when the evaluation is stopped
+   * (Ctrl-C, `--timeout`): then they are made, as the interpreter would have made them, and the
+   * stop goes on up.
+   */
   run(set: RuleSet, args: Atom[], check: () => void): Atom[] | null {
     this.depth = 0;
     this.check = check;
@@ -170,12 +201,60 @@ class Tier implements CompileContext {
       return isMany(v) ? v : [v];
     } catch (e) {
       // A RangeError is the JavaScript stack running out: the interpreter has its own.
-      if (!(e instanceof Bail) && !(e instanceof RangeError)) throw e;
+      if (!(e instanceof Bail) && !(e instanceof RangeError)) {
+        this.commitWrites();
+        throw e;
+      }
+      this.dropWrites();
       this.bailed.add(set);
       compiledTierStats.bails++;
       compiledTierStats.lastBail = e instanceof Bail ? e.reason : 'the JavaScript stack';
       return null;
     }
+  }
+
+  /** Writes queued and not made yet, in order. */
+  private readonly queued: QueuedWrite[] = [];
+  /** Writes queued so far, queries of this tier's space and of other spaces made so far: a memo keeps only what depends on neither or on this space as it is. */
+  writeCount = 0;
+  readCount = 0;
+  foreignReadCount = 0;
+
+  noteRead(): void {
+    this.readCount++;
+  }
+
+  get writesQueued(): boolean {
+    return this.queued.length > 0;
+  }
+
+  query(space: AtomSpace, pattern: Atom): Bindings[] {
+    if (this.queued.length > 0) bail('a query after a write not made yet');
+    if (space === this.space) this.readCount++;
+    else this.foreignReadCount++;
+    return this.env.querySync(space, pattern);
+  }
+
+  queueWrite(op: Builtin, space: AtomSpace, atom: Atom, remove: boolean): void {
+    if (this.env.writerCalled(op)) throw new SpeculationAborted(op.name);
+    if (space === this.space && mayBeRuleOrType(atom)) bail('a write of an atom that may be a rule or a type declaration');
+    this.queued.push({ space, atom, remove });
+    this.writeCount++;
+  }
+
+  /** Makes the queued writes, in the order they were queued. */
+  commitWrites(): void {
+    const q = this.queued;
+    for (let i = 0; i < q.length; i++) {
+      const w = q[i]!;
+      if (w.remove) w.space.remove(w.atom);
+      else w.space.add(w.atom);
+    }
+    q.length = 0;
+  }
+
+  dropWrites(): void {
+    this.queued.length = 0;
   }
 
   private known(head: Atom, arity: number, position: Atom = UNDEFINED): RuleSet | 'constructor' | null | undefined {
@@ -208,6 +287,20 @@ class Tier implements CompileContext {
     }
     return rules;
   }
+}
+
+interface QueuedWrite {
+  readonly space: AtomSpace;
+  readonly atom: Atom;
+  readonly remove: boolean;
+}
+
+/** Whether writing `atom` changes `rulesAndTypesStamp`: a bare variable, or three elements headed by a variable, `=`, `:` or `:<`. */
+function mayBeRuleOrType(atom: Atom): boolean {
+  if (atom.kind === AtomKind.Variable) return true;
+  if (atom.kind !== AtomKind.Expression || atom.children.length !== 3) return false;
+  const head = atom.children[0]!;
+  return head.kind === AtomKind.Variable || head === EQUALS || head === COLON || head === SUBTYPE;
 }
 
 /** Whether the stored atom unifies with `(= (head $a1 … $an) $result)`: it would answer such a call's lookup. */
@@ -310,11 +403,13 @@ export function compiledCall(env: Environment, space: AtomSpace, call: Expressio
     // The interpreter checks each result against the expected type: only values of exactly that type pass here.
     for (const r of results) {
       if (r.kind !== AtomKind.Grounded || (r as GroundedAtom).typeAtom() !== returnType) {
+        tier.dropWrites();
         tier.bailed.add(set);
         return null;
       }
     }
   }
+  tier.commitWrites();
   compiledTierStats.answered++;
   return results;
 }
