@@ -43,6 +43,8 @@ export interface Runtime {
   markNormal(atom: ExpressionAtom): void;
   /** Whether an expression with this head and `arity` elements is not reducible (no rule, no built-in, no type). */
   isConstructorHead(head: Atom, arity: number): boolean;
+  /** Writes queued so far (a count that only grows). */
+  readonly writeCount: number;
   /** The answers to a query of `space` now, as `match` gets them; Bail while writes are queued (the query must see them). */
   query(space: AtomSpace, pattern: Atom): Bindings[];
   /**
@@ -180,13 +182,21 @@ function boundToMetaType(types: readonly Atom[], typeBindings: Bindings): boolea
  * The elements of an application evaluated left to right, as the interpreter forms their
  * combinations: the first element with no result ends it (later ones are not evaluated), and the
  * combinations come in lexicographic order, the first element outermost. Each element is
- * evaluated once: it cannot depend on its siblings' values, and evaluation is pure.
+ * evaluated once: it cannot depend on its siblings' values. The interpreter evaluates an element
+ * once per combination of the earlier ones' values, which is the same unless it writes to a
+ * space: an element that queues writes after an earlier one had several values bails.
  */
-export function evalElements(nodes: readonly Node[], frame: Atom[]): Vals[] | null {
+export function evalElements(nodes: readonly Node[], frame: Atom[], rt: Runtime): Vals[] | null {
   const out = new Array<Vals>(nodes.length);
+  let several = false;
   for (let i = 0; i < nodes.length; i++) {
+    const writes = rt.writeCount;
     const v = nodes[i]!.eval(frame);
-    if (isMany(v) && v.length === 0) return null;
+    if (several && rt.writeCount !== writes) bail('a write in an element evaluated once for several combinations');
+    if (isMany(v)) {
+      if (v.length === 0) return null;
+      several = true;
+    }
     out[i] = v;
   }
   return out;
@@ -331,7 +341,7 @@ export class ConstructNode extends Node {
     super();
   }
   eval(frame: Atom[]): Vals {
-    const vals = evalElements(this.elements, frame);
+    const vals = evalElements(this.elements, frame, this.rt);
     if (vals === null) return NO_VALS;
     if (allSingle(vals)) return this.build(vals);
     return product(vals, (items) => this.build(items));
@@ -381,15 +391,23 @@ export class PureCallNode extends Node {
   eval(frame: Atom[]): Vals {
     if (this.binary !== null) {
       const a = this.args[0]!.eval(frame);
-      if (isMany(a)) return a.length === 0 ? this.none(frame) : this.general([a, this.args[1]!.eval(frame)], frame);
+      if (isMany(a)) return a.length === 0 ? this.none(frame) : this.general([a, this.second(frame)], frame);
       const b = this.args[1]!.eval(frame);
       if (isMany(b)) return b.length === 0 ? this.none(frame) : this.general([a, b], frame);
       return this.apply2(a, b);
     }
-    const vals = evalElements(this.args, frame);
+    const vals = evalElements(this.args, frame, this.rt);
     if (vals === null) return this.none(frame);
     if (allSingle(vals)) return this.applyN(vals);
     return product(vals, (items) => this.applyN(items));
+  }
+
+  /** The second argument's values after the first had several (`evalElements`: a write there bails). */
+  private second(frame: Atom[]): Vals {
+    const writes = this.rt.writeCount;
+    const b = this.args[1]!.eval(frame);
+    if (this.rt.writeCount !== writes) bail('a write in an element evaluated once for several combinations');
+    return b;
   }
 
   /** An argument had no values: so has the call, once the interpreter's checks before evaluation pass. */

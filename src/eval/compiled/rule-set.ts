@@ -19,8 +19,7 @@ export interface CallRuntime extends Runtime {
   memoHit(): void;
   /** Calls entered so far (what a memo entry saves is measured in them). */
   readonly callCount: number;
-  /** Writes queued, queries of the tier's space and queries of other spaces, so far (a memo keeps a call's results by what it did). */
-  readonly writeCount: number;
+  /** Queries of the tier's space and of other spaces so far (with `writeCount`, a memo keeps a call's results by what it did). */
   readonly readCount: number;
   readonly foreignReadCount: number;
   /** Counts a query of the tier's space answered from a memo (the caller depends on the space as much as if it had asked). */
@@ -116,7 +115,7 @@ export class RuleSet {
     readonly head: Atom,
     /** Elements of a call, the head included. */
     readonly arity: number,
-    private readonly rt: CallRuntime,
+    readonly rt: CallRuntime,
     /** The function's declared type; null when it has none. */
     readonly signature: Signature | null,
     /** The type of the position its calls are evaluated in (%Undefined%, or a type symbol): an undeclared function's bodies are evaluated there. */
@@ -354,7 +353,7 @@ export class ApplyNode extends Node {
   eval(frame: Atom[]): Vals {
     const head = this.head.eval(frame) as Atom;
     const target = this.rt.targetOf(head, this.args.length + 1, this.position);
-    const vals = evalElements(this.args, frame);
+    const vals = evalElements(this.args, frame, this.rt);
     if (vals === null) return NO_VALS;
     if (target !== 'constructor') {
       if (allSingle(vals)) return target.invoke(vals);
@@ -380,7 +379,7 @@ export class CallNode extends Node {
     super();
   }
   eval(frame: Atom[]): Vals {
-    const vals = evalElements(this.args, frame);
+    const vals = evalElements(this.args, frame, this.set.rt);
     if (vals === null) return this.none(frame);
     if (allSingle(vals)) return this.set.invoke(vals);
     return product(vals, (items) => this.set.invoke(items));
@@ -388,7 +387,7 @@ export class CallNode extends Node {
 
   /** In a last position, one combination of arguments: the call handed back to the calling rule set. */
   override evalTail(frame: Atom[]): Vals | TailCall {
-    const vals = evalElements(this.args, frame);
+    const vals = evalElements(this.args, frame, this.set.rt);
     if (vals === null) return this.none(frame);
     if (allSingle(vals)) return new TailCall(this.set, vals);
     return product(vals, (items) => this.set.invoke(items));
