@@ -43,6 +43,8 @@ class Tier implements CompileContext {
   private readonly heads = new HeadTable<RuleSet | 'constructor' | null>();
   readonly bailed = new Set<RuleSet>();
   private readonly normals = new WeakSet<ExpressionAtom>();
+  /** Per arity and plain value's intern key: whether an expression headed by that value is a constructor application. */
+  private readonly groundedHeads = new Map<number, Map<string, boolean>>();
   /** Rule sets made by the compilation in progress: dropped together when it refuses. */
   private made: [Atom, number, Atom][] = [];
   private depth = 0;
@@ -114,7 +116,17 @@ class Tier implements CompileContext {
     }
     if (head.kind === AtomKind.Grounded) {
       if (isFunctionType((head as GroundedAtom).typeAtom())) return false;
-      return !this.candidates(head, arity).some((c) => this.space.view().store.isAlive(c.id) && appliesTo(c.stored, head, arity));
+      // Per plain value and arity, decided once: the rules it depends on are the tier's own (a collapse's tuple is headed by its first value).
+      const key = (head as GroundedAtom).internKey();
+      const known = key === null ? undefined : this.groundedHeads.get(arity)?.get(key);
+      if (known !== undefined) return known;
+      const constructor = !this.candidates(head, arity).some((c) => this.space.view().store.isAlive(c.id) && appliesTo(c.stored, head, arity));
+      if (key !== null) {
+        let byKey = this.groundedHeads.get(arity);
+        if (byKey === undefined) this.groundedHeads.set(arity, (byKey = new Map()));
+        byKey.set(key, constructor);
+      }
+      return constructor;
     }
     return false;
   }
