@@ -28,7 +28,7 @@ export interface EvalSettings {
   maxSteps: number | null;
   /** Wall-clock deadline for the whole run, in `performance.now()` milliseconds. */
   deadline: number | null;
-  /** `pragma! compiled-rules False` turns it off: pure rule sets run in the compiled tier (eval/compiled). */
+  /** `pragma! compiled-rules False` turns it off: rule sets that compile run in the compiled tier (eval/compiled). */
   compiledRules: boolean;
   /** `pragma! memoize False` turns it off: the compiled tier keeps the results of pure calls (eval/compiled/memo.ts). */
   memoize: boolean;
