@@ -258,6 +258,33 @@ describe('compiled tier', () => {
       expect(r.answered).toBeGreaterThanOrEqual(6);
     });
 
+    it('calls declared functions through a variable head over values, and leaves their type errors to the interpreter', () => {
+      const fine = both(`
+(: sq (-> Number Number))
+(= (sq $x) (* $x $x))
+(= (apply1 $f $x) ($f $x))
+(= (sum-of $f $i $n $acc) (if (== $i $n) $acc (sum-of $f (+ $i 1) $n (+ $acc ($f $i)))))
+!(apply1 sq 4)
+!(sum-of sq 0 100 0)`);
+      expect(fine.on).toBe(fine.off);
+      expect(fine.on).toContain('[16]\n[328350]');
+      expect(fine.bails).toBe(0);
+      expect(fine.answered).toBe(2);
+      const wrong = both(`
+(: sq (-> Number Number))
+(= (sq $x) (* $x $x))
+(: label (-> Number String))
+(= (label $x) "n")
+(= (apply1 $f $x) ($f $x))
+(= (plus1 $f $x) (+ 1 ($f $x)))
+!(apply1 sq "s")
+!(plus1 label 2)
+!(plus1 sq 2)`);
+      expect(wrong.on).toBe(wrong.off);
+      expect(wrong.on).toContain('[5]');
+      expect(wrong.bails).toBeGreaterThanOrEqual(2);
+    });
+
     it('leaves a call to the interpreter, its writes undone, where the compiled writes could be seen', () => {
       const r = both(`
 (: logged (-> Number Number))

@@ -6,7 +6,7 @@
 import { type Atom, AtomKind, atomEquals, expr, FloatAtom, type GroundedAtom, IntAtom } from '../../core/index.js';
 import { Memo, PURE } from './memo.js';
 import type { TypeIndex } from '../types.js';
-import { append, ArgumentPreCheck, asVals, allSingle, bail, evalElements, isMany, Node, NO_VALS, product, type Runtime, type SlotNode, TailCall, type Vals, valueFits } from './nodes.js';
+import { append, ArgumentPreCheck, asVals, allSingle, bail, ConstNode, evalElements, isMany, Node, NO_VALS, product, type Runtime, SlotNode, TailCall, type Vals, valueFits } from './nodes.js';
 
 /** What a rule set needs from its tier besides what nodes need: the depth and step accounting. */
 export interface CallRuntime extends Runtime {
@@ -27,7 +27,7 @@ export interface CallRuntime extends Runtime {
   /** Whether writes are queued and not made yet (the space is not yet what the rest of the call will see). */
   readonly writesQueued: boolean;
   /** What a call with this head (a variable's value) runs in a position of this type; Bail when it stays with the interpreter. */
-  targetOf(head: Atom, arity: number, position: Atom): RuleSet | 'constructor';
+  targetOf(head: Atom, arity: number, position: Atom, valuesOnly: boolean): RuleSet | 'constructor';
 }
 
 export abstract class Pattern {
@@ -341,6 +341,9 @@ function matches(params: readonly Pattern[], args: Atom[], frame: Atom[]): boole
  * before evaluating them) — a compiled set's call, or a constructor application built.
  */
 export class ApplyNode extends Node {
+  /** Every argument is a variable or a constant: a value whatever the position it is evaluated in. */
+  private readonly valuesOnly: boolean;
+
   constructor(
     private readonly head: SlotNode,
     private readonly args: readonly Node[],
@@ -349,10 +352,11 @@ export class ApplyNode extends Node {
     private readonly rt: CallRuntime,
   ) {
     super();
+    this.valuesOnly = args.every((a) => a instanceof SlotNode || a instanceof ConstNode);
   }
   eval(frame: Atom[]): Vals {
     const head = this.head.eval(frame) as Atom;
-    const target = this.rt.targetOf(head, this.args.length + 1, this.position);
+    const target = this.rt.targetOf(head, this.args.length + 1, this.position, this.valuesOnly);
     const vals = evalElements(this.args, frame, this.rt);
     if (vals === null) return NO_VALS;
     if (target !== 'constructor') {

@@ -22,7 +22,7 @@ import { SpeculationAborted } from '../speculation.js';
 import { type RuleCandidate, ruleCandidates } from '../../cpu/index.js';
 import type { AtomSpace } from '../../space/index.js';
 import type { Environment } from '../environment.js';
-import { COLON, isFunctionType, isMetaType, SUBTYPE, type TypeIndex, UNDEFINED } from '../types.js';
+import { COLON, isFunctionType, isMetaType, SUBTYPE, type TypeIndex, typeFits, UNDEFINED } from '../types.js';
 import { type CompileContext, compileRules, plainSignature, Refuse } from './compile.js';
 import { Bail, bail, isMany } from './nodes.js';
 import { RuleSet, type Signature } from './rule-set.js';
@@ -145,16 +145,36 @@ class Tier implements CompileContext {
 
   /**
    * What a call written with the head `head` (the value of a variable in a head position) runs:
-   * an undeclared function's compiled set for the position's type, or 'constructor'. Anything
-   * else — a built-in, a declared function, rules that do not compile — bails.
+   * an undeclared function's compiled set for the position's type, or 'constructor'; a declared
+   * function's set when its one plain type's result fits the position and every argument is a
+   * value as written (`valuesOnly`: evaluated in any position it is itself, and the set checks
+   * it against the declared type by value). Anything else — a built-in, another declared
+   * function, rules that do not compile — bails.
    */
-  targetOf(head: Atom, arity: number, position: Atom): RuleSet | 'constructor' {
+  targetOf(head: Atom, arity: number, position: Atom, valuesOnly: boolean): RuleSet | 'constructor' {
     if (head.kind === AtomKind.Grounded && this.isConstructorHead(head, arity)) return 'constructor';
     if (head.kind !== AtomKind.Symbol) bail('an application of a variable whose value is not a symbol');
     if (this.env.builtin(head) !== undefined) bail('an application of a variable whose value is a built-in');
-    if (this.index.declaredTypes(head).length > 0) bail('an application of a variable whose value is a declared function');
+    if (this.index.declaredTypes(head).length > 0) return this.declaredTarget(head as SymbolAtom, arity, position, valuesOnly);
     const target = this.compileAt(head, arity, position);
     if (target === null) bail('an application of a variable whose value does not compile');
+    return target;
+  }
+
+  private declaredTarget(head: SymbolAtom, arity: number, position: Atom, valuesOnly: boolean): RuleSet {
+    if (!valuesOnly) bail('an application of a variable whose value is a declared function, over arguments that are not values');
+    let signature: Signature | null;
+    try {
+      signature = this.signatureOf(head, arity);
+    } catch (e) {
+      if (e instanceof Refuse) bail('an application of a variable whose value has a declared type that is not plain');
+      throw e;
+    }
+    // The interpreter checks the declared result against the position's type before evaluating anything.
+    const ret = signature!.ret ?? UNDEFINED;
+    if (position !== UNDEFINED && !typeFits(this.index, position, ret, new Bindings())) bail('an application of a declared function of another result type');
+    const target = this.compileAt(head, arity, UNDEFINED);
+    if (target === null || target === 'constructor') bail('an application of a variable whose value is a declared function that does not compile');
     return target;
   }
 
