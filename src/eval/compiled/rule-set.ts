@@ -172,14 +172,18 @@ export class RuleSet {
     const index = this.rt.index;
     let set: RuleSet = this;
     let rets: Atom[] | null = null;
+    // One frame for the whole loop: a body that handed back its last call is done with its slots
+    // (the call's arguments are values), and every slot is bound before it is read.
+    let frame: Atom[] | null = null;
     for (;;) {
+      if (frame === null || frame.length < set.slots) frame = new Array<Atom>(set.slots);
       const signature = set.signature;
       if (signature !== null) {
         checkArguments(args, signature, index);
         const ret = signature.ret;
         if (ret !== null && (rets === null || !rets.includes(ret))) (rets ??= []).push(ret);
       }
-      const v = set.fire(args);
+      const v = set.fire(args, frame);
       if (!(v instanceof TailCall)) {
         if (rets !== null) for (const ret of rets) checkResults(v, ret, index);
         return v;
@@ -199,10 +203,9 @@ export class RuleSet {
   }
 
   /** The rules that match, in order, their results concatenated; a last call handed back when it alone makes the results. */
-  private fire(args: Atom[]): Vals | TailCall {
+  private fire(args: Atom[], frame: Atom[]): Vals | TailCall {
     const rt = this.rt;
     rt.enter();
-    const frame = new Array<Atom>(this.slots);
     const rules = this.rules;
     const order = this.firstIndex === null ? null : this.firstIndex.candidates(args[0]!);
     const count = order === null ? rules.length : order.length;
