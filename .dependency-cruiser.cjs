@@ -35,9 +35,8 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/([^/]+)/' },
       // Except a few light modules, for code that must not load the engine that an index.ts would
-      // load with them: the command's main thread (cli/main.ts and its argument parsers) and the
-      // run thread's early start of the pool's threads (cli/early-pool.ts).
-      to: { path: '^src/[^/]+/', pathNot: ['^src/$1/', '^src/[^/]+/index\\.ts$', '^src/runner/(eval-pool|eval-config|exit-code)\\.ts$', '^src/core/(log|worker-script|source-text|errors)\\.ts$'] },
+      // load with them: the command's main thread (cli/main.ts and its argument parsers).
+      to: { path: '^src/[^/]+/', pathNot: ['^src/$1/', '^src/[^/]+/index\\.ts$', '^src/runner/(eval-config|exit-code)\\.ts$', '^src/core/(log|worker-script|source-text|errors)\\.ts$'] },
     },
     {
       name: 'library-entry-without-cli',

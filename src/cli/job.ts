@@ -5,7 +5,6 @@ import { log, type LogLevel, setLogLevel } from '../core/index.js';
 import { gpuAnswererFor } from '../runner/index.js';
 import { evalConfig, type PresetName } from '../runner/index.js';
 import { Program } from '../runner/index.js';
-import type { EvalPool } from '../runner/index.js';
 import { loadSpaceFor } from './space-job.js';
 import { runStateJob } from './state-job.js';
 
@@ -33,17 +32,9 @@ export interface RunJob {
 
 /**
  * Runs the job, writing results and `println!` text to `out`, diagnostics to `err`; returns the
- * exit code. `pool`: the run's worker pool when it was started early (early-pool.ts); closed here.
+ * exit code.
  */
-export async function runJob(job: RunJob, out: (text: string) => void, err: (text: string) => void, interruptFlag?: Int32Array, pool: EvalPool | null = null): Promise<number> {
-  try {
-    return await runJobWith(job, out, err, interruptFlag, pool);
-  } finally {
-    await pool?.close();
-  }
-}
-
-async function runJobWith(job: RunJob, out: (text: string) => void, err: (text: string) => void, interruptFlag: Int32Array | undefined, pool: EvalPool | null): Promise<number> {
+export async function runJob(job: RunJob, out: (text: string) => void, err: (text: string) => void, interruptFlag?: Int32Array): Promise<number> {
   setLogLevel(job.log);
   log('info', `running ${job.file} (gpu=${job.gpu}, workers=${job.workers ?? 'default'})`);
   const space = loadSpaceFor(job, err);
@@ -70,7 +61,7 @@ async function runJobWith(job: RunJob, out: (text: string) => void, err: (text: 
   try {
     if (answerer !== null) return program.runBatched(job.text, job.file, { ...options, answerer, metrics: job.metrics }).exitCode;
     if (config.maxWorkers <= 1 && !job.metrics) return program.run(job.text, job.file, options).exitCode;
-    return (await program.runParallel(job.text, job.file, { ...options, config, metrics: job.metrics, ...(pool !== null ? { pool } : {}) })).exitCode;
+    return (await program.runParallel(job.text, job.file, { ...options, config, metrics: job.metrics })).exitCode;
   } finally {
     await answerer?.close();
   }

@@ -10,7 +10,6 @@
 
 import { writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { startPoolFor } from './early-pool.js';
 import type { RunJob } from './job.js';
 
 export interface WorkerInput {
@@ -60,9 +59,9 @@ const input = workerData as WorkerInput;
 const engine = input.job === undefined ? import('./job.js') : null;
 const job = input.job ?? (await new Promise<EarlyJobMessage>((resolve) => parentPort!.once('message', resolve))).job;
 if (job !== null) {
-  // The pool's threads start first and load the engine while this thread loads its own.
-  const pool = startPoolFor(job);
+  // The worker pool's threads start only once the program's batches predict the work
+  // (runner/parallel.ts): a program of many cheap forms would pay for their loading.
   const { runJob } = await (engine ?? import('./job.js'));
-  const exitCode = await runJob(job, (t) => writeAll(1, t), (t) => writeAll(2, t), input.flag, pool);
+  const exitCode = await runJob(job, (t) => writeAll(1, t), (t) => writeAll(2, t), input.flag);
   parentPort!.postMessage({ exitCode } satisfies WorkerResult);
 }

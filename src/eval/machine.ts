@@ -133,7 +133,8 @@ export class Machine {
 
   /**
    * Alternatives at this depth or shallower are offered to the driver as a `fanout` request (to
-   * evaluate them in parallel); -1, the default, never.
+   * evaluate them in parallel); -1, the default, never. Calls this shallow are interpreted, not
+   * given to the compiled tier, so that a call's several rules can be offered; deeper ones are.
    */
   fanOutDepth = -1;
 
@@ -909,7 +910,7 @@ function tailCall(m: Machine, call: ExpressionAtom, returnType: Atom, bindings: 
     outcome = executeBuiltin(m, builtin, call, bindings, space);
   } else if (isVariableOperation(call)) outcome = NOT_REDUCIBLE;
   else if (m.rulesInline) {
-    const compiled = returnType === ATOM_TYPE ? null : compiledCall(m.env, space, call, returnType, m.limitCheck);
+    const compiled = returnType === ATOM_TYPE || depth <= m.fanOutDepth ? null : compiledCall(m.env, space, call, returnType, m.limitCheck);
     if (compiled !== null) {
       m.finish(withBindings(compiled, bindings));
       return;
@@ -1107,7 +1108,7 @@ class CallFrame extends Frame {
         return;
       }
       if (m.rulesInline) {
-        const compiled = this.returnType === ATOM_TYPE ? null : compiledCall(m.env, this.space, this.call, this.returnType, m.limitCheck);
+        const compiled = this.returnType === ATOM_TYPE || this.depth <= m.fanOutDepth ? null : compiledCall(m.env, this.space, this.call, this.returnType, m.limitCheck);
         if (compiled !== null) {
           m.finish(withBindings(compiled, this.bindings));
           return;

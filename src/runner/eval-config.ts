@@ -23,8 +23,7 @@ export interface EvalConfig {
   /**
    * Predicted work left in a batch (milliseconds) that makes starting the pool's threads worth it
    * when they are not started yet: loading the engine costs each thread about 150 ms of CPU, which
-   * a small program would pay on a busy machine. The CLI starts them at once instead for programs
-   * with many `!` forms (cli/early-pool.ts).
+   * a small program would pay on a busy machine (the prediction: runner/form-clock.ts).
    */
   readonly poolStartMs: number;
   /**

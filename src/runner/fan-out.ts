@@ -43,6 +43,8 @@ export interface FanOutContext {
 export async function evaluateFannedOut(ctx: FanOutContext, atom: Atom): Promise<Atom[]> {
   const m = new Machine(ctx.env, atom);
   m.fanOutDepth = FAN_OUT_DEPTH;
+  // Rule lookups are answered at once (as the loop below would), which lets deeper calls run compiled.
+  m.rulesInline = true;
   for (let q = m.run(); q !== null; q = m.run()) {
     if (q.kind === 'match') m.answer(ctx.env.querySync(q.space, q.pattern));
     else if (q.kind === 'rules') m.answerRules(ctx.env.rulesSync(q.space, q.call));

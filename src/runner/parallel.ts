@@ -24,6 +24,7 @@ import type { Environment } from '../eval/index.js';
 import type { EvalConfig } from './eval-config.js';
 import { EvalPool, PoolClosedError, type PoolTask } from './eval-pool.js';
 import { type EvalTask, type EvalTaskResult, type SelfMeta, TASK_KINDS, type WorkerSync } from './eval-task.js';
+import { FormClock } from './form-clock.js';
 import { speculate, Yielder } from './speculate.js';
 import { evaluateTopLevel, isError } from '../eval/index.js';
 import { ExitCode } from './exit-code.js';
@@ -57,6 +58,8 @@ export interface BatchMetrics {
   /** Wall time of the batch, and the evaluation time of its forms summed (the sequential estimate). */
   wallMs: number;
   workMs: number;
+  /** The part of workMs spent on pool threads. */
+  pooledMs: number;
 }
 
 export interface RunMetrics {
@@ -68,11 +71,6 @@ export interface RunMetrics {
   retries: number;
 }
 
-/** How long an inline form took on average, to predict whether the rest of a batch pays for the pool. */
-interface InlineClock {
-  ms: number;
-  forms: number;
-}
 
 /** One form of a batch sent through the pool's queue. */
 interface FormSlot {
@@ -160,7 +158,7 @@ export class ParallelRunner {
   }
 
   /** Evaluation times of the forms run here so far in the run (predicts a batch before its first form ran). */
-  private readonly runClock: InlineClock = { ms: 0, forms: 0 };
+  private readonly runClock = new FormClock();
   private readonly yielder = new Yielder();
 
   /**
@@ -168,11 +166,11 @@ export class ParallelRunner {
    * main loop reads the rest again. `exitCode` is set when the run must end.
    */
   private async runBatch(parser: Parser, batch: BatchForm[], options: LoopOptions): Promise<{ exitCode: ExitCode | null; error: boolean }> {
-    const metrics: BatchMetrics = { size: batch.length, inline: 0, helped: 0, pooled: 0, aborted: 0, duplicated: 0, wallMs: 0, workMs: 0 };
+    const metrics: BatchMetrics = { size: batch.length, inline: 0, helped: 0, pooled: 0, aborted: 0, duplicated: 0, wallMs: 0, workMs: 0, pooledMs: 0 };
     this.metrics.batches.push(metrics);
     const began = performance.now();
     log('debug', `batch of ${batch.length} ! forms from ${formatPosition(batch[0]!.item.position)}`);
-    const clock: InlineClock = { ms: 0, forms: 0 };
+    const clock = new FormClock();
     let error = false;
     const finish = (exitCode: ExitCode | null, next: number): { exitCode: ExitCode | null; error: boolean } => {
       if (next < batch.length) parser.reset(batch[next]!.start);
@@ -195,10 +193,8 @@ export class ParallelRunner {
         const t0 = performance.now();
         const outcome = await this.runHere(batch[i]!.item, options);
         const ms = performance.now() - t0;
-        clock.ms += ms;
-        clock.forms++;
-        this.runClock.ms += ms;
-        this.runClock.forms++;
+        clock.add(ms);
+        this.runClock.add(ms);
         metrics.inline++;
         metrics.workMs += ms;
         i++;
@@ -207,9 +203,10 @@ export class ParallelRunner {
         // A form that wrote may change how the rest reads and evaluates: read it again.
         if (this.env.writes !== writes && i < batch.length) return finish(null, i);
         // Threads start once the rest of the batch predicts more work than their start-up, by the
-        // last form's time from the second on (the first ran on a cold JIT, several times slower).
-        if (!this.pool.started && this.config.maxWorkers > 1 && clock.forms >= 2 && ms * (batch.length - i) > this.config.poolStartMs) {
-          log('debug', `batch predicts ${(ms * (batch.length - i)).toFixed(0)} ms more work: starting the pool`);
+        // recent forms' median time (form-clock.ts), once enough forms were seen.
+        const predicted = clock.predict(batch.length - i);
+        if (!this.pool.started && this.config.maxWorkers > 1 && clock.settled(PREDICT_AFTER_MS) && predicted > this.config.poolStartMs) {
+          log('debug', `batch predicts ${predicted.toFixed(0)} ms more work: starting the pool`);
           this.pool.start();
         }
         // A thread that became ready is seen only between event-loop turns.
@@ -240,11 +237,11 @@ export class ParallelRunner {
    * Whether the rest of a batch goes to the pool's queue: a thread is ready, and the forms run here
    * (in this batch, else in the run) predict more work after the next form than the inline budget.
    */
-  private sharePays(clock: InlineClock, remaining: number): boolean {
+  private sharePays(clock: FormClock, remaining: number): boolean {
     if (this.config.maxWorkers <= 1 || remaining < 2 || !this.pool.ready) return false;
-    const seen = clock.forms > 0 ? clock : this.runClock;
+    const seen = clock.settled(PREDICT_AFTER_MS) ? clock : this.runClock;
     if (seen.forms === 0) return false;
-    return (seen.ms / seen.forms) * (remaining - 1) > this.pool.worthMs(this.staleAtoms());
+    return seen.predict(remaining - 1) > this.pool.worthMs(this.staleAtoms());
   }
 
   /**
@@ -308,8 +305,7 @@ export class ParallelRunner {
         const ms = performance.now() - t0;
         metrics.inline++;
         metrics.workMs += ms;
-        this.runClock.ms += ms;
-        this.runClock.forms++;
+        this.runClock.add(ms);
         if (!outcome.continue) return done(k, { handled: 1, exitCode: outcome.exitCode, error: true, reread: false });
         if (outcome.error) error = true;
         if (this.env.writes !== writes) return done(k, { handled: 1, exitCode: null, error, reread: forms.length > 1 });
@@ -317,7 +313,10 @@ export class ParallelRunner {
       }
       const result = await this.resultOf(slots, forms, k, cursor, metrics);
       metrics.workMs += result.ms;
-      if (!slots[k]!.here) metrics.pooled++;
+      if (!slots[k]!.here) {
+        metrics.pooled++;
+        metrics.pooledMs += result.ms;
+      }
       if (result.kind === 'aborted') {
         // Runs here, in order, for real; what follows is read and batched again.
         log('debug', `!${formatPosition(form.item.position)} ${result.reason}: evaluated on the main thread`);
@@ -381,8 +380,7 @@ export class ParallelRunner {
           taken.result = { kind: 'done', line: formatResults(spec.value), isError: spec.value.some(isError), captured: spec.captured, ms: spec.ms };
         } else taken.result = spec;
         metrics.helped++;
-        this.runClock.ms += spec.ms;
-        this.runClock.forms++;
+        this.runClock.add(spec.ms);
         // Replies of the threads (and their next tasks) are handled between turns.
         await this.yielder.due();
         continue;
@@ -547,6 +545,9 @@ export class ParallelRunner {
   }
 }
 
+/** Inline forms that took this long in all are enough to predict the rest of a batch from (form-clock.ts). */
+const PREDICT_AFTER_MS = 50;
+
 /** Atoms added since the last freeze that workers may receive as a list instead of in the trie. */
 const SHIPPED_RECENT_LIMIT = 256;
 
@@ -578,7 +579,7 @@ export function formatMetrics(runner: ParallelRunner, totalMs: number): string {
     work += b.workMs;
     lines.push(
       `  batch ${i + 1}: ${b.size} forms, ${b.inline} inline, ${b.helped} taken from the queue here, ${b.pooled} on pool threads, ${b.aborted} handed back (writers), ${b.duplicated} also run here while a thread ran them; ` +
-        `${b.wallMs.toFixed(1)} ms wall, ${b.workMs.toFixed(1)} ms of evaluation`,
+        `${b.wallMs.toFixed(1)} ms wall, ${b.workMs.toFixed(1)} ms of evaluation (${b.pooledMs.toFixed(1)} on pool threads)`,
     );
   }
   const speedup = wall > 0 ? work / wall : 1;

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { Program } from '../../src/runner/index.js';
 import { ParallelRunner } from '../../src/runner/parallel.js';
+import { compiledTierStats } from '../../src/eval/index.js';
 
 import { runParallelText } from '../helpers/run-program.js';
 
@@ -126,6 +127,16 @@ describe('parallel runner', () => {
     expect(parallel.out).toContain('[2]');
     expect(parallel.runner.fanOutStats.fanOuts).toBeGreaterThan(0);
     expect(parallel.runner.fanOutStats.handedBack).toBeGreaterThan(0);
+  });
+
+  it('runs the deep calls of a form evaluated here with a ready pool in the compiled tier', async () => {
+    // The fan-out machine interprets only its shallow calls (whose several rules it may offer to
+    // the pool); below FAN_OUT_DEPTH the compiled tier answers, as in the sequential run.
+    const before = compiledTierStats.answered;
+    const parallel = await runInParallel(`${RULES}\n!(fib 16)\n`);
+    expect(parallel.out).toBe('[987]\n');
+    expect(parallel.runner.metrics.batches.reduce((n, b) => n + b.inline, 0)).toBe(1);
+    expect(compiledTierStats.answered - before).toBeGreaterThan(0);
   });
 
   it('stops at the first error result unless keep-going, as the sequential run does', async () => {
