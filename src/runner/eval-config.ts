@@ -31,6 +31,12 @@ export interface EvalConfig {
    * it once, and rebuilding it in each worker), added to the budget whenever the copy is stale.
    */
   readonly copyUsPerAtom: number;
+  /**
+   * A form whose typical time (milliseconds) is below this is never worth a task: queueing one and
+   * reading its result back costs the calling thread some 20–40 µs, so the pool could at best break
+   * even. Default MIN_TASK_MS.
+   */
+  readonly minTaskMs?: number;
   /** Grow and shrink the number of busy workers by measured utilisation. */
   readonly adaptive: boolean;
   readonly gpu: GpuMode;
@@ -47,6 +53,8 @@ export type PresetName = (typeof PRESET_NAMES)[number];
 
 /** Measured with bench/batch-parallel on the 2-core development machine (docs/performance.md). */
 const POOL_START_MS = 250;
+/** EvalConfig.minTaskMs unless set. */
+export const MIN_TASK_MS = 0.1;
 /** Serializing plus deserializing one fact-sized atom (about 1.6 + 3.5 µs on the dev machine). */
 const COPY_US_PER_ATOM = 5;
 

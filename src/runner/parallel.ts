@@ -21,7 +21,7 @@ import { formatResults } from '../core/index.js';
 import { str } from '../core/index.js';
 import { errorAtom } from '../eval/index.js';
 import type { Environment } from '../eval/index.js';
-import type { EvalConfig } from './eval-config.js';
+import { type EvalConfig, MIN_TASK_MS } from './eval-config.js';
 import { EvalPool, PoolClosedError, type PoolTask } from './eval-pool.js';
 import { type EvalTask, type EvalTaskResult, type SelfMeta, TASK_KINDS, type WorkerSync } from './eval-task.js';
 import { FormClock } from './form-clock.js';
@@ -107,6 +107,7 @@ export class ParallelRunner {
     options: { pool?: EvalPool; poolScript?: () => string } = {},
   ) {
     this.ownerTakesTasks = config.ownerTakesTasks ?? true;
+    this.minTaskMs = config.minTaskMs ?? MIN_TASK_MS;
     this.ownsPool = options.pool === undefined;
     this.pool = options.pool ?? new EvalPool(config, options.poolScript !== undefined ? { script: options.poolScript } : {});
     // The threads start when a batch predicts enough work (or the caller started them): until one
@@ -123,6 +124,7 @@ export class ParallelRunner {
   }
 
   private readonly ownsPool: boolean;
+  private readonly minTaskMs: number;
   private readonly ownerTakesTasks: boolean;
   /** The pool could not start (then everything runs here): reported once on stderr. */
   private warned = false;
@@ -159,6 +161,7 @@ export class ParallelRunner {
 
   /** Evaluation times of the forms run here so far in the run (predicts a batch before its first form ran). */
   private readonly runClock = new FormClock();
+  private coldFormSeen = false;
   private readonly yielder = new Yielder();
 
   /**
@@ -191,10 +194,15 @@ export class ParallelRunner {
       if (!this.sharePays(clock, batch.length - i)) {
         const writes = this.env.writes;
         const t0 = performance.now();
-        const outcome = await this.runHere(batch[i]!.item, options);
+        // Without a ready thread, synchronously: an await per form costs a cold run measurably.
+        const outcome = this.pool.ready ? await this.runHere(batch[i]!.item, options) : runItemHere(this.env, batch[i]!.item, options);
         const ms = performance.now() - t0;
-        clock.add(ms);
-        this.runClock.add(ms);
+        // The run's first form pays for the cold JIT and for compiling what it calls: it predicts nothing.
+        if (this.runClock.forms > 0 || this.coldFormSeen) {
+          clock.add(ms);
+          this.runClock.add(ms);
+        }
+        this.coldFormSeen = true;
         metrics.inline++;
         metrics.workMs += ms;
         i++;
@@ -204,7 +212,7 @@ export class ParallelRunner {
         if (this.env.writes !== writes && i < batch.length) return finish(null, i);
         // Threads start once the rest of the batch predicts more work than their start-up, by the
         // recent forms' median time (form-clock.ts), once enough forms were seen.
-        const predicted = clock.predict(batch.length - i);
+        const predicted = clock.predict(batch.length - i, this.minTaskMs);
         if (!this.pool.started && this.config.maxWorkers > 1 && clock.settled(PREDICT_AFTER_MS) && predicted > this.config.poolStartMs) {
           log('debug', `batch predicts ${predicted.toFixed(0)} ms more work: starting the pool`);
           this.pool.start();
@@ -241,7 +249,7 @@ export class ParallelRunner {
     if (this.config.maxWorkers <= 1 || remaining < 2 || !this.pool.ready) return false;
     const seen = clock.settled(PREDICT_AFTER_MS) ? clock : this.runClock;
     if (seen.forms === 0) return false;
-    return seen.predict(remaining - 1) > this.pool.worthMs(this.staleAtoms());
+    return seen.predict(remaining - 1, this.minTaskMs) > this.pool.worthMs(this.staleAtoms());
   }
 
   /**

@@ -138,7 +138,7 @@ describe('Engine', () => {
     const sequential = new Engine().load(text);
     // A pool that takes every batch (no inline budget, no start-up cost counted) and every form of it:
     // the calling thread takes none, or on a loaded machine it could finish them all first.
-    const engine = new Engine({ config: evalConfig('default', { workers: 2, inlineBudgetMs: 0, ownerTakesTasks: false }) });
+    const engine = new Engine({ config: evalConfig('default', { workers: 2, inlineBudgetMs: 0, minTaskMs: 0, ownerTakesTasks: false }) });
     // A small program: wait for the pool's thread, so that some forms run on it.
     expect(await engine.poolReady()).toBe(true);
     const pooled = await engine.run(text);

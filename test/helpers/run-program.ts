@@ -46,7 +46,7 @@ export async function runParallelText(text: string, file: string, options: Paral
   let out = '';
   let err = '';
   const program = new Program({ stdout: (t) => (out += t), stderr: (t) => (err += t), currentDir: options.currentDir ?? dirname(file) });
-  const runner = new ParallelRunner(program.env, evalConfig('default', { workers: options.workers ?? 2, inlineBudgetMs: 0, poolStartMs: 0, copyUsPerAtom: 0, ...(options.ownerTakesTasks !== undefined ? { ownerTakesTasks: options.ownerTakesTasks } : {}) }), undefined, {
+  const runner = new ParallelRunner(program.env, evalConfig('default', { workers: options.workers ?? 2, inlineBudgetMs: 0, poolStartMs: 0, copyUsPerAtom: 0, minTaskMs: 0, ...(options.ownerTakesTasks !== undefined ? { ownerTakesTasks: options.ownerTakesTasks } : {}) }), undefined, {
     ...(options.poolScript !== undefined ? { poolScript: options.poolScript } : {}),
   });
   options.setup?.(runner);

@@ -83,7 +83,7 @@ describe('parallel runner on the shared pool', () => {
   });
 
   it('an Engine keeps its pool across runs', async () => {
-    const engine = new Engine({ config: evalConfig('default', { workers: 2, inlineBudgetMs: 0 }) });
+    const engine = new Engine({ config: evalConfig('default', { workers: 2, inlineBudgetMs: 0, minTaskMs: 0 }) });
     try {
       expect(await engine.poolReady()).toBe(true);
       const forms = Array.from({ length: 40 }, (_, i) => `!(fib ${9 + (i % 4)})`).join('\n');
