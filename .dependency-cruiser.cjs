@@ -36,7 +36,7 @@ module.exports = {
       from: { path: '^src/([^/]+)/' },
       // Except a few light modules, for code that must not load the engine that an index.ts would
       // load with them: the command's main thread (cli/main.ts and its argument parsers).
-      to: { path: '^src/[^/]+/', pathNot: ['^src/$1/', '^src/[^/]+/index\\.ts$', '^src/runner/(eval-config|exit-code)\\.ts$', '^src/core/(log|worker-script|source-text|errors)\\.ts$'] },
+      to: { path: '^src/[^/]+/', pathNot: ['^src/$1/', '^src/[^/]+/index\\.ts$', '^src/runner/(eval-config|exit-code)\\.ts$', '^src/core/(log|worker-script|source-text|errors|read-shared)\\.ts$'] },
     },
     {
       name: 'library-entry-without-cli',

@@ -28,6 +28,11 @@ export interface RunJob {
   readonly saveState?: string | null;
   /** `--space`: a compiled space (`metta compile`) that `&self` starts as (space-job.ts). */
   readonly space?: string | null;
+  /**
+   * The `--space` file's bytes in shared memory, when the command's main thread read them while
+   * the run's thread was starting (main.ts); absent, the file is read where the job runs.
+   */
+  readonly spaceBytes?: Uint8Array;
 }
 
 /**

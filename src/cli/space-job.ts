@@ -3,14 +3,14 @@
 // code 2, as an unreadable program file is.
 
 import { log } from '../core/index.js';
-import { ExitCode, readSpaceImageFile, SpaceImageError } from '../runner/index.js';
+import { ExitCode, readSpaceImage, readSpaceImageFile, SpaceImageError } from '../runner/index.js';
 import type { AtomSpace } from '../space/index.js';
 
 /** The space in `file` numbered as `&self` is (GroundingSpace-1), or the exit code after reporting why not. */
-export function loadCompiledSpace(file: string, err: (text: string) => void): AtomSpace | ExitCode {
+export function loadCompiledSpace(file: string, err: (text: string) => void, bytes?: Uint8Array): AtomSpace | ExitCode {
   const t0 = performance.now();
   try {
-    const loaded = readSpaceImageFile(file, { serial: 1 });
+    const loaded = bytes !== undefined ? readSpaceImage(bytes, { serial: 1 }) : readSpaceImageFile(file, { serial: 1 });
     log('info', `loaded the compiled space ${file} (written by metta ${loaded.engineVersion}): ${loaded.space.size} atoms in ${(performance.now() - t0).toFixed(1)} ms`);
     return loaded.space;
   } catch (e) {
@@ -28,6 +28,6 @@ export function loadCompiledSpace(file: string, err: (text: string) => void): At
 }
 
 /** The job's `--space`, loaded; null when it has none. */
-export function loadSpaceFor(job: { readonly space?: string | null }, err: (text: string) => void): AtomSpace | null | ExitCode {
-  return job.space == null ? null : loadCompiledSpace(job.space, err);
+export function loadSpaceFor(job: { readonly space?: string | null; readonly spaceBytes?: Uint8Array }, err: (text: string) => void): AtomSpace | null | ExitCode {
+  return job.space == null ? null : loadCompiledSpace(job.space, err, job.spaceBytes);
 }

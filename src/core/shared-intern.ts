@@ -124,26 +124,44 @@ export class SharedInternTable {
    * symbol table goes through here (mspace.ts).
    */
   internAscii(utf8: Uint8Array, from = 0, to = utf8.length): number {
-    let h = 0x811c9dc5;
-    for (let i = from; i < to; i++) h = Math.imul(h ^ utf8[i]!, 0x01000193);
-    h |= 0;
     this.lock();
     try {
-      const found = this.findBytes(utf8, from, to, h);
-      if (found >= 0) return found;
-      const length = to - from;
-      const id = this.reserve(length);
-      const start = this.spans[2 * id]!;
-      // Names are short: a loop, not set(subarray), which would make a view per name.
-      for (let k = 0; k < length; k++) this.bytes[start + k] = utf8[from + k]!;
-      this.spans[2 * id + 1] = start + length;
-      this.hashes[id] = h;
-      this.insertSlot(id, h);
-      this.publish(id);
-      return id;
+      return this.internAsciiLocked(utf8, from, to);
     } finally {
       this.unlock();
     }
+  }
+
+  /**
+   * `internAscii` of `count` strings at once, under one lock: string i is `utf8[spans[2i], spans[2i+1])`
+   * and its id goes to `ids[i]`. A loaded symbol table of 100,000 names takes the lock once, not
+   * 100,000 times.
+   */
+  internAsciiBatch(utf8: Uint8Array, spans: Uint32Array, count: number, ids: Uint32Array): void {
+    this.lock();
+    try {
+      for (let i = 0; i < count; i++) ids[i] = this.internAsciiLocked(utf8, spans[2 * i]!, spans[2 * i + 1]!);
+    } finally {
+      this.unlock();
+    }
+  }
+
+  private internAsciiLocked(utf8: Uint8Array, from: number, to: number): number {
+    let h = 0x811c9dc5;
+    for (let i = from; i < to; i++) h = Math.imul(h ^ utf8[i]!, 0x01000193);
+    h |= 0;
+    const found = this.findBytes(utf8, from, to, h);
+    if (found >= 0) return found;
+    const length = to - from;
+    const id = this.reserve(length);
+    const start = this.spans[2 * id]!;
+    // Names are short: a loop, not set(subarray), which would make a view per name.
+    for (let k = 0; k < length; k++) this.bytes[start + k] = utf8[from + k]!;
+    this.spans[2 * id + 1] = start + length;
+    this.hashes[id] = h;
+    this.insertSlot(id, h);
+    this.publish(id);
+    return id;
   }
 
   /** The id of `key` if some thread interned it, else -1 (nothing is made). */
@@ -207,6 +225,26 @@ export class SharedInternTable {
     this.insertSlot(id, h);
     this.publish(id);
     return id;
+  }
+
+  /**
+   * Room for `ids` more strings of `bytes` bytes in all, made at once: a loaded symbol table of
+   * 100,000 names would otherwise grow the hash table six times, rehashing every id each time.
+   */
+  reserveCapacity(ids: number, bytes: number): void {
+    this.lock();
+    try {
+      const count = this.control[COUNT]! + ids;
+      if (count > MAX_IDS) throw new RangeError(`more than ${MAX_IDS} interned values`);
+      ensure(this.handles.spans, 8 * count);
+      ensure(this.handles.hashes, 4 * count);
+      ensure(this.handles.bytes, Math.min(MAX_BYTES, this.control[BYTES_USED]! + bytes));
+      let slots = this.control[SLOT_COUNT]!;
+      while (2 * count > slots) slots *= 2;
+      if (slots !== this.control[SLOT_COUNT]) this.rehash(slots);
+    } finally {
+      this.unlock();
+    }
   }
 
   /** Room for one more id with `length` bytes; returns the id (not yet published). */

@@ -41,6 +41,16 @@ export function internSymbolName(name: string): number {
  * the name as a string: this thread's caches fill when the name is first used (symbolName and
  * internSymbolName find it in the shared table).
  */
+/** Room in the symbol table for `count` more names of `bytes` bytes in all (before interning many). */
+export function reserveSymbols(count: number, bytes: number): void {
+  table.reserveCapacity(count, bytes);
+}
+
+/** `internSymbolAscii` of many names under one lock of the shared table (SharedInternTable.internAsciiBatch). */
+export function internSymbolsAscii(utf8: Uint8Array, spans: Uint32Array, count: number, ids: Uint32Array): void {
+  table.internAsciiBatch(utf8, spans, count, ids);
+}
+
 export function internSymbolAscii(utf8: Uint8Array, start = 0, end = utf8.length): number {
   return table.internAscii(utf8, start, end);
 }

@@ -18,8 +18,7 @@
 //
 // The byte helpers (strings, varuints) and the checksum (CRC-32) are the state format's (binary.ts).
 
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { internSymbolAscii, sym, symById, valueFromInternKey } from '../core/index.js';
+import { internSymbolsAscii, readFileShared, reserveSymbols, sym, symById, valueFromInternKey } from '../core/index.js';
 import { SpaceAtom, spaceAtomOf } from '../eval/index.js';
 import {
   AtomIndex,
@@ -346,19 +345,32 @@ export function readSpaceImage(bytes: Uint8Array, options: ReadOptions = {}): Lo
   const symbolIds = readCoded(bytes, sections, Section.Symbols, (r) => {
     const n = r.count('the symbol count');
     const ids = new Uint32Array(n);
+    // At most the section's bytes, at least one per name: sized once instead of grown name by name.
+    reserveSymbols(n, need(sections, Section.Symbols).length);
+    // Most names are ASCII: interned from their bytes, no string made (symbols.ts), a run of them
+    // under one lock of the shared table; ids are made in the file's order all the same.
+    const spans = new Uint32Array(2 * n);
+    let run = 0;
+    const flush = (end: number): void => {
+      internSymbolsAscii(bytes, spans, end - run, ids.subarray(run, end));
+    };
     for (let i = 0; i < n; i++) {
-      // Most names are ASCII: interned from their bytes, no string made (symbols.ts).
       const at = r.pos;
       const length = r.count('length of a symbol name');
       const start = r.skip(length, 'a symbol name');
       let ascii = true;
       for (let k = start; k < start + length && ascii; k++) ascii = bytes[k]! < 0x80;
-      if (ascii) ids[i] = internSymbolAscii(bytes, start, start + length);
-      else {
-        r.pos = at;
-        ids[i] = sym(r.string('a symbol name')).id;
+      if (ascii) {
+        spans[2 * (i - run)] = start;
+        spans[2 * (i - run) + 1] = start + length;
+        continue;
       }
+      flush(i);
+      run = i + 1;
+      r.pos = at;
+      ids[i] = sym(r.string('a symbol name')).id;
     }
+    flush(n);
     return ids;
   });
   const groundedIds = readCoded(bytes, sections, Section.Grounded, (r) => {
@@ -500,23 +512,6 @@ function renumberTokens(
 
 /** Reads the file at `path` into shared memory and loads it (readSpaceImage). File errors are thrown as they are. */
 export function readSpaceImageFile(path: string, options: ReadOptions = {}): LoadedSpace {
-  return readSpaceImage(readShared(path), options);
+  return readSpaceImage(readFileShared(path), options);
 }
 
-/** The whole file in a SharedArrayBuffer: the store's arrays live there, and workers read them in place. */
-function readShared(path: string): Uint8Array {
-  const fd = openSync(path, 'r');
-  try {
-    const size = fstatSync(fd).size;
-    const bytes = new Uint8Array(new SharedArrayBuffer(size));
-    let at = 0;
-    while (at < size) {
-      const n = readSync(fd, bytes, at, size - at, at);
-      if (n === 0) break;
-      at += n;
-    }
-    return at === size ? bytes : bytes.subarray(0, at);
-  } finally {
-    closeSync(fd);
-  }
-}
