@@ -138,9 +138,61 @@ export class SharedInternTable {
    * 100,000 times.
    */
   internAsciiBatch(utf8: Uint8Array, spans: Uint32Array, count: number, ids: Uint32Array): void {
+    let bytesNeeded = 0;
+    for (let i = 0; i < count; i++) bytesNeeded += spans[2 * i + 1]! - spans[2 * i]!;
     this.lock();
     try {
-      for (let i = 0; i < count; i++) ids[i] = this.internAsciiLocked(utf8, spans[2 * i]!, spans[2 * i + 1]!);
+      this.reserveLocked(count, bytesNeeded);
+      // Fixed-length views for the batch: an element access through the length-tracking views of
+      // the growable buffers costs several times more (0.4 µs a lookup against 0.1). With the room
+      // reserved above nothing grows, and the new ids are published once, at the end.
+      const h0 = this.handles;
+      const first = this.control[COUNT]!;
+      const slotCount = this.control[SLOT_COUNT]!;
+      const used = this.control[BYTES_USED]!;
+      const spanOf = new Int32Array(h0.spans, 0, 2 * (first + count));
+      const hashes = new Int32Array(h0.hashes, 0, first + count);
+      const slots = new Int32Array(h0.slots, 0, slotCount);
+      const bytes = new Uint8Array(h0.bytes, 0, used + bytesNeeded);
+      const mask = slotCount - 1;
+      let next = first;
+      let end = used;
+      for (let i = 0; i < count; i++) {
+        const from = spans[2 * i]!;
+        const to = spans[2 * i + 1]!;
+        const length = to - from;
+        let h = 0x811c9dc5;
+        for (let k = from; k < to; k++) h = Math.imul(h ^ utf8[k]!, 0x01000193);
+        h |= 0;
+        let slot = h & mask;
+        let id = -1;
+        for (; ; slot = (slot + 1) & mask) {
+          const s = slots[slot]!;
+          if (s === 0) break;
+          const candidate = s - 1;
+          if (hashes[candidate] !== h) continue;
+          const start = spanOf[2 * candidate]!;
+          if (spanOf[2 * candidate + 1]! - start !== length) continue;
+          let k = 0;
+          while (k < length && bytes[start + k] === utf8[from + k]) k++;
+          if (k === length) {
+            id = candidate;
+            break;
+          }
+        }
+        if (id < 0) {
+          id = next++;
+          for (let k = 0; k < length; k++) bytes[end + k] = utf8[from + k]!;
+          spanOf[2 * id] = end;
+          spanOf[2 * id + 1] = end + length;
+          end += length;
+          hashes[id] = h;
+          slots[slot] = id + 1;
+        }
+        ids[i] = id;
+      }
+      this.control[BYTES_USED] = end;
+      Atomics.store(this.control, COUNT, next);
     } finally {
       this.unlock();
     }
@@ -234,17 +286,22 @@ export class SharedInternTable {
   reserveCapacity(ids: number, bytes: number): void {
     this.lock();
     try {
-      const count = this.control[COUNT]! + ids;
-      if (count > MAX_IDS) throw new RangeError(`more than ${MAX_IDS} interned values`);
-      ensure(this.handles.spans, 8 * count);
-      ensure(this.handles.hashes, 4 * count);
-      ensure(this.handles.bytes, Math.min(MAX_BYTES, this.control[BYTES_USED]! + bytes));
-      let slots = this.control[SLOT_COUNT]!;
-      while (2 * count > slots) slots *= 2;
-      if (slots !== this.control[SLOT_COUNT]) this.rehash(slots);
+      this.reserveLocked(ids, bytes);
     } finally {
       this.unlock();
     }
+  }
+
+  private reserveLocked(ids: number, bytes: number): void {
+    const count = this.control[COUNT]! + ids;
+    if (count > MAX_IDS) throw new RangeError(`more than ${MAX_IDS} interned values`);
+    if (this.control[BYTES_USED]! + bytes > MAX_BYTES) throw new RangeError('interned strings exceed 1 GiB');
+    ensure(this.handles.spans, 8 * count);
+    ensure(this.handles.hashes, 4 * count);
+    ensure(this.handles.bytes, this.control[BYTES_USED]! + bytes);
+    let slots = this.control[SLOT_COUNT]!;
+    while (2 * count > slots) slots *= 2;
+    if (slots !== this.control[SLOT_COUNT]) this.rehash(slots);
   }
 
   /** Room for one more id with `length` bytes; returns the id (not yet published). */

@@ -43,6 +43,47 @@ describe('SharedInternTable', () => {
     expect(table.internAscii(packed, 2, 4)).toBe(table.intern('n1'));
   });
 
+  it('interns a batch of ASCII spans as one by one would: known names found, repeats in the batch one id, new ones published', () => {
+    const table = SharedInternTable.create();
+    const known = ['n1', 'edge', 'n3'].map((k) => table.intern(k));
+    const names = ['edge', 'n2', 'n1', 'n2', '', 'n30', 'n3', 'n300'];
+    const text = names.join('|');
+    const spans = new Uint32Array(2 * names.length);
+    let at = 0;
+    names.forEach((n, i) => {
+      spans[2 * i] = at;
+      spans[2 * i + 1] = at + n.length;
+      at += n.length + 1;
+    });
+    const ids = new Uint32Array(names.length);
+    table.internAsciiBatch(new TextEncoder().encode(text), spans, names.length, ids);
+    expect(ids[0]).toBe(known[1]);
+    expect(ids[2]).toBe(known[0]);
+    expect(ids[6]).toBe(known[2]);
+    expect(ids[3]).toBe(ids[1]);
+    // New ids in first-seen order, right after the known ones, and readable by name from any view.
+    expect([ids[1], ids[4], ids[5], ids[7]]).toEqual([3, 4, 5, 6]);
+    expect([...ids].map((id) => table.keyOf(id))).toEqual(names);
+    expect(table.count()).toBe(7);
+    const other = SharedInternTable.attach(table.handles);
+    expect(other.intern('n300')).toBe(ids[7]);
+    expect(names.map((n) => table.lookup(n))).toEqual([...ids]);
+    // A batch large enough to grow every table on its way.
+    const many = Array.from({ length: 30_000 }, (_, i) => `k${i}`);
+    const bytes = new TextEncoder().encode(many.join(''));
+    const manySpans = new Uint32Array(2 * many.length);
+    let p = 0;
+    many.forEach((n, i) => {
+      manySpans[2 * i] = p;
+      p += n.length;
+      manySpans[2 * i + 1] = p;
+    });
+    const manyIds = new Uint32Array(many.length);
+    table.internAsciiBatch(bytes, manySpans, many.length, manyIds);
+    expect(many.map((n) => table.lookup(n))).toEqual([...manyIds]);
+    expect(new Set(manyIds).size).toBe(many.length);
+  });
+
   it('agrees across threads that intern concurrently', async () => {
     const table = SharedInternTable.create();
     const url = new URL('../../dist/src/core/shared-intern.js', import.meta.url).href;
