@@ -71,7 +71,6 @@ export interface RunMetrics {
   retries: number;
 }
 
-
 /** One form of a batch sent through the pool's queue. */
 interface FormSlot {
   /** Answered here before anything is queued (pragma! type-check auto). */
@@ -194,11 +193,10 @@ export class ParallelRunner {
       if (!this.sharePays(clock, batch.length - i)) {
         const writes = this.env.writes;
         const t0 = performance.now();
-        // Without a ready thread, synchronously: an await per form costs a cold run measurably.
-        const outcome = this.pool.ready ? await this.runHere(batch[i]!.item, options) : runItemHere(this.env, batch[i]!.item, options);
+        const outcome = await this.runHere(batch[i]!.item, options);
         const ms = performance.now() - t0;
         // The run's first form pays for the cold JIT and for compiling what it calls: it predicts nothing.
-        if (this.runClock.forms > 0 || this.coldFormSeen) {
+        if (this.coldFormSeen) {
           clock.add(ms);
           this.runClock.add(ms);
         }
