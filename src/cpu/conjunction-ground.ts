@@ -51,10 +51,41 @@ function grown(a: Uint32Array, atLeast: number): Uint32Array {
 }
 
 /**
+ * Every solution of a conjunction over ground atoms: per solution, the stored offset of each
+ * variable's value (`rows[r * names.length + g]`), variables in order of first occurrence.
+ */
+export interface GroundSolutions {
+  readonly names: readonly string[];
+  readonly rows: readonly number[];
+  readonly count: number;
+  /** The store's token array the offsets point into. */
+  readonly stored: Uint32Array;
+}
+
+/** The value of variable `g` in solution `r`. */
+export function solutionValue(s: GroundSolutions, r: number, g: number): Atom {
+  return valueAt(s.stored, s.rows[r * s.names.length + g]!);
+}
+
+/**
  * The Bindings of every solution of the conjunction `patterns`, in SPEC §4 order, or null when
  * a candidate atom has variables (the caller then joins with conjunction.ts).
  */
 export function groundConjunction(view: IndexedView, patterns: readonly Atom[]): Bindings[] | null {
+  const s = groundSolutions(view, patterns);
+  if (s === null) return null;
+  const G = s.names.length;
+  const out: Bindings[] = new Array(s.count);
+  for (let r = 0; r < out.length; r++) {
+    const map = new Map<string, Atom>();
+    for (let g = 0; g < G; g++) map.set(s.names[g]!, solutionValue(s, r, g));
+    out[r] = new Bindings(G === 0 ? undefined : map);
+  }
+  return out;
+}
+
+/** The solutions of the conjunction `patterns`, in SPEC §4 order, or null when a candidate atom has variables. */
+export function groundSolutions(view: IndexedView, patterns: readonly Atom[]): GroundSolutions | null {
   const store = view.store;
   const stored = store.tokenArray();
   const names: string[] = [];
@@ -135,12 +166,5 @@ export function groundConjunction(view: IndexedView, patterns: readonly Atom[]):
     return true;
   };
   if (!join(0)) return null;
-
-  const out: Bindings[] = new Array(solutions);
-  for (let r = 0; r < out.length; r++) {
-    const map = new Map<string, Atom>();
-    for (let g = 0; g < G; g++) map.set(names[g]!, valueAt(stored, rows[r * G + g]!));
-    out[r] = new Bindings(G === 0 ? undefined : map);
-  }
-  return out;
+  return { names, rows, count: solutions, stored };
 }

@@ -6,7 +6,8 @@ import { isExpression, sym } from '../core/index.js';
 import { type IndexedView, isIndexedView, type SpaceView } from '../space/index.js';
 import type { CompactResults } from './compact-results.js';
 import { matchConjunction } from './conjunction.js';
-import { groundConjunction } from './conjunction-ground.js';
+import { groundConjunction, groundSolutions, solutionValue } from './conjunction-ground.js';
+import { templateFiller } from './template-fill.js';
 import { IndexMatcher } from './index-match.js';
 import { CompiledPattern, type MatchHit, TrieMatcher } from './trie-match.js';
 
@@ -71,9 +72,35 @@ export function query(view: SpaceView, pattern: Atom): Bindings[] {
   return ground ?? matchConjunction((p) => matchPattern(view, p), parts);
 }
 
+/**
+ * `query(view, pattern)` with each answer's bindings applied to `template` (`match`'s results),
+ * in the same order. Over the live index an answer from a ground stored atom — nearly all of
+ * them — fills the template straight from the matcher's compact results, with no Bindings made.
+ */
+export function queryFilled(view: SpaceView, pattern: Atom, template: Atom): Atom[] {
+  if (!isIndexedView(view)) return query(view, pattern).map((b) => b.resolve(template));
+  const parts = conjuncts(pattern);
+  if (parts !== null) {
+    const s = groundSolutions(view, parts);
+    if (s === null) return matchConjunction((p) => matchPattern(view, p), parts).map((b) => b.resolve(template));
+    const fill = templateFiller(template, s.names);
+    const out = new Array<Atom>(s.count);
+    for (let r = 0; r < out.length; r++) out[r] = fill((g) => solutionValue(s, r, g));
+    return out;
+  }
+  const results = indexMatcher.matchCompact(view, new CompiledPattern(pattern));
+  const fill = templateFiller(template, results.pattern.varNames);
+  const out = new Array<Atom>(results.count);
+  for (let i = 0; i < out.length; i++) {
+    // A hit with stored variables may bind through them (and makes fresh variables, in hit order): resolved as query does.
+    out[i] = results.isGroundHit(i) ? fill((level) => results.valueAt(i, level)) : results.bindingsAt(i).resolve(template);
+  }
+  return out;
+}
+
 /** `query` for many patterns against one view, results in pattern order. */
 export function queryBatch(view: SpaceView, patterns: readonly Atom[]): Bindings[][] {
   return patterns.map((p) => query(view, p));
 }
-export { fireRulesAt, lookupRules, RULE_RESULT, type RuleAnswer, type RuleCandidate, ruleCandidates, ruleQueryPattern } from './rule-lookup.js';
+export { fireRulesAt, lookupRules, mayHaveRuleCandidates, RULE_RESULT, type RuleAnswer, type RuleCandidate, ruleCandidates, ruleQueryPattern } from './rule-lookup.js';
 export { freshVariablesFor, resolveReference } from './token-unify.js';

@@ -5,17 +5,36 @@
 // of them and the change stamp (their appends) sees it; a fact or another head's rule does not.
 
 import type { AtomIndex } from '../space/index.js';
-import { SIG_NONE, SIG_OPEN } from '../space/index.js';
+import { NONE, SIG_NONE, SIG_OPEN } from '../space/index.js';
 import { EQUALS_TOKEN } from './rule-token.js';
 
-/** The disjoint lists holding every rule that may apply to a call of `headToken` (-1: not atomic) and `arity` children. */
-export function indexRuleLists(index: AtomIndex, headToken: number, arity: number): number[] {
-  const rules = index.group(EQUALS_TOKEN(), 3, true);
-  const lists: number[] = [index.bareVars, index.varHeadList(3, true)];
-  if (arity === 0) lists.push(index.exprArgList(rules, 1, 0, SIG_NONE, true), index.varsList(rules, 1, true));
-  else if (headToken >= 0) lists.push(index.exprArgList(rules, 1, arity, headToken, true), index.exprArgList(rules, 1, arity, SIG_OPEN, true), index.varsList(rules, 1, true));
-  else lists.push(index.allList(rules)); // a call with a variable or expression head: every rule, checked one by one
+/**
+ * The disjoint lists holding every rule that may apply to a call of `headToken` (-1: not atomic)
+ * and `arity` children. With `create` false, lists not made yet are left out (they hold nothing).
+ */
+export function indexRuleLists(index: AtomIndex, headToken: number, arity: number, create = true): number[] {
+  const lists: number[] = [index.bareVars];
+  const add = (l: number): void => {
+    if (l !== NONE) lists.push(l);
+  };
+  add(index.varHeadList(3, create));
+  const rules = index.group(EQUALS_TOKEN(), 3, create);
+  if (rules === NONE) return lists;
+  if (arity === 0) {
+    add(index.exprArgList(rules, 1, 0, SIG_NONE, create));
+    add(index.varsList(rules, 1, create));
+  } else if (headToken >= 0) {
+    add(index.exprArgList(rules, 1, arity, headToken, create));
+    add(index.exprArgList(rules, 1, arity, SIG_OPEN, create));
+    add(index.varsList(rules, 1, create));
+  } else add(index.allList(rules)); // a call with a variable or expression head: every rule, checked one by one
   return lists;
+}
+
+/** Whether any stored atom present now may be a rule for such a call; nothing is created in the index. */
+export function anyRuleCandidate(index: AtomIndex, headToken: number, arity: number): boolean {
+  for (const l of indexRuleLists(index, headToken, arity, false)) if (index.lists.liveLength(l) > 0) return true;
+  return false;
 }
 
 /** Changes whenever an id is appended to one of `lists` of `index` (removals are seen through liveness). */

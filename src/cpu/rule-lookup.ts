@@ -16,7 +16,7 @@ import { atomEquals } from '../core/index.js';
 import { freshVariable, renameApart } from '../core/index.js';
 import type { AtomIndex, AtomStore, FrozenView, IndexedView, SpaceView } from '../space/index.js';
 import { groundedTable, isIndexedView, mergeLive, Tag, token } from '../space/index.js';
-import { indexRuleLists, listsStamp } from './rule-candidates-index.js';
+import { anyRuleCandidate, indexRuleLists, listsStamp } from './rule-candidates-index.js';
 import { cachedByArityAndHead, frozenRuleCandidates } from './rule-candidates-trie.js';
 
 const EQUALS = sym('=');
@@ -89,6 +89,20 @@ export function ruleCandidates(view: SpaceView, head: Atom, arity: number): read
   return compiledCandidates(view, expr(probe));
 }
 
+/**
+ * Whether `ruleCandidates(view, head, arity)` may hold a present atom. On a live index this
+ * creates nothing (a grounded head met as a tuple's first element — every `collapse` of numbers —
+ * would otherwise leave an empty list per value in the index).
+ */
+export function mayHaveRuleCandidates(view: SpaceView, head: Atom, arity: number): boolean {
+  if (!isIndexedView(view)) return ruleCandidates(view, head, arity).length > 0;
+  return anyRuleCandidate(view.index, headTokenOf(head), arity);
+}
+
+function headTokenOf(head: Atom | undefined): number {
+  return head === undefined ? -1 : head.kind === AtomKind.Symbol ? token(Tag.Sym, head.id) : head.kind === AtomKind.Grounded ? token(Tag.Gnd, groundedTable.idOf(head)) : -1;
+}
+
 /** A candidate stored atom, decoded, with its one-sided matcher when it has the rule shape. */
 interface Candidate {
   readonly id: number;
@@ -113,9 +127,7 @@ const indexCache = new WeakMap<AtomIndex, Map<number, Map<number, IndexEntry>>>(
  * (liveness is checked per lookup, so removals need no invalidation).
  */
 function compiledCandidates(view: SpaceView, call: ExpressionAtom): readonly Candidate[] {
-  const head = call.children[0];
-  const headToken =
-    head === undefined ? -1 : head.kind === AtomKind.Symbol ? token(Tag.Sym, head.id) : head.kind === AtomKind.Grounded ? token(Tag.Gnd, groundedTable.idOf(head)) : -1;
+  const headToken = headTokenOf(call.children[0]);
   const arity = call.children.length;
   if (isIndexedView(view)) return indexedCandidates(view, headToken, arity);
   return cachedByArityAndHead(frozenCache, view, arity, headToken, () => frozenRuleCandidates(view, headToken, arity).map((id) => compiledCandidate(view.store, id)));

@@ -5,7 +5,7 @@ import type { Atom, ExpressionAtom, SymbolAtom } from '../core/index.js';
 import { parseAtom, sym } from '../core/index.js';
 import type { Bindings } from '../core/index.js';
 import { TokenRegistry } from '../core/index.js';
-import { lookupRules, query, type RuleAnswer } from '../cpu/index.js';
+import { lookupRules, query, queryFilled, type RuleAnswer } from '../cpu/index.js';
 import { AtomSpace } from '../space/index.js';
 import type { Builtin } from './builtin.js';
 import { Effect, effectOf } from './effects.js';
@@ -98,6 +98,12 @@ export class Environment {
 
   querySync(space: AtomSpace, pattern: Atom): Bindings[] {
     return this.queryService(space, pattern);
+  }
+
+  /** `match`'s results: `template` per answer, in order (on the default CPU service, with no Bindings made). */
+  matchSync(space: AtomSpace, pattern: Atom, template: Atom): Atom[] {
+    if (this.queryService === cpuQueryService) return queryFilled(space.view(), pattern, template);
+    return this.queryService(space, pattern).map((b) => b.resolve(template));
   }
 
   /** The rules that fire for `call` (always answered on the CPU: rule sets are small). */

@@ -1,7 +1,7 @@
 // Differential property test of the compiled tier: random programs (fast-check, a fixed seed) of
 // a few functions built from everything the tier compiles — arithmetic, comparisons, `if`, `let`,
 // `superpose`, `collapse`, `empty`, `case`, constructors, the expression built-ins, calls of earlier
-// functions and through variable heads, queries of a few facts, writes of facts and of rules
+// functions and through variable heads, queries of a few facts (conjunctions too), writes of facts and of rules
 // (the space printed at the end), declared types that fit or not — with their calls over random
 // values (and function names), run with the
 // tier on (memoization on and off) and off. Every run must print the same, byte for byte. The
@@ -68,6 +68,11 @@ function bodyArb(scope: Scope, depth: number): fc.Arbitrary<string> {
       return `(collapse (match &self (edge ${rename(x)} ${rename('$m')}) ${rename(t)}))`;
     }),
     fc.tuple(edgeEnd, fc.integer({ min: 0, max: 3 })).map(([x, k]) => `(match &self (edge ${x === '$e' ? `$e${depth}${k}` : x} $n${depth}${k}) $n${depth}${k})`),
+    // Conjunctions: a join over the facts, the template filled from both conjuncts (a fact with a variable takes the general join).
+    fc.tuple(edgeEnd, fc.integer({ min: 0, max: 3 }), fc.constantFrom('$b', '($a $b)', '(P $b Q)', '$a')).map(([x, k, t]) => {
+      const rename = (a: string): string => a.replace(/\$([eab])\b/g, `$$$1${depth}${k}`);
+      return `(collapse (match &self (, (edge ${rename(x)} ${rename('$a')}) (edge ${rename('$a')} ${rename('$b')})) ${rename(t)}))`;
+    }),
     sub().map((b) => `(let $r${depth} (collapse (match &self (rec $q${depth}) $q${depth})) (Got $r${depth} ${b}))`),
     fc.tuple(fc.constantFrom('add-atom', 'remove-atom'), leaf, sub()).map(([op, v, b]) => `(let $w${depth} (${op} &self (rec ${v})) ${b})`),
     // A rule added for the rest of the body, then removed (the space stays small).

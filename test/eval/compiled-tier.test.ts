@@ -429,6 +429,26 @@ describe('compiled tier', () => {
     expect(r.on).toBe(r.off);
   });
 
+  it('reduces a collapsed tuple headed by a value only where a rule has that head', () => {
+    const program = (rule: string): string => `
+${rule}
+(= (pair $x) (let $l (collapse (superpose ($x 2))) $l))
+(= (count $i) (let $l (collapse (match &self (n $i $y) $y)) $l))
+(n 1 2)
+(n 1 3)
+!(pair 1)
+!(pair 5)
+!(count 1)`;
+    const none = both(program(''));
+    expect(none.on).toBe(none.off);
+    expect(none.on).toContain('[(1 2)]\n[(5 2)]\n[(2 3)]');
+    expect(none.answered).toBeGreaterThan(0);
+    // A rule headed by a number: a tuple headed by that number evaluates further; other tuples do not.
+    const headed = both(program('(= (1 $x) (one $x))\n(= (2 $x) (two $x))'));
+    expect(headed.on).toBe(headed.off);
+    expect(headed.on).toContain('[(one 2)]\n[(5 2)]\n[(two 3)]');
+  });
+
   it('stays with the interpreter under --max-steps and when turned off by pragma', () => {
     const text = `
 !(pragma! compiled-rules False)

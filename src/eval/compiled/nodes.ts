@@ -45,8 +45,8 @@ export interface Runtime {
   isConstructorHead(head: Atom, arity: number): boolean;
   /** Writes queued so far (a count that only grows). */
   readonly writeCount: number;
-  /** The answers to a query of `space` now, as `match` gets them; Bail while writes are queued (the query must see them). */
-  query(space: AtomSpace, pattern: Atom): Bindings[];
+  /** `match`'s results now: `template` per answer to `pattern` in `space`; Bail while writes are queued (the query must see them). */
+  matchNow(space: AtomSpace, pattern: Atom, template: Atom): Atom[];
   /**
    * Queues the write `op` (`add-atom`, `remove-atom`) of `atom` to `space`, made when the
    * compiled call returns; a bail drops it (the interpreter, starting again, makes it itself).

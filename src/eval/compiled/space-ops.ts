@@ -33,15 +33,9 @@ export class MatchNode extends Node {
   }
   eval(frame: Atom[]): Vals {
     const space = spaceOf(this.space.eval(frame));
-    const answers = this.rt.query(space, this.pattern.eval(frame) as Atom);
-    if (answers.length === 0) return NO_VALS;
-    const template = this.template.eval(frame) as Atom;
-    const out = new Array<Atom>(answers.length);
-    for (let i = 0; i < answers.length; i++) {
-      const r = answers[i]!.resolve(template);
-      if (!this.rt.isNormal(r)) bail('a match result that is not a ground normal form');
-      out[i] = r;
-    }
+    const out = this.rt.matchNow(space, this.pattern.eval(frame) as Atom, this.template.eval(frame) as Atom);
+    if (out.length === 0) return NO_VALS;
+    for (let i = 0; i < out.length; i++) if (!this.rt.isNormal(out[i]!)) bail('a match result that is not a ground normal form');
     return asVals(out);
   }
 }

@@ -19,7 +19,7 @@
 import { type Atom, AtomKind, Bindings, expr, type ExpressionAtom, type GroundedAtom, type SymbolAtom, unify, variable } from '../../core/index.js';
 import type { Builtin } from '../builtin.js';
 import { SpeculationAborted } from '../speculation.js';
-import { type RuleCandidate, ruleCandidates } from '../../cpu/index.js';
+import { mayHaveRuleCandidates, type RuleCandidate, ruleCandidates } from '../../cpu/index.js';
 import type { AtomSpace } from '../../space/index.js';
 import type { Environment } from '../environment.js';
 import { COLON, isFunctionType, isMetaType, SUBTYPE, type TypeIndex, typeFits, UNDEFINED } from '../types.js';
@@ -116,6 +116,8 @@ class Tier implements CompileContext {
     }
     if (head.kind === AtomKind.Grounded) {
       if (isFunctionType((head as GroundedAtom).typeAtom())) return false;
+      // The usual case, a tuple of plain values where no rule could have a grounded head: no lookup, no key.
+      if (!mayHaveRuleCandidates(this.space.view(), head, arity)) return true;
       // Per plain value and arity, decided once: the rules it depends on are the tier's own (a collapse's tuple is headed by its first value).
       const key = (head as GroundedAtom).internKey();
       const known = key === null ? undefined : this.groundedHeads.get(arity)?.get(key);
@@ -260,11 +262,11 @@ class Tier implements CompileContext {
     return this.queued.length > 0;
   }
 
-  query(space: AtomSpace, pattern: Atom): Bindings[] {
+  matchNow(space: AtomSpace, pattern: Atom, template: Atom): Atom[] {
     if (this.queued.length > 0) bail('a query after a write not made yet');
     if (space === this.space) this.readCount++;
     else this.foreignReadCount++;
-    return this.env.querySync(space, pattern);
+    return this.env.matchSync(space, pattern, template);
   }
 
   queueWrite(op: Builtin, space: AtomSpace, atom: Atom, remove: boolean): void {
