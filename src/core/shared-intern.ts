@@ -62,29 +62,29 @@ function hashOf(s: string): number {
 
 export class SharedInternTable {
   private readonly control: Int32Array;
-  private readonly spans: Int32Array;
-  private readonly hashes: Int32Array;
-  private readonly slots: Int32Array;
-  private readonly bytes: Uint8Array;
+  // Fixed-length views of the growable buffers, remade by `fitViews` when the table outgrew them
+  // (here or in another thread): an element access through a length-tracking view costs several
+  // times more (0.4 µs a lookup against 0.1).
+  private spans: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  private hashes: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  private slots: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  private bytes: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
 
   private constructor(readonly handles: SharedInternHandles) {
     this.control = new Int32Array(handles.control);
-    this.spans = new Int32Array(handles.spans);
-    this.hashes = new Int32Array(handles.hashes);
-    this.slots = new Int32Array(handles.slots);
-    this.bytes = new Uint8Array(handles.bytes);
+    this.remakeViews();
   }
 
   static create(): SharedInternTable {
-    const table = new SharedInternTable({
+    const handles: SharedInternHandles = {
       control: new SharedArrayBuffer(32),
       spans: growable(8 * 1024, 8 * MAX_IDS),
       hashes: growable(4 * 1024, 4 * MAX_IDS),
       slots: growable(4 * INITIAL_SLOTS, 4 * 2 * MAX_IDS),
       bytes: growable(16 * 1024, MAX_BYTES),
-    });
-    table.control[SLOT_COUNT] = INITIAL_SLOTS;
-    return table;
+    };
+    new Int32Array(handles.control)[SLOT_COUNT] = INITIAL_SLOTS;
+    return new SharedInternTable(handles);
   }
 
   static attach(handles: SharedInternHandles): SharedInternTable {
@@ -99,9 +99,11 @@ export class SharedInternTable {
   /** The string of `id`, or null for an id made by `allocate` (or not made yet). */
   keyOf(id: number): string | null {
     if (id < 0 || id >= this.count()) return null;
+    if (2 * id + 1 >= this.spans.length) this.remakeViews();
     const start = this.spans[2 * id]!;
     const end = this.spans[2 * id + 1]!;
     if (end < 0) return null;
+    if (end > this.bytes.length) this.remakeViews();
     return decoder.decode(this.bytes.slice(start, end));
   }
 
@@ -143,17 +145,11 @@ export class SharedInternTable {
     this.lock();
     try {
       this.reserveLocked(count, bytesNeeded);
-      // Fixed-length views for the batch: an element access through the length-tracking views of
-      // the growable buffers costs several times more (0.4 µs a lookup against 0.1). With the room
-      // reserved above nothing grows, and the new ids are published once, at the end.
-      const h0 = this.handles;
+      // With the room reserved above nothing grows, and the new ids are published once, at the end.
       const first = this.control[COUNT]!;
       const slotCount = this.control[SLOT_COUNT]!;
       const used = this.control[BYTES_USED]!;
-      const spanOf = new Int32Array(h0.spans, 0, 2 * (first + count));
-      const hashes = new Int32Array(h0.hashes, 0, first + count);
-      const slots = new Int32Array(h0.slots, 0, slotCount);
-      const bytes = new Uint8Array(h0.bytes, 0, used + bytesNeeded);
+      const { spans: spanOf, hashes, slots, bytes } = this;
       const mask = slotCount - 1;
       let next = first;
       let end = used;
@@ -242,35 +238,59 @@ export class SharedInternTable {
 
   private find(key: string, h: number): number {
     const mask = this.control[SLOT_COUNT]! - 1;
+    const { slots, hashes, spans, bytes } = this;
+    const length = key.length;
     for (let i = h & mask; ; i = (i + 1) & mask) {
-      const slot = this.slots[i]!;
+      const slot = slots[i]!;
       if (slot === 0) return -1;
       const id = slot - 1;
-      if (this.hashes[id] === h && this.keyOf(id) === key) return id;
+      if (hashes[id] !== h) continue;
+      // UTF-8 is as long as UTF-16 exactly when every unit is ASCII: a stored string of the key's
+      // length is compared byte by byte (an equal one is ASCII); a longer one may be the key
+      // written with non-ASCII characters, and is decoded.
+      const start = spans[2 * id]!;
+      const end = spans[2 * id + 1]!;
+      if (end - start === length) {
+        let k = 0;
+        for (let c = 0; k < length && (c = key.charCodeAt(k)) < 0x80 && bytes[start + k] === c; ) k++;
+        if (k === length) return id;
+      } else if (end - start > length && this.keyOf(id) === key) {
+        return id;
+      }
     }
   }
 
   private findBytes(utf8: Uint8Array, from: number, to: number, h: number): number {
     const mask = this.control[SLOT_COUNT]! - 1;
+    const { slots, hashes, spans, bytes } = this;
     const length = to - from;
     for (let i = h & mask; ; i = (i + 1) & mask) {
-      const slot = this.slots[i]!;
+      const slot = slots[i]!;
       if (slot === 0) return -1;
       const id = slot - 1;
-      if (this.hashes[id] !== h) continue;
-      const start = this.spans[2 * id]!;
-      if (this.spans[2 * id + 1]! - start !== length) continue;
+      if (hashes[id] !== h) continue;
+      const start = spans[2 * id]!;
+      if (spans[2 * id + 1]! - start !== length) continue;
       let k = 0;
-      while (k < length && this.bytes[start + k] === utf8[from + k]) k++;
+      while (k < length && bytes[start + k] === utf8[from + k]) k++;
       if (k === length) return id;
     }
   }
 
   private add(key: string, h: number): number {
-    // UTF-8 takes at most 3 bytes per UTF-16 unit: reserve that, then encode in place.
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: reserve that, then encode in place (an ASCII key
+    // byte by byte, without a view per key).
     const id = this.reserve(3 * key.length);
     const start = this.spans[2 * id]!;
-    const { written } = encoder.encodeInto(key, this.bytes.subarray(start, start + 3 * key.length));
+    const bytes = this.bytes;
+    let written = 0;
+    while (written < key.length) {
+      const c = key.charCodeAt(written);
+      if (c >= 0x80) break;
+      bytes[start + written] = c;
+      written++;
+    }
+    if (written < key.length) written = encoder.encodeInto(key, bytes.subarray(start, start + 3 * key.length)).written;
     this.spans[2 * id + 1] = start + written;
     this.control[BYTES_USED] = start + written;
     this.hashes[id] = h;
@@ -296,9 +316,7 @@ export class SharedInternTable {
     const count = this.control[COUNT]! + ids;
     if (count > MAX_IDS) throw new RangeError(`more than ${MAX_IDS} interned values`);
     if (this.control[BYTES_USED]! + bytes > MAX_BYTES) throw new RangeError('interned strings exceed 1 GiB');
-    ensure(this.handles.spans, 8 * count);
-    ensure(this.handles.hashes, 4 * count);
-    ensure(this.handles.bytes, this.control[BYTES_USED]! + bytes);
+    this.fit(2 * count, count, this.control[BYTES_USED]! + bytes);
     let slots = this.control[SLOT_COUNT]!;
     while (2 * count > slots) slots *= 2;
     if (slots !== this.control[SLOT_COUNT]) this.rehash(slots);
@@ -308,14 +326,21 @@ export class SharedInternTable {
   private reserve(length: number): number {
     const id = this.control[COUNT]!;
     if (id >= MAX_IDS) throw new RangeError(`more than ${MAX_IDS} interned values`);
-    ensure(this.handles.spans, 8 * (id + 1));
-    ensure(this.handles.hashes, 4 * (id + 1));
     const used = this.control[BYTES_USED]!;
     if (used + length > MAX_BYTES) throw new RangeError('interned strings exceed 1 GiB');
-    ensure(this.handles.bytes, used + length);
+    this.fit(2 * (id + 1), id + 1, used + length);
     this.spans[2 * id] = used;
     this.control[BYTES_USED] = used + length;
     return id;
+  }
+
+  /** Grows the buffers (under the lock) to hold `spans` span words, `hashes` hashes and `bytes` bytes. */
+  private fit(spans: number, hashes: number, bytes: number): void {
+    if (spans <= this.spans.length && hashes <= this.hashes.length && bytes <= this.bytes.length) return;
+    ensure(this.handles.spans, 4 * spans);
+    ensure(this.handles.hashes, 4 * hashes);
+    ensure(this.handles.bytes, bytes);
+    this.remakeViews();
   }
 
   private publish(id: number): void {
@@ -326,24 +351,40 @@ export class SharedInternTable {
 
   private insertSlot(id: number, h: number): void {
     const mask = this.control[SLOT_COUNT]! - 1;
+    const slots = this.slots;
     let i = h & mask;
-    while (this.slots[i] !== 0) i = (i + 1) & mask;
-    this.slots[i] = id + 1;
+    while (slots[i] !== 0) i = (i + 1) & mask;
+    slots[i] = id + 1;
   }
 
   private rehash(slotCount: number): void {
     ensure(this.handles.slots, 4 * slotCount);
+    this.remakeViews();
     this.slots.fill(0, 0, slotCount);
     this.control[SLOT_COUNT] = slotCount;
     const n = this.control[COUNT]!;
     for (let id = 0; id < n; id++) if (this.spans[2 * id + 1]! >= 0) this.insertSlot(id, this.hashes[id]!);
   }
 
+  /** Views over the whole of each buffer as it is now. */
+  private remakeViews(): void {
+    const h = this.handles;
+    this.spans = new Int32Array(h.spans, 0, h.spans.byteLength >> 2);
+    this.hashes = new Int32Array(h.hashes, 0, h.hashes.byteLength >> 2);
+    this.slots = new Int32Array(h.slots, 0, h.slots.byteLength >> 2);
+    this.bytes = new Uint8Array(h.bytes, 0, h.bytes.byteLength);
+  }
+
+  /** Takes the lock, then makes sure the views cover what other threads may have added. */
   private lock(): void {
     while (Atomics.compareExchange(this.control, LOCK, 0, 1) !== 0) {
       Atomics.add(this.control, WAITERS, 1);
       Atomics.wait(this.control, LOCK, 1, 1);
       Atomics.sub(this.control, WAITERS, 1);
+    }
+    const count = this.control[COUNT]!;
+    if (2 * count > this.spans.length || count > this.hashes.length || this.control[SLOT_COUNT]! > this.slots.length || this.control[BYTES_USED]! > this.bytes.length) {
+      this.remakeViews();
     }
   }
 

@@ -63,6 +63,9 @@ export function isVarToken(t: number): boolean {
 
 export class EncodingLimitError extends Error {}
 
+/** Integers whose zigzag index is below this have their ids in a dense array (4 MiB at most). */
+const SMALL_INTEGERS = 1 << 20;
+
 /**
  * Table of grounded values that appear in encoded atoms. Plain values (numbers, strings, booleans)
  * are interned by value; stateful objects (spaces, states) by identity. Ids come from an intern
@@ -75,22 +78,18 @@ class GroundedTable {
   private readonly byKey = new Map<string, number>();
   private readonly byObject = new Map<GroundedAtom, number>();
   /**
-   * Ids of integers by value: arithmetic makes a new atom for every result, and its id is then
-   * found without building its key string (`byKey` stays the table of record).
+   * Ids of integers by value, so that the atom arithmetic makes for every result finds its id
+   * without building its key string: integers of magnitude below SMALL_INTEGERS / 2 in a dense
+   * array (entry id + 1, 0 for none; zigzag order, so small negatives stay small), others in a map.
+   * The shared table stays the table of record; integers skip `byKey`.
    */
+  private smallIntegers = new Int32Array(1024);
   private readonly byInteger = new Map<number, number>();
   private readonly atoms: GroundedAtom[] = [];
 
   idOf(atom: GroundedAtom): number {
     if (atom.tokenId >= 0) return atom.tokenId;
-    const integer = atom instanceof IntAtom && typeof atom.value === 'number' ? atom.value : null;
-    if (integer !== null) {
-      const known = this.byInteger.get(integer);
-      if (known !== undefined) {
-        atom.tokenId = known;
-        return known;
-      }
-    }
+    if (atom instanceof IntAtom && typeof atom.value === 'number') return this.integerId(atom, atom.value);
     const key = atom.internKey();
     let id = key === null ? this.byObject.get(atom) : this.byKey.get(key);
     if (id === undefined) {
@@ -100,7 +99,31 @@ class GroundedTable {
       if (key === null) this.byObject.set(atom, id);
       else this.byKey.set(key, id);
     }
-    if (integer !== null) this.byInteger.set(integer, id);
+    atom.tokenId = id;
+    return id;
+  }
+
+  private integerId(atom: IntAtom, value: number): number {
+    const slot = value >= 0 ? 2 * value : -2 * value - 1;
+    const small = slot < SMALL_INTEGERS;
+    let id = small ? (slot < this.smallIntegers.length ? this.smallIntegers[slot]! - 1 : -1) : (this.byInteger.get(value) ?? -1);
+    if (id < 0) {
+      id = this.shared.intern(atom.internKey());
+      if (id > MAX_PAYLOAD) throw new EncodingLimitError('too many distinct grounded values for the token encoding');
+      this.atoms[id] ??= atom;
+      if (!small) {
+        this.byInteger.set(value, id);
+      } else {
+        if (slot >= this.smallIntegers.length) {
+          let length = this.smallIntegers.length;
+          while (length <= slot) length *= 2;
+          const grown = new Int32Array(length);
+          grown.set(this.smallIntegers);
+          this.smallIntegers = grown;
+        }
+        this.smallIntegers[slot] = id + 1;
+      }
+    }
     atom.tokenId = id;
     return id;
   }

@@ -109,5 +109,21 @@ describe('SharedInternTable', () => {
     for (let i = 0; i < 3000; i++) expect(b![i]).toBe(byKey.get('k' + ((i * 11) % 3000)));
     expect(table.count()).toBe(3000);
     for (const [k, id] of byKey) expect(table.keyOf(id)).toBe(k);
+    // The workers grew every buffer and rehashed the slots: this thread's views catch up.
+    for (const [k, id] of byKey) expect(table.intern(k)).toBe(id);
+    expect(table.intern('after the workers')).toBe(3000);
+    expect(table.keyOf(3000)).toBe('after the workers');
+  });
+
+  it('tells a key from a stored string whose UTF-8 bytes equal its UTF-16 units', () => {
+    const table = SharedInternTable.create();
+    // "é" is stored as the bytes C3 A9; the key "\u00c3\u00a9" has those two values as its units.
+    const accented = table.intern('é');
+    const lookalike = '\u00c3\u00a9';
+    expect(table.lookup(lookalike)).toBe(-1);
+    const other = table.intern(lookalike);
+    expect(other).not.toBe(accented);
+    expect([table.keyOf(accented), table.keyOf(other)]).toEqual(['é', lookalike]);
+    expect([table.intern('é'), table.intern(lookalike)]).toEqual([accented, other]);
   });
 });

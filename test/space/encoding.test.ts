@@ -53,6 +53,25 @@ describe('token encoding', () => {
     expect(groundedTable.idOf(str('1'))).not.toBe(groundedTable.idOf(int(1)));
   });
 
+  it('gives every integer one id, whichever table holds it (dense small values, negatives, large and BigInt values)', () => {
+    // Around the edges of the dense array (zigzag slots 2v and -2v-1 below 2^20) and beyond it.
+    const values = [0, 1, -1, 2, -2, 1000, -1000, 524_287, -524_288, 524_288, -524_289, 2 ** 40, -(2 ** 40), Number.MAX_SAFE_INTEGER];
+    const ids = values.map((v) => groundedTable.idOf(int(v)));
+    expect(new Set(ids).size).toBe(values.length);
+    expect(values.map((v) => groundedTable.idOf(int(v)))).toEqual(ids);
+    expect(ids.map((id) => formatAtom(groundedTable.atom(id)))).toEqual(values.map(String));
+    // An integer beyond 2^53 is a BigInt, interned by its key; the same value made twice is one id.
+    const big = int(2n ** 70n);
+    expect(groundedTable.idOf(int(2n ** 70n))).toBe(groundedTable.idOf(big));
+    expect(ids).not.toContain(groundedTable.idOf(big));
+    // Many new values in a row grow the dense array; each keeps its id.
+    const many = Array.from({ length: 5_000 }, (_, i) => 3 * i - 7_000);
+    const manyIds = many.map((v) => groundedTable.idOf(int(v)));
+    expect(many.map((v) => groundedTable.idOf(int(v)))).toEqual(manyIds);
+    expect(new Set(manyIds).size).toBe(many.length);
+    expect(manyIds.map((id) => formatAtom(groundedTable.atom(id)))).toEqual(many.map(String));
+  });
+
   it('encodes alpha-equivalent atoms identically and others differently', () => {
     fc.assert(
       fc.property(storedAtomArb, storedAtomArb, (a, b) => {
