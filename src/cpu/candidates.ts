@@ -9,7 +9,8 @@ import { candidateIds } from '../space/index.js';
  * Ids, ascending (insertion order), of the present atoms of `view` that may unify with the pattern
  * token string `P`: a superset the caller verifies.
  */
-export function liveCandidates(view: IndexedView, P: ArrayLike<number>): ArrayLike<number> {
-  // A new array per call: the conjunction join holds one conjunct's candidates while it asks for the next's.
-  return candidateIds(view.index, P, view.store.liveness()) ?? view.store.liveIds();
+export function liveCandidates(view: IndexedView, P: ArrayLike<number>, out: number[] = []): ArrayLike<number> {
+  // A new array per call unless the caller gives one: the conjunction join holds one conjunct's
+  // candidates while it asks for the next's, so it keeps one array per conjunct.
+  return candidateIds(view.index, P, view.store.liveness(), out) ?? view.store.liveIds();
 }

@@ -114,6 +114,8 @@ export function groundSolutions(view: IndexedView, patterns: readonly Atom[]): G
   // so that the shared match code stays monomorphic) and its free variables' global indices.
   const instances: Uint32Array[] = conjuncts.map((c) => new Uint32Array(c.tokens.length * 2));
   const frees: number[][] = conjuncts.map(() => []);
+  // Per depth, the array its candidates are written into (reused by every partial binding).
+  const candidateArrays: number[][] = conjuncts.map(() => []);
   const localOf = new Int32Array(G);
 
   const join = (k: number): boolean => {
@@ -151,14 +153,14 @@ export function groundSolutions(view: IndexedView, patterns: readonly Atom[]): G
         }
       }
     }
-    const P = buf.subarray(0, n);
+    // The instance is buf[0, n): one term, so the candidate lookup reads no further.
     if (binds.length < free.length) binds = new Int32Array(free.length * 2);
-    const candidates = liveCandidates(view, P);
+    const candidates = liveCandidates(view, buf, candidateArrays[k]);
     for (let c = 0; c < candidates.length; c++) {
       const id = candidates[c]!;
       const start = store.tokenStart(id);
       if (!isGroundAt(stored, start, store.tokenStart(id + 1))) return false;
-      if (!matchGround(P, stored, start, binds, 0)) continue;
+      if (!matchGround(buf, stored, start, binds, 0, n)) continue;
       for (let l = 0; l < free.length; l++) row[free[l]!] = binds[l]! >>> 1;
       if (!join(k + 1)) return false;
     }

@@ -23,13 +23,12 @@ export function countNewVars(stored: ArrayLike<number>, start: number, end: numb
 
 
 /**
- * Whether pattern `P` matches the ground atom at stored[start..]. On success binds[at + level] is
- * the ref (offset * 2 + 1, side 1 as in the TokenUnifier) of the stored sub-term bound to each
- * pattern variable level; on failure binds[at..] is partly written.
+ * Whether pattern `P` (its first `n` tokens) matches the ground atom at stored[start..]. On success
+ * binds[at + level] is the ref (offset * 2 + 1, side 1 as in the TokenUnifier) of the stored
+ * sub-term bound to each pattern variable level; on failure binds[at..] is partly written.
  */
-export function matchGround(P: ArrayLike<number>, stored: ArrayLike<number>, start: number, binds: Int32Array, at: number): boolean {
+export function matchGround(P: ArrayLike<number>, stored: ArrayLike<number>, start: number, binds: Int32Array, at: number, n = P.length): boolean {
   let s = start;
-  const n = P.length;
   for (let p = 0; p < n; p++) {
     const t = P[p]!;
     if (t >= FIRST_NON_VAR_TOKEN) {

@@ -21,6 +21,8 @@ export class IndexMatcher {
   // Per candidate: where its token string starts and ends in the store's token array.
   private starts = new Uint32Array(64);
   private ends = new Uint32Array(64);
+  /** The candidates of the match under way. */
+  private readonly candidates: number[] = [];
   /** What the touch loop read (kept, so that its loads are not dead code). */
   touch = 0;
 
@@ -35,7 +37,7 @@ export class IndexMatcher {
     const stored = store.tokenArray();
     const P = pattern.tokens;
     const nv = pattern.varNames.length;
-    const candidates = liveCandidates(view, P);
+    const candidates = liveCandidates(view, P, this.candidates);
     if (this.ids.length < candidates.length) this.ids = new Uint32Array(candidates.length * 2);
     const ids = this.ids;
     let n = 0;

@@ -7,7 +7,7 @@
 // Expression results) or keep an unevaluated call as the result (`cons-atom` declares Atom), and
 // either differs from a value unless nothing is left to evaluate. Anything else bails.
 
-import { type Atom, AtomKind, expr, int, IntAtom } from '../../core/index.js';
+import { type Atom, AtomKind, expr, type ExpressionAtom, int, IntAtom } from '../../core/index.js';
 import { bail, isMany, Node, type Runtime, type Vals } from './nodes.js';
 
 /**
@@ -15,36 +15,49 @@ import { bail, isMany, Node, type Runtime, type Vals } from './nodes.js';
  * variables (a variable without a slot, a `match` pattern's own, stays as written).
  */
 export class TemplateNode extends Node {
+  /** How to fill the atom: worked out once, so that a fill looks up no variable by name. */
+  private readonly plan: TemplatePlan;
   constructor(
     private readonly atom: Atom,
     /** Per variable of the atom with a value, by name: its slot. */
-    private readonly slots: ReadonlyMap<string, number>,
+    slots: ReadonlyMap<string, number>,
   ) {
     super();
+    this.plan = planOf(atom, slots);
   }
   eval(frame: Atom[]): Vals {
-    return this.fill(this.atom, frame);
+    return fill(this.atom, this.plan, frame);
   }
-  private fill(atom: Atom, frame: Atom[]): Atom {
-    switch (atom.kind) {
-      case AtomKind.Variable: {
-        const slot = this.slots.get(atom.name);
-        return slot === undefined ? atom : frame[slot]!;
-      }
-      case AtomKind.Expression: {
-        const children = atom.children;
-        let out: Atom[] | null = null;
-        for (let i = 0; i < children.length; i++) {
-          const c = this.fill(children[i]!, frame);
-          if (out === null && c !== children[i]) out = children.slice(0, i);
-          if (out !== null) out.push(c);
-        }
-        return out === null ? atom : expr(out);
-      }
-      default:
-        return atom;
+}
+
+/** A slot (a variable with a value), null (the atom stays as written), or the plans of an expression's children. */
+type TemplatePlan = number | null | readonly TemplatePlan[];
+
+function planOf(atom: Atom, slots: ReadonlyMap<string, number>): TemplatePlan {
+  switch (atom.kind) {
+    case AtomKind.Variable:
+      return slots.get(atom.name) ?? null;
+    case AtomKind.Expression: {
+      const plans = atom.children.map((c) => planOf(c, slots));
+      return plans.every((p) => p === null) ? null : plans;
     }
+    default:
+      return null;
   }
+}
+
+/** The atom with the frame's values in place; an expression none of whose children changed is kept as it is. */
+function fill(atom: Atom, plan: TemplatePlan, frame: Atom[]): Atom {
+  if (plan === null) return atom;
+  if (typeof plan === 'number') return frame[plan]!;
+  const children = (atom as ExpressionAtom).children;
+  let out: Atom[] | null = null;
+  for (let i = 0; i < children.length; i++) {
+    const c = fill(children[i]!, plan[i]!, frame);
+    if (out === null && c !== children[i]) out = children.slice(0, i);
+    if (out !== null) out.push(c);
+  }
+  return out === null ? atom : expr(out);
 }
 
 /** The children of an unevaluated argument that must be a non-empty expression (else the built-in reports an error: Bail). */
