@@ -23,6 +23,15 @@ describe('strict UTF-8 source decoding', () => {
     }
   });
 
+  it('decodes every ASCII byte as the checking decoder does, also from a view into a larger buffer', () => {
+    const all = Uint8Array.from({ length: 128 }, (_, i) => i);
+    expect(decodeSource(all, 'f.metta')).toBe(new TextDecoder().decode(all));
+    const framed = new Uint8Array(140);
+    framed.set(all, 6);
+    framed.fill(0xc3, 0, 6); // not ASCII, and outside the view
+    expect(decodeSource(framed.subarray(6, 134), 'f.metta')).toBe(new TextDecoder().decode(all));
+  });
+
   it('reports line and column (in code points) of the first invalid byte', () => {
     expect(decodeSource(bytes('(a é 😀)\n(b)'), 'f.metta')).toBe('(a é 😀)\n(b)');
     const at = (b: Uint8Array): string => {
