@@ -85,15 +85,20 @@ export function queryFilled(view: SpaceView, pattern: Atom, template: Atom): Ato
     if (s === null) return matchConjunction((p) => matchPattern(view, p), parts).map((b) => b.resolve(template));
     const fill = templateFiller(template, s.names);
     const out = new Array<Atom>(s.count);
-    for (let r = 0; r < out.length; r++) out[r] = fill((g) => solutionValue(s, r, g));
+    // One closure over the row being filled, not one per row.
+    let r = 0;
+    const value = (g: number): Atom => solutionValue(s, r, g);
+    for (; r < out.length; r++) out[r] = fill(value);
     return out;
   }
   const results = indexMatcher.matchCompact(view, new CompiledPattern(pattern));
   const fill = templateFiller(template, results.pattern.varNames);
   const out = new Array<Atom>(results.count);
-  for (let i = 0; i < out.length; i++) {
+  let i = 0;
+  const value = (level: number): Atom | undefined => results.valueAt(i, level);
+  for (; i < out.length; i++) {
     // A hit with stored variables may bind through them (and makes fresh variables, in hit order): resolved as query does.
-    out[i] = results.isGroundHit(i) ? fill((level) => results.valueAt(i, level)) : results.bindingsAt(i).resolve(template);
+    out[i] = results.isGroundHit(i) ? fill(value) : results.bindingsAt(i).resolve(template);
   }
   return out;
 }
