@@ -4,13 +4,11 @@
 // copied). Here the work buffers are reused and a few variables are looked up by a linear scan.
 
 import { type Atom, AtomKind } from '../core/index.js';
-import { EncodingLimitError, groundedToken, MAX_PAYLOAD, symbolToken, Tag, token } from '../space/index.js';
+import { EncodingLimitError, groundedToken, MAX_PAYLOAD, symbolToken, Tag, TAG_SHIFT, token } from '../space/index.js';
 
 export interface EncodedPattern {
   readonly tokens: Uint32Array;
   readonly varNames: readonly string[];
-  /** Offset of the first occurrence of each variable level. */
-  readonly firstOffset: Uint32Array;
 }
 
 /** Above this many variables a Map finds levels faster than a scan of the names. */
@@ -20,7 +18,6 @@ const SCAN_LIMIT = 8;
 // resetting an array's length is a runtime call, a visible cost at millions of patterns.
 let out = new Uint32Array(64);
 const stack: (Atom | undefined)[] = [];
-let firsts = new Uint32Array(16);
 
 export function encodePattern(atom: Atom): EncodedPattern {
   let n = 0;
@@ -38,8 +35,6 @@ export function encodePattern(atom: Atom): EncodedPattern {
         if (levels !== null) level = levels.get(a.name) ?? -1;
         else for (let i = 0; i < names.length; i++) if (names[i] === a.name) { level = i; break; }
         if (level < 0) {
-          if (names.length === firsts.length) firsts = grown(firsts);
-          firsts[names.length] = n;
           out[n++] = token(Tag.NewVar, names.length);
           if (levels !== null) levels.set(a.name, names.length);
           names.push(a.name);
@@ -67,7 +62,18 @@ export function encodePattern(atom: Atom): EncodedPattern {
   }
   // Let go of the pattern's atoms: the stack must not keep a caller's data alive.
   for (let i = 0; i < high; i++) stack[i] = undefined;
-  return { tokens: out.slice(0, n), varNames: names, firstOffset: firsts.slice(0, names.length) };
+  return { tokens: out.slice(0, n), varNames: names };
+}
+
+/**
+ * Offset of the first occurrence of each variable level in the token string `tokens`: levels are
+ * numbered in order of first occurrence, so the k-th NEWVAR token is level k's.
+ */
+export function firstOffsets(tokens: Uint32Array, variables: number): Uint32Array {
+  const firsts = new Uint32Array(variables);
+  let level = 0;
+  for (let i = 0; i < tokens.length && level < variables; i++) if (tokens[i]! >>> TAG_SHIFT === Tag.NewVar) firsts[level++] = i;
+  return firsts;
 }
 
 function grown(a: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer> {

@@ -8,7 +8,7 @@
 import type { Atom } from '../core/index.js';
 import { Bindings } from '../core/index.js';
 import { encodeInto, isVarToken, PAYLOAD_MASK, Tag, TAG_SHIFT } from '../space/index.js';
-import { encodePattern } from './pattern-encode.js';
+import { encodePattern, firstOffsets } from './pattern-encode.js';
 import type { FrozenView } from '../space/index.js';
 import { freshVariablesFor, TokenUnifier } from './token-unify.js';
 
@@ -28,8 +28,7 @@ export interface MatchHit {
 export class CompiledPattern {
   readonly tokens: Uint32Array;
   readonly varNames: readonly string[];
-  /** Offset of the first occurrence of each variable level. */
-  readonly firstOffset: Uint32Array;
+  private firstOffsetMemo: Uint32Array | null = null;
   private endsMemo: Uint32Array | null = null;
   private groundMemo: (Atom | undefined)[] | null = null;
 
@@ -37,7 +36,11 @@ export class CompiledPattern {
     const encoded = encodePattern(atom);
     this.tokens = encoded.tokens;
     this.varNames = encoded.varNames;
-    this.firstOffset = encoded.firstOffset;
+  }
+
+  /** Offset of the first occurrence of each variable level (made when first asked: ground hits never need it). */
+  get firstOffset(): Uint32Array {
+    return (this.firstOffsetMemo ??= firstOffsets(this.tokens, this.varNames.length));
   }
 
   /** ends[i]: offset just past the sub-term starting at i. */

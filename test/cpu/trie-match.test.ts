@@ -59,6 +59,15 @@ function matchAll(space: AtomSpace, pattern: string): string[] {
 }
 
 describe('two-sided matching', () => {
+  it('knows where each pattern variable first occurs', () => {
+    // Prefix order, one token per node: (5 f $a (3 g $b $a) $c (2 h $b)) puts $a at 2, $b at 5, $c at 7.
+    const p = new CompiledPattern(A('(f $a (g $b $a) $c (h $b))'));
+    expect(p.varNames).toEqual(['a', 'b', 'c']);
+    expect([...p.firstOffset]).toEqual([2, 5, 7]);
+    expect([...new CompiledPattern(A('$x')).firstOffset]).toEqual([0]);
+    expect([...new CompiledPattern(A('(a b)')).firstOffset]).toEqual([]);
+  });
+
   it('binds through a stored variable: (= (f $x) $x) queried with (= (f 3) $r) gives $r = 3', () => {
     const space = spaceOf('(= (f $x) $x)', '(= (g $x) 0)');
     expect(matchAll(space, '(= (f 3) $r)')).toEqual(['0:{$r=3}']);
