@@ -107,5 +107,5 @@ export function queryFilled(view: SpaceView, pattern: Atom, template: Atom): Ato
 export function queryBatch(view: SpaceView, patterns: readonly Atom[]): Bindings[][] {
   return patterns.map((p) => query(view, p));
 }
-export { fireRulesAt, lookupRules, mayHaveRuleCandidates, RULE_RESULT, type RuleAnswer, type RuleCandidate, ruleCandidates, ruleQueryPattern } from './rule-lookup.js';
+export { fireRulesAt, lookupRules, mayHaveHeadRuleCandidates, mayHaveOpenRuleCandidates, mayHaveRuleCandidates, RULE_RESULT, type RuleAnswer, type RuleCandidate, ruleCandidates, ruleQueryPattern } from './rule-lookup.js';
 export { freshVariablesFor, resolveReference } from './token-unify.js';

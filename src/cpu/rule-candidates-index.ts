@@ -31,10 +31,29 @@ export function indexRuleLists(index: AtomIndex, headToken: number, arity: numbe
   return lists;
 }
 
-/** Whether any stored atom present now may be a rule for such a call; nothing is created in the index. */
-export function anyRuleCandidate(index: AtomIndex, headToken: number, arity: number): boolean {
-  for (const l of indexRuleLists(index, headToken, arity, false)) if (index.lists.liveLength(l) > 0) return true;
-  return false;
+/**
+ * Whether any stored atom present now may be a rule for every call of `arity` children, whatever
+ * its head: a bare variable, a stored `($f _ _)`, a rule whose left side is a variable or has a
+ * variable head. Nothing is created in the index. Together with anyHeadRuleCandidate, the lists
+ * of indexRuleLists, looked at without collecting them.
+ */
+export function anyOpenRuleCandidate(index: AtomIndex, arity: number): boolean {
+  if (live(index, index.bareVars) || live(index, index.varHeadList(3, false))) return true;
+  const rules = index.group(EQUALS_TOKEN(), 3, false);
+  if (rules === NONE) return false;
+  return live(index, index.varsList(rules, 1, false)) || (arity > 0 && live(index, index.exprArgList(rules, 1, arity, SIG_OPEN, false)));
+}
+
+/** Whether a rule present now has a left side of `arity` children headed by `headToken` (-1: not atomic: then every rule may apply). */
+export function anyHeadRuleCandidate(index: AtomIndex, headToken: number, arity: number): boolean {
+  const rules = index.group(EQUALS_TOKEN(), 3, false);
+  if (rules === NONE) return false;
+  if (arity === 0) return live(index, index.exprArgList(rules, 1, 0, SIG_NONE, false));
+  return headToken >= 0 ? live(index, index.exprArgList(rules, 1, arity, headToken, false)) : live(index, index.allList(rules));
+}
+
+function live(index: AtomIndex, l: number): boolean {
+  return l !== NONE && index.lists.liveLength(l) > 0;
 }
 
 /** Changes whenever an id is appended to one of `lists` of `index` (removals are seen through liveness). */

@@ -16,7 +16,7 @@ import { atomEquals } from '../core/index.js';
 import { freshVariable, renameApart } from '../core/index.js';
 import type { AtomIndex, AtomStore, FrozenView, IndexedView, SpaceView } from '../space/index.js';
 import { groundedTable, isIndexedView, mergeLive, Tag, token } from '../space/index.js';
-import { anyRuleCandidate, indexRuleLists, listsStamp } from './rule-candidates-index.js';
+import { anyHeadRuleCandidate, anyOpenRuleCandidate, indexRuleLists, listsStamp } from './rule-candidates-index.js';
 import { cachedByArityAndHead, frozenRuleCandidates } from './rule-candidates-trie.js';
 
 const EQUALS = sym('=');
@@ -95,8 +95,19 @@ export function ruleCandidates(view: SpaceView, head: Atom, arity: number): read
  * would otherwise leave an empty list per value in the index).
  */
 export function mayHaveRuleCandidates(view: SpaceView, head: Atom, arity: number): boolean {
+  return mayHaveOpenRuleCandidates(view, arity) || mayHaveHeadRuleCandidates(view, head, arity);
+}
+
+/** The part of mayHaveRuleCandidates that does not depend on the head (it changes only with a write of a rule or a stored variable). */
+export function mayHaveOpenRuleCandidates(view: SpaceView, arity: number): boolean {
+  // A replica has no live index: every call may have candidates, as far as this check knows.
+  return !isIndexedView(view) || anyOpenRuleCandidate(view.index, arity);
+}
+
+/** The part of mayHaveRuleCandidates for rules written for `head` itself. */
+export function mayHaveHeadRuleCandidates(view: SpaceView, head: Atom, arity: number): boolean {
   if (!isIndexedView(view)) return ruleCandidates(view, head, arity).length > 0;
-  return anyRuleCandidate(view.index, headTokenOf(head), arity);
+  return anyHeadRuleCandidate(view.index, headTokenOf(head), arity);
 }
 
 function headTokenOf(head: Atom | undefined): number {

@@ -447,6 +447,15 @@ ${rule}
     const headed = both(program('(= (1 $x) (one $x))\n(= (2 $x) (two $x))'));
     expect(headed.on).toBe(headed.off);
     expect(headed.on).toContain('[(one 2)]\n[(5 2)]\n[(two 3)]');
+    // A rule for any head of three children (not the calls' own arity), there from the start or
+    // added after such tuples were found normal.
+    const triples = (rule: string): string => `${rule}\n(= (triple $x) (let $l (collapse (superpose ($x 2 3))) $l))\n!(triple 1)`;
+    const open = both(triples('(= ($f $x $y) (any $f $x $y))'));
+    expect(open.on).toBe(open.off);
+    expect(open.on).toContain('[(any 1 2 3)]');
+    const later = both(`${triples('')}\n!(add-atom &self (= ($f $x $y) (any $f $x $y)))\n!(triple 4)`);
+    expect(later.on).toBe(later.off);
+    expect(later.on).toContain('[(1 2 3)]\n[()]\n[(any 4 2 3)]');
   });
 
   it('stays with the interpreter under --max-steps and when turned off by pragma', () => {

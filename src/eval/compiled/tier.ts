@@ -19,7 +19,7 @@
 import { type Atom, AtomKind, Bindings, expr, type ExpressionAtom, type GroundedAtom, type SymbolAtom, unify, variable } from '../../core/index.js';
 import type { Builtin } from '../builtin.js';
 import { SpeculationAborted } from '../speculation.js';
-import { mayHaveRuleCandidates, type RuleCandidate, ruleCandidates } from '../../cpu/index.js';
+import { mayHaveHeadRuleCandidates, mayHaveOpenRuleCandidates, type RuleCandidate, ruleCandidates } from '../../cpu/index.js';
 import type { AtomSpace } from '../../space/index.js';
 import type { Environment } from '../environment.js';
 import { COLON, isFunctionType, isMetaType, SUBTYPE, type TypeIndex, typeFits, UNDEFINED } from '../types.js';
@@ -45,6 +45,8 @@ class Tier implements CompileContext {
   private readonly normals = new WeakSet<ExpressionAtom>();
   /** Per arity and plain value's intern key: whether an expression headed by that value is a constructor application. */
   private readonly groundedHeads = new Map<number, Map<string, boolean>>();
+  /** Per arity: whether a rule may apply to a call of that many children whatever its head (see mayHaveOpenRules). */
+  private readonly openRules = new Map<number, boolean>();
   /** Rule sets made by the compilation in progress: dropped together when it refuses. */
   private made: [Atom, number, Atom][] = [];
   private depth = 0;
@@ -117,7 +119,7 @@ class Tier implements CompileContext {
     if (head.kind === AtomKind.Grounded) {
       if (isFunctionType((head as GroundedAtom).typeAtom())) return false;
       // The usual case, a tuple of plain values where no rule could have a grounded head: no lookup, no key.
-      if (!mayHaveRuleCandidates(this.space.view(), head, arity)) return true;
+      if (!this.mayHaveOpenRules(arity) && !mayHaveHeadRuleCandidates(this.space.view(), head, arity)) return true;
       // Per plain value and arity, decided once: the rules it depends on are the tier's own (a collapse's tuple is headed by its first value).
       const key = (head as GroundedAtom).internKey();
       const known = key === null ? undefined : this.groundedHeads.get(arity)?.get(key);
@@ -215,6 +217,16 @@ class Tier implements CompileContext {
     this.made.push([head, arity, position]);
     compileRules(this, set, rules);
     return set;
+  }
+
+  /**
+   * Whether a rule may apply to every call of `arity` children (mayHaveOpenRuleCandidates), decided
+   * once per tier: what it reads changes only with writes that change the tier's stamp.
+   */
+  private mayHaveOpenRules(arity: number): boolean {
+    let open = this.openRules.get(arity);
+    if (open === undefined) this.openRules.set(arity, (open = mayHaveOpenRuleCandidates(this.space.view(), arity)));
+    return open;
   }
 
   signatureOf(head: SymbolAtom, arity: number): Signature | null {
