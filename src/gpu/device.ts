@@ -47,6 +47,34 @@ let current: GpuContext | null = null;
 let gpuObject: GPU | null = null;
 let contextsCreated = 0;
 
+/** What the adapter of the last device opened says of itself (the real-GPU check prints it). */
+export interface AdapterReport {
+  readonly vendor: string;
+  readonly architecture: string;
+  readonly device: string;
+  readonly description: string;
+  /** Every limit the adapter offers, by its spec name. */
+  readonly limits: Readonly<Record<string, number>>;
+  readonly features: readonly string[];
+}
+let lastAdapter: AdapterReport | null = null;
+
+/** The adapter behind the last device `acquireGpu` opened, or null before the first. */
+export function adapterReport(): AdapterReport | null {
+  return lastAdapter;
+}
+
+function reportOf(adapter: GPUAdapter): AdapterReport {
+  const limits: Record<string, number> = {};
+  // GPUSupportedLimits' members are getters on its prototype: for...in sees them, Object.keys does not.
+  for (const name in adapter.limits) {
+    const value = (adapter.limits as unknown as Record<string, unknown>)[name];
+    if (typeof value === 'number') limits[name] = value;
+  }
+  const { vendor, architecture, device, description } = adapter.info;
+  return { vendor, architecture, device, description, limits, features: [...adapter.features].map(String).sort() };
+}
+
 /** Number of devices this process has created (tests check that `--gpu off` creates none). */
 export function devicesCreated(): number {
   return contextsCreated;
@@ -99,6 +127,7 @@ async function openDevice(): Promise<GpuContext> {
     throw new GpuUnavailableError('no WebGPU adapter (no GPU, and no software Vulkan driver such as Mesa lavapipe)');
   }
   const info = adapter.info;
+  lastAdapter = reportOf(adapter);
   const adapterName = `${info.vendor || '?'} ${info.architecture || '?'}: ${info.description || info.device || 'unknown adapter'}`;
   const a = adapter.limits;
   let device: GPUDevice;

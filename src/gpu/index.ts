@@ -1,5 +1,5 @@
 // The GPU matcher over the flat trie (WebGPU through Dawn) and its device lifecycle.
-export { acquireGpu, closeGpu, devicesCreated, type GpuContext, type GpuLimits, openGpu } from './device.js';
+export { acquireGpu, type AdapterReport, adapterReport, closeGpu, devicesCreated, type GpuContext, type GpuLimits, openGpu } from './device.js';
 export { GpuDeviceLostError, GpuError, GpuExecutionError, GpuUnavailableError } from './errors.js';
 export {
   type CompactMatches,

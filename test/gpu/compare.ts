@@ -1,36 +1,3 @@
-// Element-by-element comparison of GPU and CPU match results. Fresh variables (`$x#123`, made for
-// unbound stored variables) come from a process-wide counter, so the two runs get different
-// numbers; each raw number is replaced by its rank among the numbers of the pattern's whole result
-// list. That keeps what must agree — which hits share a fresh variable and the order in which
-// they were created (the CLI prints them) — and drops only the offset.
-
-import { type Atom, AtomKind } from '../../src/core/atoms.js';
-import { formatAtom } from '../../src/core/printer.js';
-import type { MatchHit } from '../../src/cpu/index.js';
-
-/** Like formatAtom, but variables keep their raw names (formatAtom renumbers fresh ones). */
-function raw(atom: Atom): string {
-  if (atom.kind === AtomKind.Variable) return `$${atom.name}`;
-  if (atom.kind === AtomKind.Expression) return `(${atom.children.map(raw).join(' ')})`;
-  return formatAtom(atom);
-}
-
-export function canonicalHits(hits: readonly MatchHit[]): string[] {
-  const printed = hits.map((hit) => `#${hit.atomId} {${[...hit.bindings.entries()].map(([k, v]) => `$${k}=${raw(v)}`).join(' ')}}`);
-  const numbers = new Set<number>();
-  for (const s of printed) for (const m of s.matchAll(/(?<!^)#(\d+)/g)) numbers.add(Number(m[1]));
-  const rank = new Map([...numbers].sort((a, b) => a - b).map((n, i) => [n, i + 1]));
-  return printed.map((s) => s.replace(/(?<!^)#(\d+)/g, (_, n: string) => `#f${rank.get(Number(n))}`));
-}
-
-/** Throws with both listings unless the two result lists are the same element for element. */
-export function expectSameHits(gpu: readonly (readonly MatchHit[])[], cpu: readonly (readonly MatchHit[])[], context: () => string): void {
-  if (gpu.length !== cpu.length) throw new Error(`GPU returned ${gpu.length} result lists, CPU ${cpu.length}\n${context()}`);
-  for (let p = 0; p < cpu.length; p++) {
-    const g = canonicalHits(gpu[p]!);
-    const c = canonicalHits(cpu[p]!);
-    if (g.length !== c.length || g.some((s, i) => s !== c[i])) {
-      throw new Error(`pattern ${p}: GPU and CPU differ\n GPU: ${g.join('; ')}\n CPU: ${c.join('; ')}\n${context()}`);
-    }
-  }
-}
+// The comparison of GPU and CPU match results lives in src/bench/same-hits.ts, where the real-GPU
+// check (src/bench/gpu-check.ts) uses it too.
+export { canonicalHits, expectSameHits, firstDifference } from '../../src/bench/same-hits.js';

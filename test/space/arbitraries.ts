@@ -3,11 +3,12 @@
 // repeat and match often.
 
 import fc from 'fast-check';
-import { type Atom, AtomKind, bool, expr, type ExpressionAtom, float, int, str, sym, variable } from '../../src/core/index.js';
+import { type Atom, AtomKind, expr, type ExpressionAtom, sym, variable } from '../../src/core/index.js';
 
-export const SYMBOLS: readonly Atom[] = ['a', 'b', 'c', 'f', 'g'].map((n) => sym(n));
-export const GROUNDED: readonly Atom[] = [int(0), int(1), int(2), str('a'), float(1.5), bool(true)];
-export const VAR_NAMES: readonly string[] = ['x', 'y', 'z', 'w'];
+// The alphabet and the pattern rewriting are shared with the seeded generators of src/bench.
+import { derivePattern, GROUNDED, SYMBOLS, VAR_NAMES } from '../../src/bench/random-atoms.js';
+
+export { derivePattern, GROUNDED, SYMBOLS, VAR_NAMES };
 
 export interface AtomShape {
   /** Maximum expression nesting (0: leaves only). */
@@ -67,25 +68,6 @@ export const patternSpecArb: fc.Arbitrary<PatternSpec> = fc.oneof(
     weight: 6,
   },
 );
-
-/**
- * Rewrites `atom` top-down, consuming `choices` cyclically at each node below the root: 0-3
- * replace the node by variable $x/$y/$z/$w (so repeated variables are common), 4 by a symbol that
- * may not match, 5 by a grounded value, anything else keeps the node (descending into expressions).
- */
-export function derivePattern(atom: Atom, choices: readonly number[]): Atom {
-  let k = 0;
-  const next = (): number => choices[k++ % choices.length]!;
-  const go = (a: Atom, root = false): Atom => {
-    const c = root ? 19 : next();
-    if (c < 4) return variable(VAR_NAMES[c]!);
-    if (c === 4) return SYMBOLS[next() % SYMBOLS.length]!;
-    if (c === 5) return GROUNDED[next() % GROUNDED.length]!;
-    if (a.kind === AtomKind.Expression) return expr(a.children.map((child) => go(child)));
-    return a;
-  };
-  return go(atom, true);
-}
 
 export function resolvePatternSpec(spec: PatternSpec, atoms: readonly Atom[]): Atom {
   switch (spec.kind) {
