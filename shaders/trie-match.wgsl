@@ -8,7 +8,8 @@
 // when both sides are variables, occurs check), so the bindings are the CPU's.
 //
 // Two entry points share the walk:
-//   count_main  writes counts[p] = (words of output pattern p needs, flags)
+//   count_main  writes counts[p] = (words of output pattern p needs, flags, and the work counters:
+//               walk steps and buffer loads)
 //   write_main  writes pattern p's records at out[patInfo[p].outOffset ..] (offsets are the
 //               exclusive prefix sum of the counted words, computed between the two passes);
 //               patterns whose count pass raised a flag are skipped
@@ -51,6 +52,31 @@ var<private> uRem: array<u32, MAX_UFRAMES>;
 var<private> scanStack: array<u32, MAX_SCAN>;
 var<private> pBase: u32;
 var<private> flags: u32;
+// Work counters of one pattern's walk (written by the count pass, PatCount.steps / .loads): walk
+// loop iterations, and reads of trieTok, trieStart, patTok and patEnds.
+var<private> nSteps: u32;
+var<private> nLoads: u32;
+
+// Reads of the trie and pattern buffers, counted (nLoads) for the work counters of the count pass.
+fn ldTrieTok(i: u32) -> u32 {
+  nLoads = nLoads + 1u;
+  return trieTok[i];
+}
+
+fn ldTrieStart(i: u32) -> u32 {
+  nLoads = nLoads + 1u;
+  return trieStart[i];
+}
+
+fn ldPatTok(i: u32) -> u32 {
+  nLoads = nLoads + 1u;
+  return patTok[i];
+}
+
+fn ldPatEnds(i: u32) -> u32 {
+  nLoads = nLoads + 1u;
+  return patEnds[i];
+}
 
 fn isVar(t: u32) -> bool {
   return t < FIRST_NON_VAR;
@@ -65,7 +91,7 @@ fn arityOf(t: u32) -> u32 {
 
 fn tokAt(r0: u32) -> u32 {
   if ((r0 & 1u) == 0u) {
-    return patTok[pBase + (r0 >> 1u)];
+    return ldPatTok(pBase + (r0 >> 1u));
   }
   return pathTok[r0 >> 1u];
 }
@@ -243,7 +269,7 @@ fn lowerBound(lo0: u32, hi0: u32, want: u32) -> u32 {
       break;
     }
     let mid = (lo + hi) >> 1u;
-    if (trieTok[mid] < want) {
+    if (ldTrieTok(mid) < want) {
       lo = mid + 1u;
     } else {
       hi = mid;
@@ -253,12 +279,12 @@ fn lowerBound(lo0: u32, hi0: u32, want: u32) -> u32 {
 }
 
 fn setupFrame(d: u32, node: u32, p: u32, skip: u32) {
-  let first = trieStart[node];
-  let last = trieStart[node + 1u];
+  let first = ldTrieStart(node);
+  let last = ldTrieStart(node + 1u);
   fP[d] = p;
   fSkip[d] = skip;
   fNext[d] = first;
-  let want = patTok[pBase + p];
+  let want = ldPatTok(pBase + p);
   if (skip > 0u || isVar(want)) {
     fStop[d] = last;
     fExact[d] = NONE;
@@ -267,7 +293,7 @@ fn setupFrame(d: u32, node: u32, p: u32, skip: u32) {
     let e = lowerBound(varEnd, last, want);
     fNext[d] = varEnd;
     fStop[d] = DOWN | first;
-    if (e < last && trieTok[e] == want) {
+    if (e < last && ldTrieTok(e) == want) {
       fExact[d] = e;
     } else {
       fExact[d] = NONE;
@@ -283,9 +309,12 @@ fn run(pi: u32, write: bool) {
   var outPos = info.outOffset;
   var words = 0u;
   flags = 0u;
+  nSteps = 0u;
+  nLoads = 0u;
   setupFrame(0u, 0u, 0u, 0u);
   var d = 0u;
   loop {
+    nSteps = nSteps + 1u;
     var c = NONE;
     let stop = fStop[d];
     if ((stop & DOWN) != 0u && fNext[d] > (stop & ~DOWN)) {
@@ -304,12 +333,12 @@ fn run(pi: u32, write: bool) {
       d = d - 1u;
       continue;
     }
-    let t = trieTok[c];
+    let t = ldTrieTok(c);
     let p = fP[d];
     let s = fSkip[d];
     var p2 = p + 1u;
     var s2 = 0u;
-    if (s > 0u || isVar(patTok[pBase + p])) {
+    if (s > 0u || isVar(ldPatTok(pBase + p))) {
       // Spanning one stored sub-term for the pattern variable at p.
       var open = 1u;
       if (s > 0u) {
@@ -322,7 +351,7 @@ fn run(pi: u32, write: bool) {
       }
     } else if (isVar(t)) {
       // A stored variable spans the whole pattern sub-term at p.
-      p2 = patEnds[pBase + p];
+      p2 = ldPatEnds(pBase + p);
     }
     if (d + 1u > MAX_DEPTH) {
       flags = flags | FLAG_DEPTH;
@@ -375,6 +404,8 @@ fn run(pi: u32, write: bool) {
   if (!write) {
     counts[pi].words = words;
     counts[pi].flags = flags;
+    counts[pi].steps = nSteps;
+    counts[pi].loads = nLoads;
   }
 }
 

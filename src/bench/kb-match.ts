@@ -22,7 +22,9 @@
 // With `--gpu`, the same batch also runs on the GPU matcher (src/gpu): checked equal to the CPU
 // matcher on every pattern, then timed as compact results (atom ids + binding records, what the
 // kernel produces) and as materialized bindings (MatchHit[] like the CPU's), with the time split
-// (upload, count dispatch, write dispatch, readback, host expansion).
+// (upload, count dispatch, write dispatch, readback, host expansion), and the kernel's work per
+// pattern of each shape from its debug counters (walk loop iterations, trie and pattern buffer
+// reads: GpuBatchMetrics.work), which show the kernel's progress without a real GPU.
 //
 //   node --expose-gc dist/src/bench/kb-match.js --grid [--grid-facts 10k,100k,1m] [--grid-patterns 1k,10k,100k]
 //
@@ -263,9 +265,33 @@ export interface KbMatchGpuFigures {
   readonly trieUploadMs: number;
   readonly tasks: Record<string, GpuTaskFigures | KbMatchTaskFigures>;
   readonly fallbackPatterns: number;
+  /** The kernel's work counters (count pass) per pattern shape of the mix. */
+  readonly work: Record<string, KernelWork>;
   /** GPU compact patterns/s over the CPU trie matcher's (precompiled) patterns/s. */
   readonly speedupCompact: number;
   readonly speedupMaterialized: number;
+}
+
+/** Walk loop iterations and trie/pattern buffer reads per pattern of one shape (kernel counters). */
+export interface KernelWork {
+  readonly patterns: number;
+  readonly stepsPerPattern: number;
+  readonly loadsPerPattern: number;
+  readonly maxSteps: number;
+  readonly maxLoads: number;
+}
+
+/** Runs each shape of the mix as its own batch to read the kernel's work counters per shape. */
+async function kernelWorkByShape(gpu: import('../gpu/index.js').GpuMatcher, view: FrozenView, compiled: readonly CompiledPattern[]): Promise<Record<string, KernelWork>> {
+  const work: Record<string, KernelWork> = {};
+  for (const [kind, name] of Object.entries(KIND_NAMES)) {
+    const subset = compiled.filter((_, k) => MIX[k % MIX.length] === kind);
+    if (subset.length === 0) continue;
+    const w = (await gpu.matchCompact(view, subset)).metrics.work;
+    const n = Math.max(1, w.patterns);
+    work[name] = { patterns: w.patterns, stepsPerPattern: w.steps / n, loadsPerPattern: w.loads / n, maxSteps: w.maxSteps, maxLoads: w.maxLoads };
+  }
+  return work;
 }
 
 async function timeTask(name: string, iterations: number, now: () => number, run: () => Promise<unknown> | unknown): Promise<{ meanMs: number; rmePercent: number; samples: number }> {
@@ -302,6 +328,7 @@ export async function benchKbMatchGpu(view: FrozenView, patterns: readonly Atom[
     }
     console.log(`checked: GPU = CPU on all ${fmt(patterns.length)} patterns (${fmt(first.metrics.results)} results); ${first.fallback.size} patterns left to the CPU by the kernel`);
   }
+  const work = await kernelWorkByShape(gpu, view, compiled);
   const splits: GpuTaskFigures['split'][] = [];
   const compact = await timeTask('gpu compact', options.iterations, now, async () => {
     const m = await gpu.matchCompact(view, compiled);
@@ -324,9 +351,14 @@ export async function benchKbMatchGpu(view: FrozenView, patterns: readonly Atom[
         ['task', 'patterns', 'results', 'mean ms', '±%', 'runs', 'patterns/s', 'results/s', 'vs CPU'],
         Object.entries(tasks).map(([name, t]) => [name, fmt(t.patterns), fmt(t.results), fmt(t.meanMs, 2), t.rmePercent.toFixed(1), String(t.samples), fmt(t.patternsPerSec), fmt(t.resultsPerSec), `${(t.patternsPerSec / cpuPrecompiled.patternsPerSec).toFixed(2)}x`]),
       ) +
-      `\nsplit of a compact batch (mean ms): upload ${split.uploadMs.toFixed(2)}, count ${split.countMs.toFixed(2)}, write ${split.writeMs.toFixed(2)}, readback ${split.readbackMs.toFixed(2)}, host ${split.hostMs.toFixed(2)}`,
+      `\nsplit of a compact batch (mean ms): upload ${split.uploadMs.toFixed(2)}, count ${split.countMs.toFixed(2)}, write ${split.writeMs.toFixed(2)}, readback ${split.readbackMs.toFixed(2)}, host ${split.hostMs.toFixed(2)}\n` +
+      'kernel work per pattern (count pass: walk loop iterations, trie and pattern buffer reads)\n' +
+      table(
+        ['shape', 'patterns', 'iterations', 'loads', 'max iterations', 'max loads'],
+        Object.entries(work).map(([shape, w]) => [shape, fmt(w.patterns), fmt(w.stepsPerPattern, 1), fmt(w.loadsPerPattern, 1), fmt(w.maxSteps), fmt(w.maxLoads)]),
+      ),
   );
-  return { adapter, firstBatchMs, trieUploadMs, tasks, fallbackPatterns: first.fallback.size, speedupCompact, speedupMaterialized };
+  return { adapter, firstBatchMs, trieUploadMs, tasks, fallbackPatterns: first.fallback.size, work, speedupCompact, speedupMaterialized };
 }
 
 export interface GridPoint {

@@ -55,8 +55,12 @@ function u32Struct<F extends string>(name: string, fields: readonly F[]): U32Str
 
 /** Per pattern, uploaded: where its tokens are, how many variables, where its records go. */
 export const PatInfo = u32Struct('PatInfo', ['tokStart', 'tokCount', 'varCount', 'outOffset']);
-/** Per pattern, written by the count pass: words of output it needs, and its flags. */
-export const PatCount = u32Struct('PatCount', ['words', 'flags']);
+/**
+ * Per pattern, written by the count pass: words of output it needs, its flags, and its work — walk
+ * loop iterations (`steps`: each child tried, each frame left) and reads of the trie and pattern
+ * buffers (`loads`: binary-search probes included). 16 bytes read back per pattern.
+ */
+export const PatCount = u32Struct('PatCount', ['words', 'flags', 'steps', 'loads']);
 /** The uniform of one dispatch: invocation i handles pattern firstPattern + i below patternCount. */
 export const Params = u32Struct('Params', ['patternCount', 'firstPattern', 'pad0', 'pad1']);
 // A uniform struct's size must be a multiple of 16 bytes.

@@ -17,13 +17,14 @@ import { CompiledPattern, type MatchHit, TrieMatcher } from '../cpu/index.js';
 import type { FrozenView } from '../space/index.js';
 import type { FlatTrie } from '../space/index.js';
 import { batchLimits, chunks, eligiblePatterns, planOutput } from './batch-plan.js';
+import { PatCount } from './kernel-layout.js';
 import { BufferPool, TrieCache } from './buffer-pool.js';
 import { acquireGpu, type GpuContext } from './device.js';
 import { ChunkDispatch, type DispatchEnv } from './dispatch.js';
 import { expandRaw, hitsOf } from './expand.js';
 import { pipelinesFor } from './pipelines.js';
 import { typedError } from './submit.js';
-import { type CompactMatches, type FallbackReason, type GpuMatcherOptions, type KernelPattern, kernelPattern, newMetrics, type RawMatches } from './types.js';
+import { type CompactMatches, type FallbackReason, type GpuBatchMetrics, type GpuMatcherOptions, type KernelPattern, kernelPattern, newMetrics, type RawMatches } from './types.js';
 
 export { KERNEL_MAX_DEPTH, KERNEL_MAX_VARS } from './kernel-layout.js';
 export { expandRaw } from './expand.js';
@@ -127,6 +128,7 @@ export class GpuMatcher {
           const counts = await run.count();
           const th = performance.now();
           const plan = planOutput(counts, chunk.indices.length, limits.groupWords);
+          addWork(metrics.work, counts, chunk.indices.length);
           for (const [i, reason] of plan.fallback) {
             noteFallback(chunk.indices[i]!, reason);
             // Kernel-flagged patterns are skipped by write_main already; oversized ones get a flag.
@@ -158,6 +160,19 @@ export class GpuMatcher {
     this.totals.dispatches += metrics.countDispatches + metrics.writeDispatches;
     return { recStart, recWords, words: concat(pieces, wordsSoFar), fallback, metrics };
   }
+}
+
+/** Sums the count pass's work counters of n patterns into `work`. */
+function addWork(work: GpuBatchMetrics['work'], counts: Uint32Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const steps = counts[i * PatCount.words + PatCount.at.steps]!;
+    const loads = counts[i * PatCount.words + PatCount.at.loads]!;
+    work.steps += steps;
+    work.loads += loads;
+    if (steps > work.maxSteps) work.maxSteps = steps;
+    if (loads > work.maxLoads) work.maxLoads = loads;
+  }
+  work.patterns += n;
 }
 
 function concat(pieces: readonly Uint32Array[], total: number): Uint32Array {

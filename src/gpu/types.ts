@@ -30,6 +30,12 @@ export interface GpuBatchMetrics {
   /** Patterns whose hits spanned several leaves and needed a merge by insertion id. */
   merged: number;
   trieUploaded: boolean;
+  /**
+   * The kernel's work (count pass, every pattern it walked — fallbacks flagged by the kernel
+   * included): walk loop iterations and reads of the trie and pattern buffers, in total and for
+   * the most expensive pattern (PatCount.steps / .loads). Progress visible without a real GPU.
+   */
+  work: { patterns: number; steps: number; loads: number; maxSteps: number; maxLoads: number };
   /** Wall-clock split of the batch, in milliseconds. */
   uploadMs: number;
   countMs: number;
@@ -50,6 +56,7 @@ export function newMetrics(patterns: number): GpuBatchMetrics {
     results: 0,
     merged: 0,
     trieUploaded: false,
+    work: { patterns: 0, steps: 0, loads: 0, maxSteps: 0, maxLoads: 0 },
     uploadMs: 0,
     countMs: 0,
     writeMs: 0,

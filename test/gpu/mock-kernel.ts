@@ -51,9 +51,12 @@ function run(b: KernelBindings, pi: number, write: boolean): void {
   const plen = get(b.patInfo, 'patInfo', info + PatInfo.at.tokCount);
   const nv = get(b.patInfo, 'patInfo', info + PatInfo.at.varCount);
   let outPos = get(b.patInfo, 'patInfo', info + PatInfo.at.outOffset);
-  const patTok = (i: number): number => get(b.patTok, 'patTok', pBase + i);
-  const trieTok = (i: number): number => get(b.trieTok, 'trieTok', i);
-  const trieStart = (i: number): number => get(b.trieStart, 'trieStart', i);
+  // The work counters (PatCount.steps / .loads): every read of these four buffers is a load.
+  let steps = 0;
+  let loads = 0;
+  const patTok = (i: number): number => (loads++, get(b.patTok, 'patTok', pBase + i));
+  const trieTok = (i: number): number => (loads++, get(b.trieTok, 'trieTok', i));
+  const trieStart = (i: number): number => (loads++, get(b.trieStart, 'trieStart', i));
   const fP = new Uint32Array(KERNEL_MAX_DEPTH + 1);
   const fSkip = new Uint32Array(KERNEL_MAX_DEPTH + 1);
   const fNext = new Uint32Array(KERNEL_MAX_DEPTH + 1);
@@ -208,6 +211,7 @@ function run(b: KernelBindings, pi: number, write: boolean): void {
   setupFrame(0, 0, 0, 0);
   let d = 0;
   for (;;) {
+    steps++;
     let c: number;
     const stop = fStop[d]!;
     const down = stop >= DOWN;
@@ -237,6 +241,7 @@ function run(b: KernelBindings, pi: number, write: boolean): void {
         s2 = left;
       }
     } else if (isVar(t)) {
+      loads++;
       p2 = get(b.patEnds, 'patEnds', pBase + p);
     }
     if (d + 1 > KERNEL_MAX_DEPTH) {
@@ -275,5 +280,7 @@ function run(b: KernelBindings, pi: number, write: boolean): void {
   if (!write) {
     set(b.counts, 'counts', pi * PatCount.words + PatCount.at.words, words);
     set(b.counts, 'counts', pi * PatCount.words + PatCount.at.flags, flags);
+    set(b.counts, 'counts', pi * PatCount.words + PatCount.at.steps, steps);
+    set(b.counts, 'counts', pi * PatCount.words + PatCount.at.loads, loads);
   }
 }
