@@ -53,28 +53,37 @@ var<private> scanStack: array<u32, MAX_SCAN>;
 var<private> pBase: u32;
 var<private> flags: u32;
 // Work counters of one pattern's walk (written by the count pass, PatCount.steps / .loads): walk
-// loop iterations, and reads of trieTok, trieStart, patTok and patEnds.
+// loop iterations, and reads of trieTok, trieStart, patTok and patEnds. Counted only in pipelines
+// that set COUNT_WORK (a debugging aid: it costs about a tenth of the count pass on lavapipe).
 var<private> nSteps: u32;
 var<private> nLoads: u32;
 
 // Reads of the trie and pattern buffers, counted (nLoads) for the work counters of the count pass.
 fn ldTrieTok(i: u32) -> u32 {
-  nLoads = nLoads + 1u;
+  if (COUNT_WORK) {
+    nLoads = nLoads + 1u;
+  }
   return trieTok[i];
 }
 
 fn ldTrieStart(i: u32) -> u32 {
-  nLoads = nLoads + 1u;
+  if (COUNT_WORK) {
+    nLoads = nLoads + 1u;
+  }
   return trieStart[i];
 }
 
 fn ldPatTok(i: u32) -> u32 {
-  nLoads = nLoads + 1u;
+  if (COUNT_WORK) {
+    nLoads = nLoads + 1u;
+  }
   return patTok[i];
 }
 
 fn ldPatEnds(i: u32) -> u32 {
-  nLoads = nLoads + 1u;
+  if (COUNT_WORK) {
+    nLoads = nLoads + 1u;
+  }
   return patEnds[i];
 }
 
@@ -289,7 +298,11 @@ fn setupFrame(d: u32, node: u32, p: u32, skip: u32) {
     fStop[d] = last;
     fExact[d] = NONE;
   } else {
-    let varEnd = lowerBound(first, last, FIRST_NON_VAR);
+    // Stored variables sort first; most nodes have none, and one load says so.
+    var varEnd = first;
+    if (first < last && isVar(ldTrieTok(first))) {
+      varEnd = lowerBound(first + 1u, last, FIRST_NON_VAR);
+    }
     let e = lowerBound(varEnd, last, want);
     fNext[d] = varEnd;
     fStop[d] = DOWN | first;
@@ -314,7 +327,9 @@ fn run(pi: u32, write: bool) {
   setupFrame(0u, 0u, 0u, 0u);
   var d = 0u;
   loop {
-    nSteps = nSteps + 1u;
+    if (COUNT_WORK) {
+      nSteps = nSteps + 1u;
+    }
     var c = NONE;
     let stop = fStop[d];
     if ((stop & DOWN) != 0u && fNext[d] > (stop & ~DOWN)) {

@@ -281,8 +281,10 @@ export interface KernelWork {
   readonly maxLoads: number;
 }
 
-/** Runs each shape of the mix as its own batch to read the kernel's work counters per shape. */
-async function kernelWorkByShape(gpu: import('../gpu/index.js').GpuMatcher, view: FrozenView, compiled: readonly CompiledPattern[]): Promise<Record<string, KernelWork>> {
+/** Runs each shape of the mix as its own batch, counters on (untimed), to read the kernel's work per shape. */
+async function kernelWorkByShape(view: FrozenView, compiled: readonly CompiledPattern[]): Promise<Record<string, KernelWork>> {
+  const { GpuMatcher } = await import('../gpu/index.js');
+  const gpu = new GpuMatcher({ workCounters: true });
   const work: Record<string, KernelWork> = {};
   for (const [kind, name] of Object.entries(KIND_NAMES)) {
     const subset = compiled.filter((_, k) => MIX[k % MIX.length] === kind);
@@ -291,6 +293,7 @@ async function kernelWorkByShape(gpu: import('../gpu/index.js').GpuMatcher, view
     const n = Math.max(1, w.patterns);
     work[name] = { patterns: w.patterns, stepsPerPattern: w.steps / n, loadsPerPattern: w.loads / n, maxSteps: w.maxSteps, maxLoads: w.maxLoads };
   }
+  gpu.dispose();
   return work;
 }
 
@@ -328,7 +331,7 @@ export async function benchKbMatchGpu(view: FrozenView, patterns: readonly Atom[
     }
     console.log(`checked: GPU = CPU on all ${fmt(patterns.length)} patterns (${fmt(first.metrics.results)} results); ${first.fallback.size} patterns left to the CPU by the kernel`);
   }
-  const work = await kernelWorkByShape(gpu, view, compiled);
+  const work = await kernelWorkByShape(view, compiled);
   const splits: GpuTaskFigures['split'][] = [];
   const compact = await timeTask('gpu compact', options.iterations, now, async () => {
     const m = await gpu.matchCompact(view, compiled);

@@ -20,6 +20,8 @@ export interface DispatchEnv {
   /** Every buffer taken from the pool, so the batch can return (or, on failure, destroy) them. */
   readonly acquired: GPUBuffer[];
   readonly afterSubmit: ((stage: Stage, ctx: GpuContext) => void) | undefined;
+  /** Run the count pass that fills the work counters. */
+  readonly workCounters: boolean;
 }
 
 export class ChunkDispatch {
@@ -60,7 +62,7 @@ export class ChunkDispatch {
       ctx,
       'count',
       (enc) => {
-        computePass(enc, 'trie-match count', pipes.count, this.bindGroup(unusedOut, 16), this.n);
+        computePass(enc, 'trie-match count', pipes.count(this.env.workCounters), this.bindGroup(unusedOut, 16), this.n);
         enc.copyBufferToBuffer(this.counts, 0, staging, 0, bytes);
       },
       this.env.afterSubmit,

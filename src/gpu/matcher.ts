@@ -122,7 +122,7 @@ export class GpuMatcher {
         const { buffers, uploaded } = this.trieCache.get(ctx, trie);
         metrics.trieUploaded = uploaded;
         metrics.uploadMs += performance.now() - t;
-        const env: DispatchEnv = { ctx, pool: this.pool, pipes: pipelinesFor(ctx.device), trie: buffers, metrics, acquired, afterSubmit: this.options.afterSubmit };
+        const env: DispatchEnv = { ctx, pool: this.pool, pipes: pipelinesFor(ctx.device), trie: buffers, metrics, acquired, afterSubmit: this.options.afterSubmit, workCounters: this.options.workCounters === true };
         for (const chunk of chunks(patterns, eligible, limits)) {
           const run = new ChunkDispatch(env, chunk);
           const counts = await run.count();

@@ -7,6 +7,11 @@ export type FallbackReason = 'pattern-variables' | 'depth' | 'stored-variables' 
 
 export interface GpuMatcherOptions {
   /** Caps below the device's own limits (tests force tiny ones to exercise the splitting). */
+  /**
+   * Fill the kernel's work counters (GpuBatchMetrics.work): a count pipeline compiled with them,
+   * about a tenth slower on lavapipe. Off by default, when `work` reads 0 (patterns counted).
+   */
+  readonly workCounters?: boolean;
   readonly maxBindingBytes?: number;
   readonly maxWorkgroupsPerDispatch?: number;
   /** Called right after each submit (tests destroy the device here to simulate a loss). */
@@ -34,6 +39,7 @@ export interface GpuBatchMetrics {
    * The kernel's work (count pass, every pattern it walked — fallbacks flagged by the kernel
    * included): walk loop iterations and reads of the trie and pattern buffers, in total and for
    * the most expensive pattern (PatCount.steps / .loads). Progress visible without a real GPU.
+   * Filled only with GpuMatcherOptions.workCounters; otherwise the steps and loads are 0.
    */
   work: { patterns: number; steps: number; loads: number; maxSteps: number; maxLoads: number };
   /** Wall-clock split of the batch, in milliseconds. */

@@ -7,7 +7,7 @@
 
 import { gpuContext, type GpuContext, type GpuLimits } from '../../src/gpu/device.js';
 import { BufferUsage, MapMode } from '../../src/gpu/flags.js';
-import { BINDINGS, WORKGROUP_SIZE } from '../../src/gpu/kernel-layout.js';
+import { BINDINGS, WORK_COUNTERS_CONSTANT, WORKGROUP_SIZE } from '../../src/gpu/kernel-layout.js';
 import { invoke, type KernelBindings } from './mock-kernel.js';
 
 type ErrorKind = 'validation' | 'out-of-memory';
@@ -42,6 +42,8 @@ interface BindGroup {
 }
 interface Pipeline {
   readonly entry: 'count_main' | 'write_main';
+  /** Compiled with the work counters' override constant set. */
+  readonly countWork: boolean;
 }
 type Command =
   | { readonly kind: 'dispatch'; readonly pipeline: Pipeline | null; readonly group: BindGroup | null; readonly workgroups: number }
@@ -149,7 +151,7 @@ export class MockGpu {
       },
       createBindGroupLayout: (d: GPUBindGroupLayoutDescriptor) => ({ entries: [...d.entries] }),
       createPipelineLayout: () => ({}),
-      createComputePipeline: (d: GPUComputePipelineDescriptor): Pipeline => ({ entry: d.compute.entryPoint as Pipeline['entry'] }),
+      createComputePipeline: (d: GPUComputePipelineDescriptor): Pipeline => ({ entry: d.compute.entryPoint as Pipeline['entry'], countWork: (d.compute.constants?.[WORK_COUNTERS_CONSTANT] ?? 0) !== 0 }),
       createBuffer: (d: GPUBufferDescriptor) => {
         gpu.calls.createBuffer++;
         const b = new MockBuffer(d.label ?? '', d.size, d.usage, d.mappedAtCreation === true);
@@ -250,7 +252,7 @@ export class MockGpu {
         bytes[b.name] = e.size;
       });
       this.dispatches.push({ entry: c.pipeline!.entry, workgroups: c.workgroups, bytes });
-      for (let gid = 0; gid < c.workgroups * WORKGROUP_SIZE; gid++) invoke(c.pipeline!.entry, views, gid);
+      for (let gid = 0; gid < c.workgroups * WORKGROUP_SIZE; gid++) invoke(c.pipeline!.entry, views, gid, c.pipeline!.countWork);
     }
   }
 }

@@ -32,7 +32,7 @@ describe('mock kernel = WGSL kernel', () => {
 
   it('same raw records on random spaces and patterns (small limits, so batches split)', async (ctx) => {
     if (adapter === null) return noGpu(ctx);
-    const caps = { maxBindingBytes: 2048, maxWorkgroupsPerDispatch: 1 };
+    const caps = { maxBindingBytes: 2048, maxWorkgroupsPerDispatch: 1, workCounters: true };
     const real = new GpuMatcher(caps);
     await fc.assert(
       fc.asyncProperty(fc.array(storedAtomArb, { maxLength: 30 }), fc.array(patternSpecArb, { minLength: 1, maxLength: 90 }), async (atoms, specs) => {
@@ -65,8 +65,8 @@ describe('mock kernel = WGSL kernel', () => {
     const space = new AtomSpace();
     for (const text of ['(e a b)', '(e a c)', '(e d b)']) space.add(parseAtom(text));
     const trie = space.snapshot().trie;
-    const devices: GpuMatcher[] = [new GpuMatcher({ acquire: () => Promise.resolve(new MockGpu().ctx) })];
-    if (adapter !== null) devices.push(new GpuMatcher());
+    const devices: GpuMatcher[] = [new GpuMatcher({ workCounters: true, acquire: () => Promise.resolve(new MockGpu().ctx) })];
+    if (adapter !== null) devices.push(new GpuMatcher({ workCounters: true }));
     for (const [text, steps] of [['(e a $y)', 9], ['(e $x b)', 11]] as const) {
       const pats = [kernelPattern(new CompiledPattern(parseAtom(text)))];
       const works = [];
@@ -78,6 +78,15 @@ describe('mock kernel = WGSL kernel', () => {
         expect(w.loads, text).toBeGreaterThan(steps);
       }
       if (works.length > 1) expect(works[1]).toEqual(works[0]);
+    }
+    // Without the option the counters are compiled out: patterns counted, work 0, same records.
+    const plain = [new GpuMatcher({ acquire: () => Promise.resolve(new MockGpu().ctx) })];
+    if (adapter !== null) plain.push(new GpuMatcher());
+    const pats = [kernelPattern(new CompiledPattern(parseAtom('(e $x b)')))];
+    for (const [i, m] of plain.entries()) {
+      const raw = await m.runRaw(trie, pats);
+      expect(raw.metrics.work).toEqual({ patterns: 1, steps: 0, loads: 0, maxSteps: 0, maxLoads: 0 });
+      expect([...raw.words]).toEqual([...(await devices[i]!.runRaw(trie, pats)).words]);
     }
   });
 });

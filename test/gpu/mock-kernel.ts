@@ -38,14 +38,14 @@ const isVar = (t: number): boolean => t < FIRST_NON_VAR;
 const arityOf = (t: number): number => (t >>> TAG_SHIFT === Tag.Expr ? t & PAYLOAD_MASK : 0);
 
 /** Runs entry point `entry` for global invocation id `gid`. */
-export function invoke(entry: 'count_main' | 'write_main', b: KernelBindings, gid: number): void {
+export function invoke(entry: 'count_main' | 'write_main', b: KernelBindings, gid: number, countWork: boolean): void {
   const pi = get(b.params, 'params', Params.at.firstPattern) + gid;
   if (pi >= get(b.params, 'params', Params.at.patternCount)) return;
   if (entry === 'write_main' && get(b.counts, 'counts', pi * PatCount.words + PatCount.at.flags) !== 0) return;
-  run(b, pi, entry === 'write_main');
+  run(b, pi, entry === 'write_main', countWork);
 }
 
-function run(b: KernelBindings, pi: number, write: boolean): void {
+function run(b: KernelBindings, pi: number, write: boolean, countWork: boolean): void {
   const info = pi * PatInfo.words;
   const pBase = get(b.patInfo, 'patInfo', info + PatInfo.at.tokStart);
   const plen = get(b.patInfo, 'patInfo', info + PatInfo.at.tokCount);
@@ -200,7 +200,7 @@ function run(b: KernelBindings, pi: number, write: boolean): void {
       fStop[d] = last;
       fExact[d] = NONE;
     } else {
-      const varEnd = lowerBound(first, last, FIRST_NON_VAR);
+      const varEnd = first < last && isVar(trieTok(first)) ? lowerBound(first + 1, last, FIRST_NON_VAR) : first;
       const e = lowerBound(varEnd, last, want);
       fNext[d] = varEnd;
       fStop[d] = (DOWN | first) >>> 0;
@@ -280,7 +280,7 @@ function run(b: KernelBindings, pi: number, write: boolean): void {
   if (!write) {
     set(b.counts, 'counts', pi * PatCount.words + PatCount.at.words, words);
     set(b.counts, 'counts', pi * PatCount.words + PatCount.at.flags, flags);
-    set(b.counts, 'counts', pi * PatCount.words + PatCount.at.steps, steps);
-    set(b.counts, 'counts', pi * PatCount.words + PatCount.at.loads, loads);
+    set(b.counts, 'counts', pi * PatCount.words + PatCount.at.steps, countWork ? steps : 0);
+    set(b.counts, 'counts', pi * PatCount.words + PatCount.at.loads, countWork ? loads : 0);
   }
 }
