@@ -7,7 +7,11 @@
 // token string exactly as src/cpu/token-unify.ts does (left to right, the left variable is bound
 // when both sides are variables, occurs check), so the bindings are the CPU's.
 //
-// Two entry points share the walk:
+// A pattern whose PatInfo names a list (listEnd != 0) is not walked: the host chose it because the
+// walk would span a variable before the pattern's constants (src/gpu/leaf-postings.ts), and the
+// kernel unifies the pattern with each leaf of the list instead (runList), in ascending order.
+//
+// Two entry points share the walk and the list path:
 //   count_main  writes counts[p] = (words of output pattern p needs, flags, and the work counters:
 //               walk steps and buffer loads)
 //   write_main  writes pattern p's records at out[patInfo[p].outOffset ..] (offsets are the
@@ -16,7 +20,7 @@
 // A record is [leaf node, stored variable count sv, bind0[0 .. nv), bind1[0 .. sv)] where nv is
 // the pattern's variable count, and bindK[level] is a reference (offset * 2 + side; side 0 the
 // pattern, side 1 the leaf's token string) or NONE when unbound. Records of one pattern come in
-// trie (depth-first) order; the host orders atoms by insertion id.
+// walk (depth-first) order, or the list's; the host orders atoms by insertion id.
 //
 // Flags (a pattern with any flag is answered by the CPU matcher instead, never truncated):
 //   FLAG_DEPTH  a stored atom deeper than MAX_DEPTH tokens was reached
@@ -57,6 +61,10 @@ var<private> flags: u32;
 // that set COUNT_WORK (a debugging aid: it costs about a tenth of the count pass on lavapipe).
 var<private> nSteps: u32;
 var<private> nLoads: u32;
+// The pattern's variable count, and where its next record goes / the words written so far.
+var<private> nv: u32;
+var<private> outPos: u32;
+var<private> words: u32;
 
 // Reads of the trie and pattern buffers, counted (nLoads) for the work counters of the count pass.
 fn ldTrieTok(i: u32) -> u32 {
@@ -71,6 +79,13 @@ fn ldTrieStart(i: u32) -> u32 {
     nLoads = nLoads + 1u;
   }
   return trieStart[i];
+}
+
+fn ldTrieAux(i: u32) -> u32 {
+  if (COUNT_WORK) {
+    nLoads = nLoads + 1u;
+  }
+  return trieAux[i];
 }
 
 fn ldPatTok(i: u32) -> u32 {
@@ -314,16 +329,49 @@ fn setupFrame(d: u32, node: u32, p: u32, skip: u32) {
   }
 }
 
-fn run(pi: u32, write: bool) {
-  let info = patInfo[pi];
-  pBase = info.tokStart;
-  let plen = info.tokCount;
-  let nv = info.varCount;
-  var outPos = info.outOffset;
-  var words = 0u;
-  flags = 0u;
-  nSteps = 0u;
-  nLoads = 0u;
+// At leaf `c`, whose path is pathTok[0, len): unifies the pattern with it and, when they unify,
+// counts (and in the write pass writes) its record. False when a flag was raised: the caller stops.
+fn visitLeaf(c: u32, len: u32, write: bool) -> bool {
+  var sv = 0u;
+  for (var i = 0u; i < len; i = i + 1u) {
+    if ((pathTok[i] >> TAG_SHIFT) == TAG_NEWVAR) {
+      sv = sv + 1u;
+    }
+  }
+  if (sv > MAX_VARS) {
+    flags = flags | FLAG_VARS;
+    return false;
+  }
+  for (var i = 0u; i < nv; i = i + 1u) {
+    bind0[i] = NONE;
+  }
+  for (var i = 0u; i < sv; i = i + 1u) {
+    bind1[i] = NONE;
+  }
+  let ok = unify();
+  if (flags != 0u) {
+    return false;
+  }
+  if (ok) {
+    let size = REC_BIND0 + nv + sv;
+    if (write) {
+      out[outPos + REC_LEAF] = c;
+      out[outPos + REC_SV] = sv;
+      for (var i = 0u; i < nv; i = i + 1u) {
+        out[outPos + REC_BIND0 + i] = bind0[i];
+      }
+      for (var i = 0u; i < sv; i = i + 1u) {
+        out[outPos + REC_BIND0 + nv + i] = bind1[i];
+      }
+    }
+    outPos = outPos + size;
+    words = words + size;
+  }
+  return true;
+}
+
+// The walk: depth first from the root, as described at the top.
+fn walk(plen: u32, write: bool) {
   setupFrame(0u, 0u, 0u, 0u);
   var d = 0u;
   loop {
@@ -375,46 +423,61 @@ fn run(pi: u32, write: bool) {
     pathTok[d] = t;
     if (s2 == 0u && p2 == plen) {
       // A leaf: the path spells one complete stored atom.
-      let len = d + 1u;
-      var sv = 0u;
-      for (var i = 0u; i < len; i = i + 1u) {
-        if ((pathTok[i] >> TAG_SHIFT) == TAG_NEWVAR) {
-          sv = sv + 1u;
-        }
-      }
-      if (sv > MAX_VARS) {
-        flags = flags | FLAG_VARS;
+      if (!visitLeaf(c, d + 1u, write)) {
         break;
-      }
-      for (var i = 0u; i < nv; i = i + 1u) {
-        bind0[i] = NONE;
-      }
-      for (var i = 0u; i < sv; i = i + 1u) {
-        bind1[i] = NONE;
-      }
-      let ok = unify();
-      if (flags != 0u) {
-        break;
-      }
-      if (ok) {
-        let size = REC_BIND0 + nv + sv;
-        if (write) {
-          out[outPos + REC_LEAF] = c;
-          out[outPos + REC_SV] = sv;
-          for (var i = 0u; i < nv; i = i + 1u) {
-            out[outPos + REC_BIND0 + i] = bind0[i];
-          }
-          for (var i = 0u; i < sv; i = i + 1u) {
-            out[outPos + REC_BIND0 + nv + i] = bind1[i];
-          }
-        }
-        outPos = outPos + size;
-        words = words + size;
       }
       continue;
     }
     d = d + 1u;
     setupFrame(d, c, p2, s2);
+  }
+}
+
+// The list path (src/gpu/leaf-postings.ts): the leaves trieAux[first, end), ascending, each read
+// back to its path through the parents (trieAux[node]) and unified as the walk would at a leaf.
+fn runList(first: u32, end: u32, write: bool) {
+  for (var k = first; k < end; k = k + 1u) {
+    if (COUNT_WORK) {
+      nSteps = nSteps + 1u;
+    }
+    let leaf = ldTrieAux(k);
+    var len = 0u;
+    var n = leaf;
+    loop {
+      if (n == 0u) {
+        break;
+      }
+      len = len + 1u;
+      n = ldTrieAux(n);
+    }
+    if (len > MAX_DEPTH) {
+      flags = flags | FLAG_DEPTH;
+      return;
+    }
+    n = leaf;
+    for (var i = len; i > 0u; i = i - 1u) {
+      pathTok[i - 1u] = ldTrieTok(n);
+      n = ldTrieAux(n);
+    }
+    if (!visitLeaf(leaf, len, write)) {
+      return;
+    }
+  }
+}
+
+fn run(pi: u32, write: bool) {
+  let info = patInfo[pi];
+  pBase = info.tokStart;
+  nv = info.varCount;
+  outPos = info.outOffset;
+  words = 0u;
+  flags = 0u;
+  nSteps = 0u;
+  nLoads = 0u;
+  if (info.listEnd != 0u) {
+    runList(info.listStart, info.listEnd, write);
+  } else {
+    walk(info.tokCount, write);
   }
   if (!write) {
     counts[pi].words = words;

@@ -6,6 +6,7 @@
 import type { FlatTrie } from '../space/index.js';
 import type { GpuLimits } from './device.js';
 import { Flag, KERNEL_MAX_VARS, PatCount, PatInfo, WORKGROUP_SIZE } from './kernel-layout.js';
+import type { ListSlice } from './leaf-postings.js';
 import type { FallbackReason, GpuMatcherOptions, KernelPattern } from './types.js';
 
 export interface BatchLimits {
@@ -49,7 +50,7 @@ export interface Chunk {
 }
 
 /** Splits the eligible patterns into chunks that fit one count dispatch and its bindings. */
-export function* chunks(patterns: readonly KernelPattern[], eligible: readonly number[], limits: BatchLimits): Generator<Chunk> {
+export function* chunks(patterns: readonly KernelPattern[], eligible: readonly number[], limits: BatchLimits, lists: ReadonlyMap<number, ListSlice> | null = null): Generator<Chunk> {
   const maxPatterns = Math.max(1, Math.min(limits.workgroups * WORKGROUP_SIZE, Math.floor(limits.binding / PatInfo.bytes), Math.floor(limits.binding / PatCount.bytes)));
   const maxTokens = Math.floor(limits.binding / 4);
   let k = 0;
@@ -71,7 +72,9 @@ export function* chunks(patterns: readonly KernelPattern[], eligible: readonly n
       const cp = patterns[indices[i]!]!;
       tok.set(cp.tokens, at);
       ends.set(cp.ends, at);
-      info.set(PatInfo.pack({ tokStart: at, tokCount: cp.tokens.length, varCount: cp.varCount }), i * PatInfo.words);
+      const list = lists?.get(indices[i]!);
+      const listed = list === undefined ? {} : { listStart: list.start, listEnd: list.start + list.count };
+      info.set(PatInfo.pack({ tokStart: at, tokCount: cp.tokens.length, varCount: cp.varCount, ...listed }), i * PatInfo.words);
       at += cp.tokens.length;
     }
     yield { indices, tok, ends, info };

@@ -61,26 +61,46 @@ export interface TrieBuffers {
   readonly trie: FlatTrie;
   readonly tok: GPUBuffer;
   readonly start: GPUBuffer;
+  /** The trie's LeafPostings.aux once a batch used the list path; until then a 16-byte stand-in. */
+  aux: GPUBuffer;
+  auxWords: number;
 }
 
 /** The uploaded trie, kept until the trie (the space's snapshot) or the device changes. */
 export class TrieCache {
   private cached: TrieBuffers | null = null;
 
-  /** The trie's buffers, and whether they were uploaded just now. */
-  get(ctx: GpuContext, trie: FlatTrie): { buffers: TrieBuffers; uploaded: boolean } {
+  /**
+   * The trie's buffers, and whether the trie was uploaded just now; `aux` (leaf-postings.ts) goes
+   * up the first time a batch gives it, and stays while the trie does.
+   */
+  get(ctx: GpuContext, trie: FlatTrie, aux: Uint32Array | null): { buffers: TrieBuffers; uploaded: boolean } {
     const c = this.cached;
-    if (c !== null && c.ctx === ctx && c.trie === trie) return { buffers: c, uploaded: false };
+    if (c !== null && c.ctx === ctx && c.trie === trie) {
+      if (aux !== null && c.auxWords === 0) this.setAux(c, aux);
+      return { buffers: c, uploaded: false };
+    }
     this.clear();
     const tok = uploadU32(ctx.device, trie.tok, Usage.storageIn, 'trie tok');
     const start = uploadU32(ctx.device, trie.childStart, Usage.storageIn, 'trie childStart');
-    this.cached = { ctx, trie, tok, start };
-    return { buffers: this.cached, uploaded: true };
+    const buffers: TrieBuffers = { ctx, trie, tok, start, aux: uploadU32(ctx.device, NO_AUX, Usage.storageIn, 'trie aux (none)'), auxWords: 0 };
+    if (aux !== null) this.setAux(buffers, aux);
+    this.cached = buffers;
+    return { buffers, uploaded: true };
   }
 
   clear(): void {
     this.cached?.tok.destroy();
     this.cached?.start.destroy();
+    this.cached?.aux.destroy();
     this.cached = null;
   }
+
+  private setAux(b: TrieBuffers, aux: Uint32Array): void {
+    b.aux.destroy();
+    b.aux = uploadU32(b.ctx.device, aux, Usage.storageIn, 'trie aux');
+    b.auxWords = aux.length;
+  }
 }
+
+const NO_AUX = new Uint32Array(4);

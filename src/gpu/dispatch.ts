@@ -118,6 +118,7 @@ export class ChunkDispatch {
       entries: bindGroupEntries({
         trieTok: { buffer: trie.tok, size: Math.max(16, trie.trie.tok.length * 4) },
         trieStart: { buffer: trie.start, size: trie.trie.childStart.length * 4 },
+        trieAux: { buffer: trie.aux, size: Math.max(16, trie.auxWords * 4) },
         patTok: { buffer: this.patTok, size: Math.max(4, c.tok.byteLength) },
         patEnds: { buffer: this.patEnds, size: Math.max(4, c.ends.byteLength) },
         patInfo: { buffer: this.patInfo, size: c.info.byteLength },

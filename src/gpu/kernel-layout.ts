@@ -53,8 +53,12 @@ function u32Struct<F extends string>(name: string, fields: readonly F[]): U32Str
   };
 }
 
-/** Per pattern, uploaded: where its tokens are, how many variables, where its records go. */
-export const PatInfo = u32Struct('PatInfo', ['tokStart', 'tokCount', 'varCount', 'outOffset']);
+/**
+ * Per pattern, uploaded: where its tokens are, how many variables, where its records go, and for
+ * the list path the leaves it tries, trieAux[listStart, listEnd) (leaf-postings.ts); listEnd 0:
+ * the walk (a list never ends at 0: the parents come first).
+ */
+export const PatInfo = u32Struct('PatInfo', ['tokStart', 'tokCount', 'varCount', 'outOffset', 'listStart', 'listEnd']);
 /**
  * Per pattern, written by the count pass: words of output it needs, its flags, and its work — walk
  * loop iterations (`steps`: each child tried, each frame left) and reads of the trie and pattern
@@ -85,6 +89,7 @@ type BindingKind = 'read-only-storage' | 'storage' | 'uniform';
 export const BINDINGS = [
   { name: 'trieTok', kind: 'read-only-storage', type: 'array<u32>' }, // FlatTrie.tok
   { name: 'trieStart', kind: 'read-only-storage', type: 'array<u32>' }, // FlatTrie.childStart
+  { name: 'trieAux', kind: 'read-only-storage', type: 'array<u32>' }, // LeafPostings.aux: parents, then lists
   { name: 'patTok', kind: 'read-only-storage', type: 'array<u32>' }, // every pattern's tokens
   { name: 'patEnds', kind: 'read-only-storage', type: 'array<u32>' }, // per token: end of its sub-term
   { name: 'patInfo', kind: 'read-only-storage', type: `array<${PatInfo.name}>` },

@@ -22,6 +22,7 @@ import { BufferPool, TrieCache } from './buffer-pool.js';
 import { acquireGpu, type GpuContext } from './device.js';
 import { ChunkDispatch, type DispatchEnv } from './dispatch.js';
 import { expandRaw, hitsOf } from './expand.js';
+import { chooseLists } from './leaf-postings.js';
 import { pipelinesFor } from './pipelines.js';
 import { typedError } from './submit.js';
 import { type CompactMatches, type FallbackReason, type GpuBatchMetrics, type GpuMatcherOptions, type KernelPattern, kernelPattern, newMetrics, type RawMatches } from './types.js';
@@ -118,12 +119,16 @@ export class GpuMatcher {
     const acquired: GPUBuffer[] = [];
     try {
       if (eligible.length > 0) {
-        const t = performance.now();
-        const { buffers, uploaded } = this.trieCache.get(ctx, trie);
+        let t = performance.now();
+        const lists = this.options.listPath === false ? null : chooseLists(trie, patterns, eligible, limits.binding);
+        metrics.listPatterns = lists?.slices.size ?? 0;
+        metrics.hostMs += performance.now() - t;
+        t = performance.now();
+        const { buffers, uploaded } = this.trieCache.get(ctx, trie, lists?.aux ?? null);
         metrics.trieUploaded = uploaded;
         metrics.uploadMs += performance.now() - t;
         const env: DispatchEnv = { ctx, pool: this.pool, pipes: pipelinesFor(ctx.device), trie: buffers, metrics, acquired, afterSubmit: this.options.afterSubmit, workCounters: this.options.workCounters === true };
-        for (const chunk of chunks(patterns, eligible, limits)) {
+        for (const chunk of chunks(patterns, eligible, limits, lists?.slices ?? null)) {
           const run = new ChunkDispatch(env, chunk);
           const counts = await run.count();
           const th = performance.now();

@@ -6,12 +6,18 @@ import type { GpuContext } from './device.js';
 export type FallbackReason = 'pattern-variables' | 'depth' | 'stored-variables' | 'stack' | 'output' | 'trie-size';
 
 export interface GpuMatcherOptions {
-  /** Caps below the device's own limits (tests force tiny ones to exercise the splitting). */
   /**
    * Fill the kernel's work counters (GpuBatchMetrics.work): a count pipeline compiled with them,
    * about a tenth slower on lavapipe. Off by default, when `work` reads 0 (patterns counted).
    */
   readonly workCounters?: boolean;
+  /**
+   * Answer patterns whose constants follow a variable — `(edge $x c)` — from the trie leaves'
+   * posting lists (leaf-postings.ts) instead of by a walk. Default true; false walks every
+   * pattern (the tests compare the two).
+   */
+  readonly listPath?: boolean;
+  /** Caps below the device's own limits (tests force tiny ones to exercise the splitting). */
   readonly maxBindingBytes?: number;
   readonly maxWorkgroupsPerDispatch?: number;
   /** Called right after each submit (tests destroy the device here to simulate a loss). */
@@ -34,6 +40,8 @@ export interface GpuBatchMetrics {
   results: number;
   /** Patterns whose hits spanned several leaves and needed a merge by insertion id. */
   merged: number;
+  /** Patterns the kernel answered from a posting list of leaves, not by a walk (GpuMatcherOptions.listPath). */
+  listPatterns: number;
   trieUploaded: boolean;
   /**
    * The kernel's work (count pass, every pattern it walked — fallbacks flagged by the kernel
@@ -61,6 +69,7 @@ export function newMetrics(patterns: number): GpuBatchMetrics {
     records: 0,
     results: 0,
     merged: 0,
+    listPatterns: 0,
     trieUploaded: false,
     work: { patterns: 0, steps: 0, loads: 0, maxSteps: 0, maxLoads: 0 },
     uploadMs: 0,

@@ -240,7 +240,7 @@ describe('errors on the mock device: the right GpuError, no leaked buffers', () 
 });
 
 describe('batch planning (pure)', () => {
-  const pats = parseAll('(a $x) (b $y $z) c (d (e $w)) $v').map((a) => kernelPattern(new CompiledPattern(a)));
+  const pats = parseAll('(a $x) (b $y $z) c (d (e $w)) $v (f a b c d e g h i j k)').map((a) => kernelPattern(new CompiledPattern(a)));
   const limits = (binding: number, workgroups = 100): { binding: number; workgroups: number; groupWords: number } => ({ binding, workgroups, groupWords: binding / 4 });
 
   it('chunks by workgroups and by the tokens that fit a binding, packing PatInfo', () => {
@@ -249,17 +249,20 @@ describe('batch planning (pure)', () => {
     expect(one.map((c) => c.indices)).toEqual([all]);
     const info = one[0]!.info;
     let at = 0;
-    for (let i = 0; i < pats.length; i++) {
+    for (let i = 0; i < all.length; i++) {
       expect(info[i * PatInfo.words + PatInfo.at.tokStart]).toBe(at);
       expect(info[i * PatInfo.words + PatInfo.at.tokCount]).toBe(pats[i]!.tokens.length);
       expect(info[i * PatInfo.words + PatInfo.at.varCount]).toBe(pats[i]!.varCount);
       at += pats[i]!.tokens.length;
     }
-    // 16 bytes of binding: 4 tokens, one PatInfo: one pattern per chunk.
-    expect([...chunks(pats, all, limits(16))].map((c) => c.indices)).toEqual(all.map((p) => [p]));
-    // 32 bytes: 8 tokens and two PatInfo per chunk; (a $x) has 3 tokens, (b $y $z) 4, (d (e $w)) 5.
-    expect([...chunks(pats, all, limits(32))].map((c) => c.indices)).toEqual([[0, 1], [2, 3], [4]]);
-    expect([...chunks(pats, [1, 3, 4], limits(32))].map((c) => c.indices)).toEqual([[1], [3, 4]]);
+    // One PatInfo of binding: one pattern per chunk.
+    expect([...chunks(pats, all, limits(PatInfo.bytes))].map((c) => c.indices)).toEqual(all.map((p) => [p]));
+    // Two PatInfo (48 bytes): 12 tokens and two patterns per chunk; (a $x) has 3 tokens, (b $y $z) 4,
+    // (d (e $w)) 5, the long one 12.
+    expect(PatInfo.bytes).toBe(24);
+    expect([...chunks(pats, all, limits(48))].map((c) => c.indices)).toEqual([[0, 1], [2, 3], [4]]);
+    expect([...chunks(pats, [1, 3, 4], limits(48))].map((c) => c.indices)).toEqual([[1, 3], [4]]);
+    expect([...chunks(pats, [5, 0, 1], limits(48))].map((c) => c.indices)).toEqual([[5], [0, 1]]);
   });
 
   it('eligibility: too many variables or a trie larger than a binding', () => {

@@ -60,17 +60,22 @@ describe('mock kernel = WGSL kernel', () => {
   // then a's, e's, the header's and the root's frames are left: 9. (e $x b) tries every first
   // argument — header, e, a, its b, leave, d, its b, leave, then e's, the header's and the root's
   // frames: 11; so a constant after a variable costs about 2 steps per distinct first argument
-  // (about 20,000 for (edge $x nJ) over 10,000 sources).
+  // (about 20,000 for (edge $x nJ) over 10,000 sources). The list path (leaf-postings.ts) takes
+  // (e $x b) from the list of b at position 2 instead: one step per leaf, (e a b) and (e d b): 2.
   it('counts the walk steps of a hand-worked trie, the same on the mock and the WGSL kernel', async () => {
     const space = new AtomSpace();
     for (const text of ['(e a b)', '(e a c)', '(e d b)']) space.add(parseAtom(text));
     const trie = space.snapshot().trie;
-    const devices: GpuMatcher[] = [new GpuMatcher({ workCounters: true, acquire: () => Promise.resolve(new MockGpu().ctx) })];
-    if (adapter !== null) devices.push(new GpuMatcher({ workCounters: true }));
-    for (const [text, steps] of [['(e a $y)', 9], ['(e $x b)', 11]] as const) {
+    const on = (listPath: boolean): GpuMatcher[] => {
+      const out = [new GpuMatcher({ workCounters: true, listPath, acquire: () => Promise.resolve(new MockGpu().ctx) })];
+      if (adapter !== null) out.push(new GpuMatcher({ workCounters: true, listPath }));
+      return out;
+    };
+    const devices = on(true); // as the plain matchers below (the list path is on by default)
+    for (const [text, steps, listPath] of [['(e a $y)', 9, false], ['(e $x b)', 11, false], ['(e a $y)', 9, true], ['(e $x b)', 2, true]] as const) {
       const pats = [kernelPattern(new CompiledPattern(parseAtom(text)))];
       const works = [];
-      for (const m of devices) works.push((await m.runRaw(trie, pats)).metrics.work);
+      for (const m of on(listPath)) works.push((await m.runRaw(trie, pats)).metrics.work);
       for (const w of works) {
         expect(w.patterns, text).toBe(1);
         expect(w.steps, text).toBe(steps);

@@ -18,7 +18,7 @@ import {
 } from '../../src/gpu/kernel-layout.js';
 import { PAYLOAD_MASK, Tag, TAG_SHIFT, token } from '../../src/space/encoding.js';
 
-export type KernelBindings = Record<'trieTok' | 'trieStart' | 'patTok' | 'patEnds' | 'patInfo' | 'counts' | 'out' | 'params', Uint32Array>;
+export type KernelBindings = Record<'trieTok' | 'trieStart' | 'trieAux' | 'patTok' | 'patEnds' | 'patInfo' | 'counts' | 'out' | 'params', Uint32Array>;
 
 const FIRST_NON_VAR = token(Tag.Expr, 0);
 const DOWN = 0x80000000;
@@ -57,6 +57,9 @@ function run(b: KernelBindings, pi: number, write: boolean, countWork: boolean):
   const patTok = (i: number): number => (loads++, get(b.patTok, 'patTok', pBase + i));
   const trieTok = (i: number): number => (loads++, get(b.trieTok, 'trieTok', i));
   const trieStart = (i: number): number => (loads++, get(b.trieStart, 'trieStart', i));
+  const trieAux = (i: number): number => (loads++, get(b.trieAux, 'trieAux', i));
+  const listStart = get(b.patInfo, 'patInfo', info + PatInfo.at.listStart);
+  const listEnd = get(b.patInfo, 'patInfo', info + PatInfo.at.listEnd);
   const fP = new Uint32Array(KERNEL_MAX_DEPTH + 1);
   const fSkip = new Uint32Array(KERNEL_MAX_DEPTH + 1);
   const fNext = new Uint32Array(KERNEL_MAX_DEPTH + 1);
@@ -208,75 +211,101 @@ function run(b: KernelBindings, pi: number, write: boolean, countWork: boolean):
     }
   };
 
-  setupFrame(0, 0, 0, 0);
-  let d = 0;
-  for (;;) {
-    steps++;
-    let c: number;
-    const stop = fStop[d]!;
-    const down = stop >= DOWN;
-    if (down && fNext[d]! > stop - DOWN) {
-      c = fNext[d]! - 1;
-      fNext[d] = c;
-    } else if (!down && fNext[d]! < stop) {
-      c = fNext[d]!;
-      fNext[d] = c + 1;
-    } else if (fExact[d] !== NONE) {
-      c = fExact[d]!;
-      fExact[d] = NONE;
-    } else {
-      if (d === 0) break;
-      d--;
-      continue;
+  // At leaf c, whose path is pathTok[0, len): false when a flag was raised (the caller stops).
+  const visitLeaf = (c: number, len: number): boolean => {
+    let sv = 0;
+    for (let i = 0; i < len; i++) if (pathTok[i]! >>> TAG_SHIFT === Tag.NewVar) sv++;
+    if (sv > KERNEL_MAX_VARS) {
+      flags |= Flag.VARS;
+      return false;
     }
-    const t = trieTok(c);
-    const p = fP[d]!;
-    const s = fSkip[d]!;
-    let p2 = p + 1;
-    let s2 = 0;
-    if (s > 0 || isVar(patTok(p))) {
-      const left = (s > 0 ? s : 1) - 1 + arityOf(t);
-      if (left > 0) {
-        p2 = p;
-        s2 = left;
+    bind0.fill(NONE, 0, nv);
+    bind1.fill(NONE, 0, sv);
+    const ok = unify();
+    if (flags !== 0) return false;
+    if (ok) {
+      if (write) {
+        set(b.out, 'out', outPos + BindingRecord.leaf, c);
+        set(b.out, 'out', outPos + BindingRecord.storedVars, sv);
+        for (let i = 0; i < nv; i++) set(b.out, 'out', outPos + BindingRecord.bind0 + i, bind0[i]!);
+        for (let i = 0; i < sv; i++) set(b.out, 'out', outPos + BindingRecord.bind0 + nv + i, bind1[i]!);
       }
-    } else if (isVar(t)) {
-      loads++;
-      p2 = get(b.patEnds, 'patEnds', pBase + p);
+      const size = BindingRecord.words(nv, sv);
+      outPos += size;
+      words += size;
     }
-    if (d + 1 > KERNEL_MAX_DEPTH) {
-      flags |= Flag.DEPTH;
-      break;
-    }
-    pathTok[d] = t;
-    if (s2 === 0 && p2 === plen) {
-      const len = d + 1;
-      let sv = 0;
-      for (let i = 0; i < len; i++) if (pathTok[i]! >>> TAG_SHIFT === Tag.NewVar) sv++;
-      if (sv > KERNEL_MAX_VARS) {
-        flags |= Flag.VARS;
+    return true;
+  };
+  const walk = (): void => {
+    setupFrame(0, 0, 0, 0);
+    let d = 0;
+    for (;;) {
+      steps++;
+      let c: number;
+      const stop = fStop[d]!;
+      const down = stop >= DOWN;
+      if (down && fNext[d]! > stop - DOWN) {
+        c = fNext[d]! - 1;
+        fNext[d] = c;
+      } else if (!down && fNext[d]! < stop) {
+        c = fNext[d]!;
+        fNext[d] = c + 1;
+      } else if (fExact[d] !== NONE) {
+        c = fExact[d]!;
+        fExact[d] = NONE;
+      } else {
+        if (d === 0) break;
+        d--;
+        continue;
+      }
+      const t = trieTok(c);
+      const p = fP[d]!;
+      const s = fSkip[d]!;
+      let p2 = p + 1;
+      let s2 = 0;
+      if (s > 0 || isVar(patTok(p))) {
+        const left = (s > 0 ? s : 1) - 1 + arityOf(t);
+        if (left > 0) {
+          p2 = p;
+          s2 = left;
+        }
+      } else if (isVar(t)) {
+        loads++;
+        p2 = get(b.patEnds, 'patEnds', pBase + p);
+      }
+      if (d + 1 > KERNEL_MAX_DEPTH) {
+        flags |= Flag.DEPTH;
         break;
       }
-      bind0.fill(NONE, 0, nv);
-      bind1.fill(NONE, 0, sv);
-      const ok = unify();
-      if (flags !== 0) break;
-      if (ok) {
-        if (write) {
-          set(b.out, 'out', outPos + BindingRecord.leaf, c);
-          set(b.out, 'out', outPos + BindingRecord.storedVars, sv);
-          for (let i = 0; i < nv; i++) set(b.out, 'out', outPos + BindingRecord.bind0 + i, bind0[i]!);
-          for (let i = 0; i < sv; i++) set(b.out, 'out', outPos + BindingRecord.bind0 + nv + i, bind1[i]!);
-        }
-        const size = BindingRecord.words(nv, sv);
-        outPos += size;
-        words += size;
+      pathTok[d] = t;
+      if (s2 === 0 && p2 === plen) {
+        if (!visitLeaf(c, d + 1)) break;
+        continue;
       }
-      continue;
+      d++;
+      setupFrame(d, c, p2, s2);
     }
-    d++;
-    setupFrame(d, c, p2, s2);
-  }
+  };
+  const runList = (): void => {
+    for (let k = listStart; k < listEnd; k++) {
+      steps++;
+      const leaf = trieAux(k);
+      let len = 0;
+      for (let n = leaf; n !== 0; n = trieAux(n)) len++;
+      if (len > KERNEL_MAX_DEPTH) {
+        flags |= Flag.DEPTH;
+        return;
+      }
+      for (let i = len, n = leaf; i > 0; i--) {
+        pathTok[i - 1] = trieTok(n);
+        n = trieAux(n);
+      }
+      if (!visitLeaf(leaf, len)) return;
+    }
+  };
+
+  if (listEnd !== 0) runList();
+  else walk();
   if (!write) {
     set(b.counts, 'counts', pi * PatCount.words + PatCount.at.words, words);
     set(b.counts, 'counts', pi * PatCount.words + PatCount.at.flags, flags);

@@ -1,0 +1,197 @@
+// Posting lists over the frozen trie's leaves, for the kernel's list path (shaders/trie-match.wgsl,
+// `runList`): a pattern whose walk would span a variable before its constants — `(edge $x c)`,
+// `($r a $y)` — is answered from the leaves that carry its most selective constant instead of by
+// a walk over every child of the variable (at 1,000,000 facts, 20,000 walk iterations become the
+// ten or so leaves of the list).
+//
+// A list is keyed by (children of the top-level expression, argument position, the argument's
+// token) and holds, ascending, the leaves whose path has that atomic token there. The kernel reads
+// a leaf's path back through the parent array, so the lists and the parents go to the device in
+// one buffer (`trieAux`: parents first, then every list's leaves).
+//
+// The list path must answer what the walk answers, and the host must be able to order its records:
+// - a stored atom with a variable at the constant's position would unify with the constant and is
+//   in no list, so such (children, position) pairs are never chosen; a stored bare variable (it
+//   matches every pattern) turns the list path off for the whole trie;
+// - records are expanded in record order and fresh variables made in that order (expand.ts), so a
+//   list is chosen only when none of its leaves holds a variable (their records then carry no
+//   stored bindings and the host's merge by insertion id is the only order there is).
+
+import { PAYLOAD_MASK, TAG_SHIFT, Tag } from '../space/index.js';
+import { type FlatTrie, sharedU32 } from '../space/index.js';
+
+/** Top-level expressions of at most this many children (head included) are listed. */
+export const LIST_MAX_CHILDREN = 64;
+/** What a pattern that takes the list path needs from the kernel: a slice of `aux`. */
+export interface ListSlice {
+  readonly start: number;
+  readonly count: number;
+}
+
+export interface LeafPostings {
+  /** parent[node] for node < nodeCount, then the leaves of every list. */
+  readonly aux: Uint32Array;
+  /** False when a stored bare variable matches every pattern: no list may be used. */
+  readonly usable: boolean;
+  /** The slice of (children, position, token), or null when no leaf has that token there or it may not be used. */
+  slice(children: number, position: number, token: number): ListSlice | null;
+  /** Whether some stored atom of `children` children has a variable at `position` (the list would miss it). */
+  varAt(children: number, position: number): boolean;
+}
+
+const cache = new WeakMap<FlatTrie, LeafPostings>();
+
+/** The posting lists of `trie`, built on first use and kept while the trie lives. */
+export function leafPostingsOf(trie: FlatTrie): LeafPostings {
+  let p = cache.get(trie);
+  if (p === undefined) cache.set(trie, (p = buildLeafPostings(trie)));
+  return p;
+}
+
+const isVarToken = (t: number): boolean => t >>> TAG_SHIFT < Tag.Expr;
+const arityOf = (t: number): number => (t >>> TAG_SHIFT === Tag.Expr ? t & PAYLOAD_MASK : 0);
+const listKey = (children: number, position: number, token: number): number => (children * LIST_MAX_CHILDREN + position) * 0x100000000 + token;
+
+export function buildLeafPostings(trie: FlatTrie): LeafPostings {
+  const { tok, childStart, nodeCount } = trie;
+  const parent = new Uint32Array(nodeCount);
+  // Sub-terms still open below each node (0: a leaf, whose children are atom nodes); BFS numbering
+  // puts every child after its parent, so one forward pass fills both.
+  const open = new Uint32Array(nodeCount);
+  const atomNode = new Uint8Array(nodeCount);
+  open[0] = 1;
+  const leaves: number[] = [];
+  let usable = true;
+  for (let n = 0; n < nodeCount; n++) {
+    if (atomNode[n] === 1) continue;
+    if (n > 0 && open[n] === 0) {
+      leaves.push(n);
+      for (let c = childStart[n]!; c < childStart[n + 1]!; c++) atomNode[c] = 1;
+      continue;
+    }
+    for (let c = childStart[n]!; c < childStart[n + 1]!; c++) {
+      parent[c] = n;
+      open[c] = open[n]! - 1 + arityOf(tok[c]!);
+      if (n === 0 && isVarToken(tok[c]!)) usable = false;
+    }
+  }
+  // Per leaf: its path (root excluded), then the token at each top-level argument.
+  const keyList = new Map<number, number>();
+  const listLeaves: number[][] = [];
+  const listGround: boolean[] = [];
+  const varPositions = new Set<number>();
+  const path: number[] = [];
+  for (const leaf of leaves) {
+    path.length = 0;
+    for (let n = leaf; n !== 0; n = parent[n]!) path.push(tok[n]!);
+    path.reverse();
+    const children = arityOf(path[0]!);
+    if (children < 2 || children > LIST_MAX_CHILDREN) continue;
+    let ground = true;
+    for (const t of path) if (isVarToken(t)) ground = false;
+    let o = 1;
+    for (let position = 0; position < children; position++) {
+      const t = path[o]!;
+      if (isVarToken(t)) varPositions.add(children * LIST_MAX_CHILDREN + position);
+      else if (arityOf(t) === 0 && position > 0) {
+        const key = listKey(children, position, t);
+        let l = keyList.get(key);
+        if (l === undefined) {
+          keyList.set(key, (l = listLeaves.length));
+          listLeaves.push([]);
+          listGround.push(true);
+        }
+        listLeaves[l]!.push(leaf);
+        if (!ground) listGround[l] = false;
+      }
+      o = skip(path, o);
+    }
+  }
+  let entries = 0;
+  for (const l of listLeaves) entries += l.length;
+  const aux = sharedU32(Math.max(1, nodeCount + entries));
+  aux.set(parent);
+  const starts = new Uint32Array(listLeaves.length);
+  let at = nodeCount;
+  for (let l = 0; l < listLeaves.length; l++) {
+    starts[l] = at;
+    for (const leaf of listLeaves[l]!) aux[at++] = leaf;
+  }
+  return {
+    aux,
+    usable,
+    slice(children, position, token) {
+      const l = keyList.get(listKey(children, position, token));
+      if (l === undefined) return { start: nodeCount, count: 0 };
+      if (!listGround[l]) return null;
+      return { start: starts[l]!, count: listLeaves[l]!.length };
+    },
+    varAt: (children, position) => varPositions.has(children * LIST_MAX_CHILDREN + position),
+  };
+}
+
+/** Offset just past the sub-term of `path` that starts at `o`. */
+function skip(path: readonly number[], o: number): number {
+  let pending = 1;
+  while (pending > 0) pending += arityOf(path[o++]!) - 1;
+  return o;
+}
+
+/**
+ * Positions (≥ 1) of the atomic constants among the top-level arguments of a pattern whose walk
+ * would span a variable or a compound term before reaching them; empty when the walk descends
+ * straight to its answers (an atomic head and first argument) or there is no such constant.
+ */
+export function listPositions(tokens: Uint32Array, ends: Uint32Array): number[] {
+  const children = arityOf(tokens[0]!);
+  if (children < 2 || children > LIST_MAX_CHILDREN) return [];
+  const atomicConstant = (t: number): boolean => !isVarToken(t) && arityOf(t) === 0;
+  const head = tokens[1]!;
+  const second = ends[1]!;
+  if (atomicConstant(head) && atomicConstant(tokens[second]!)) return [];
+  const out: number[] = [];
+  for (let position = 1, o = second; position < children; position++, o = ends[o]!) if (atomicConstant(tokens[o]!)) out.push(position);
+  return out;
+}
+
+/** The smallest usable list among the pattern's `positions` (listPositions), or null: walk. */
+export function listSliceFor(tokens: Uint32Array, ends: Uint32Array, positions: readonly number[], postings: LeafPostings): ListSlice | null {
+  if (!postings.usable) return null;
+  const children = arityOf(tokens[0]!);
+  let best: ListSlice | null = null;
+  let position = 1;
+  for (let o = ends[1]!; position < children; position++, o = ends[o]!) {
+    if (!positions.includes(position) || postings.varAt(children, position)) continue;
+    const s = postings.slice(children, position, tokens[o]!);
+    if (s !== null && (best === null || s.count < best.count)) best = s;
+  }
+  return best;
+}
+
+/** The list path of a batch: the patterns (batch indices) that take it, and the buffer they read. */
+export interface BatchLists {
+  readonly aux: Uint32Array;
+  readonly slices: ReadonlyMap<number, ListSlice>;
+}
+
+/**
+ * Which of the `eligible` patterns take the list path over `trie`, or null when none does (the
+ * lists are built only when some pattern may take one, and are not used when their buffer would
+ * not fit one binding of `bindingBytes`).
+ */
+export function chooseLists(trie: FlatTrie, patterns: readonly { readonly tokens: Uint32Array; readonly ends: Uint32Array }[], eligible: readonly number[], bindingBytes: number): BatchLists | null {
+  const candidates: [number, number[]][] = [];
+  for (const p of eligible) {
+    const positions = listPositions(patterns[p]!.tokens, patterns[p]!.ends);
+    if (positions.length > 0) candidates.push([p, positions]);
+  }
+  if (candidates.length === 0) return null;
+  const postings = leafPostingsOf(trie);
+  if (!postings.usable || postings.aux.length * 4 > bindingBytes) return null;
+  const slices = new Map<number, ListSlice>();
+  for (const [p, positions] of candidates) {
+    const s = listSliceFor(patterns[p]!.tokens, patterns[p]!.ends, positions, postings);
+    if (s !== null) slices.set(p, s);
+  }
+  return slices.size === 0 ? null : { aux: postings.aux, slices };
+}
