@@ -284,16 +284,20 @@ export interface KernelWork {
 /** Runs each shape of the mix as its own batch, counters on (untimed), to read the kernel's work per shape. */
 async function kernelWorkByShape(view: FrozenView, compiled: readonly CompiledPattern[]): Promise<Record<string, KernelWork>> {
   const { GpuMatcher } = await import('../gpu/index.js');
-  const gpu = new GpuMatcher({ workCounters: true });
   const work: Record<string, KernelWork> = {};
-  for (const [kind, name] of Object.entries(KIND_NAMES)) {
-    const subset = compiled.filter((_, k) => MIX[k % MIX.length] === kind);
-    if (subset.length === 0) continue;
-    const w = (await gpu.matchCompact(view, subset)).metrics.work;
-    const n = Math.max(1, w.patterns);
-    work[name] = { patterns: w.patterns, stepsPerPattern: w.steps / n, loadsPerPattern: w.loads / n, maxSteps: w.maxSteps, maxLoads: w.maxLoads };
+  for (const listPath of ['never', 'auto'] as const) {
+    const gpu = new GpuMatcher({ workCounters: true, listPath });
+    for (const [kind, name] of Object.entries(KIND_NAMES)) {
+      const subset = compiled.filter((_, k) => MIX[k % MIX.length] === kind);
+      if (subset.length === 0) continue;
+      const m = (await gpu.matchCompact(view, subset)).metrics;
+      if (listPath === 'auto' && m.listPatterns === 0) continue;
+      const w = m.work;
+      const n = Math.max(1, w.patterns);
+      work[`${name} ${listPath === 'auto' ? `(lists: ${m.listPatterns})` : '(walk)'}`] = { patterns: w.patterns, stepsPerPattern: w.steps / n, loadsPerPattern: w.loads / n, maxSteps: w.maxSteps, maxLoads: w.maxLoads };
+    }
+    gpu.dispose();
   }
-  gpu.dispose();
   return work;
 }
 
@@ -339,24 +343,30 @@ export async function benchKbMatchGpu(view: FrozenView, patterns: readonly Atom[
   const split = { uploadMs: 0, countMs: 0, writeMs: 0, readbackMs: 0, hostMs: 0 };
   for (const s of splits) for (const k of Object.keys(split) as (keyof typeof split)[]) split[k] += s[k] / splits.length;
   const materialized = await timeTask('gpu materialized', options.iterations, now, async () => gpu.match(view, compiled));
+  // The same batch walked (no list path), timed in the same run for the ratio.
+  const walker = new GpuMatcher({ listPath: 'never' });
+  await walker.matchCompact(view, compiled);
+  const walked = await timeTask('gpu compact, walk only', options.iterations, now, async () => walker.matchCompact(view, compiled));
+  walker.dispose();
   // After the timed runs: run before them, these batches' garbage made the timed host step 4x slower.
   const work = await kernelWorkByShape(view, compiled);
   const results = first.metrics.results;
   const tasks: Record<string, GpuTaskFigures | KbMatchTaskFigures> = {
     'gpu matchCompact (ids + binding records)': { ...figuresOf(patterns.length, results, compact), split },
     'gpu match (bindings as atoms, like the CPU)': figuresOf(patterns.length, results, materialized),
+    'gpu matchCompact, every pattern walked (listPath never)': figuresOf(patterns.length, results, walked),
   };
   gpu.dispose();
   const speedupCompact = tasks['gpu matchCompact (ids + binding records)']!.patternsPerSec / cpuPrecompiled.patternsPerSec;
   const speedupMaterialized = tasks['gpu match (bindings as atoms, like the CPU)']!.patternsPerSec / cpuPrecompiled.patternsPerSec;
   console.log(
-    `\nGPU (${adapter}); first batch ${fmt(firstBatchMs, 1)} ms (pipelines, trie upload ${fmt(trieUploadMs, 1)} ms)\n` +
+    `\nGPU (${adapter}); first batch ${fmt(firstBatchMs, 1)} ms (pipelines, trie upload ${fmt(trieUploadMs, 1)} ms); ${fmt(first.metrics.listPatterns)} patterns from the leaves' posting lists\n` +
       table(
         ['task', 'patterns', 'results', 'mean ms', '±%', 'runs', 'patterns/s', 'results/s', 'vs CPU'],
         Object.entries(tasks).map(([name, t]) => [name, fmt(t.patterns), fmt(t.results), fmt(t.meanMs, 2), t.rmePercent.toFixed(1), String(t.samples), fmt(t.patternsPerSec), fmt(t.resultsPerSec), `${(t.patternsPerSec / cpuPrecompiled.patternsPerSec).toFixed(2)}x`]),
       ) +
       `\nsplit of a compact batch (mean ms): upload ${split.uploadMs.toFixed(2)}, count ${split.countMs.toFixed(2)}, write ${split.writeMs.toFixed(2)}, readback ${split.readbackMs.toFixed(2)}, host ${split.hostMs.toFixed(2)}\n` +
-      'kernel work per pattern (count pass: walk loop iterations, trie and pattern buffer reads)\n' +
+      'kernel work per pattern (count pass: walk loop iterations or list leaves, trie and pattern buffer reads; walk and list path)\n' +
       table(
         ['shape', 'patterns', 'iterations', 'loads', 'max iterations', 'max loads'],
         Object.entries(work).map(([shape, w]) => [shape, fmt(w.patterns), fmt(w.stepsPerPattern, 1), fmt(w.loadsPerPattern, 1), fmt(w.maxSteps), fmt(w.maxLoads)]),

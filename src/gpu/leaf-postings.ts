@@ -18,7 +18,7 @@
 //   stored bindings and the host's merge by insertion id is the only order there is).
 
 import { PAYLOAD_MASK, TAG_SHIFT, Tag } from '../space/index.js';
-import { type FlatTrie, sharedU32 } from '../space/index.js';
+import { type FlatTrie, findChild, sharedU32 } from '../space/index.js';
 
 /** Top-level expressions of at most this many children (head included) are listed. */
 export const LIST_MAX_CHILDREN = 64;
@@ -154,16 +154,35 @@ export function listPositions(tokens: Uint32Array, ends: Uint32Array): number[] 
   return out;
 }
 
-/** The smallest usable list among the pattern's `positions` (listPositions), or null: walk. */
-export function listSliceFor(tokens: Uint32Array, ends: Uint32Array, positions: readonly number[], postings: LeafPostings): ListSlice | null {
+/**
+ * Sub-terms the walk spans at its first pattern variable: the children of the node its constant
+ * prefix leads to (0 when the prefix is not in the trie: the walk ends at once). A lower bound of
+ * the walk's work, against which a list's length is weighed.
+ */
+export function walkSpan(trie: FlatTrie, tokens: Uint32Array): number {
+  let node = 0;
+  for (let i = 0; i < tokens.length && !isVarToken(tokens[i]!); i++) {
+    node = findChild(trie, node, tokens[i]!);
+    if (node < 0) return 0;
+  }
+  return trie.childStart[node + 1]! - trie.childStart[node]!;
+}
+
+/**
+ * The smallest usable list among the pattern's `positions` (listPositions), or null: walk. A list
+ * is used only when it has fewer leaves than the walk has sub-terms to span at its first variable
+ * (`($r a $y)` over a relation or two walks a handful of heads; `(edge $x c)` spans every source).
+ */
+export function listSliceFor(trie: FlatTrie, tokens: Uint32Array, ends: Uint32Array, positions: readonly number[], postings: LeafPostings, always = false): ListSlice | null {
   if (!postings.usable) return null;
+  const span = always ? Infinity : walkSpan(trie, tokens);
   const children = arityOf(tokens[0]!);
   let best: ListSlice | null = null;
   let position = 1;
   for (let o = ends[1]!; position < children; position++, o = ends[o]!) {
     if (!positions.includes(position) || postings.varAt(children, position)) continue;
     const s = postings.slice(children, position, tokens[o]!);
-    if (s !== null && (best === null || s.count < best.count)) best = s;
+    if (s !== null && s.count < span && (best === null || s.count < best.count)) best = s;
   }
   return best;
 }
@@ -177,9 +196,10 @@ export interface BatchLists {
 /**
  * Which of the `eligible` patterns take the list path over `trie`, or null when none does (the
  * lists are built only when some pattern may take one, and are not used when their buffer would
- * not fit one binding of `bindingBytes`).
+ * not fit one binding of `bindingBytes`). `always`: every pattern that has a usable list takes it,
+ * however short its walk would be (GpuMatcherOptions.listPath 'always').
  */
-export function chooseLists(trie: FlatTrie, patterns: readonly { readonly tokens: Uint32Array; readonly ends: Uint32Array }[], eligible: readonly number[], bindingBytes: number): BatchLists | null {
+export function chooseLists(trie: FlatTrie, patterns: readonly { readonly tokens: Uint32Array; readonly ends: Uint32Array }[], eligible: readonly number[], bindingBytes: number, always = false): BatchLists | null {
   const candidates: [number, number[]][] = [];
   for (const p of eligible) {
     const positions = listPositions(patterns[p]!.tokens, patterns[p]!.ends);
@@ -190,7 +210,7 @@ export function chooseLists(trie: FlatTrie, patterns: readonly { readonly tokens
   if (!postings.usable || postings.aux.length * 4 > bindingBytes) return null;
   const slices = new Map<number, ListSlice>();
   for (const [p, positions] of candidates) {
-    const s = listSliceFor(patterns[p]!.tokens, patterns[p]!.ends, positions, postings);
+    const s = listSliceFor(trie, patterns[p]!.tokens, patterns[p]!.ends, positions, postings, always);
     if (s !== null) slices.set(p, s);
   }
   return slices.size === 0 ? null : { aux: postings.aux, slices };

@@ -120,7 +120,8 @@ export class GpuMatcher {
     try {
       if (eligible.length > 0) {
         let t = performance.now();
-        const lists = this.options.listPath === false ? null : chooseLists(trie, patterns, eligible, limits.binding);
+        const listPath = this.options.listPath ?? 'auto';
+        const lists = listPath === 'never' ? null : chooseLists(trie, patterns, eligible, limits.binding, listPath === 'always');
         metrics.listPatterns = lists?.slices.size ?? 0;
         metrics.hostMs += performance.now() - t;
         t = performance.now();

@@ -12,11 +12,12 @@ export interface GpuMatcherOptions {
    */
   readonly workCounters?: boolean;
   /**
-   * Answer patterns whose constants follow a variable — `(edge $x c)` — from the trie leaves'
-   * posting lists (leaf-postings.ts) instead of by a walk. Default true; false walks every
-   * pattern (the tests compare the two).
+   * Patterns whose constants follow a variable — `(edge $x c)` — may be answered from the trie
+   * leaves' posting lists (leaf-postings.ts) instead of by a walk: 'auto' (the default) when the
+   * list is shorter than what the walk spans at its first variable, 'always' whenever a usable
+   * list exists, 'never' walks every pattern (the tests compare them).
    */
-  readonly listPath?: boolean;
+  readonly listPath?: 'auto' | 'always' | 'never';
   /** Caps below the device's own limits (tests force tiny ones to exercise the splitting). */
   readonly maxBindingBytes?: number;
   readonly maxWorkgroupsPerDispatch?: number;

@@ -9,7 +9,7 @@ import type { Atom } from '../../src/core/atoms.js';
 import { parseAtom } from '../../src/core/parser.js';
 import { CompiledPattern, matchBatch } from '../../src/cpu/index.js';
 import { closeGpu, GpuMatcher, type GpuMatcherOptions } from '../../src/gpu/index.js';
-import { buildLeafPostings, chooseLists, listPositions } from '../../src/gpu/leaf-postings.js';
+import { buildLeafPostings, chooseLists, listPositions, walkSpan } from '../../src/gpu/leaf-postings.js';
 import { kernelPattern } from '../../src/gpu/types.js';
 import { AtomSpace } from '../../src/space/index.js';
 import { atomArb, patternSpecArb, resolvePatternSpec, storedAtomArb } from '../space/arbitraries.js';
@@ -75,14 +75,24 @@ describe('leaf posting lists', () => {
 
     const trie = spaceOf(['(e a b)', '(e a c)', '(e d b)', '(r a c)']).snapshot().trie;
     const pats = ['(e $x b)', '($r a c)', '(e a $y)', '($r $s $t)'].map((t) => kernelPattern(compiled(t)));
-    const lists = chooseLists(trie, pats, [0, 1, 2, 3], 1 << 20)!;
+    const lists = chooseLists(trie, pats, [0, 1, 2, 3], 1 << 20, true)!;
     expect([...lists.slices.keys()]).toEqual([0, 1]);
     // ($r a c): a at position 1 has 3 leaves, c at position 2 has 2: c's list.
     expect(lists.slices.get(1)!.count).toBe(2);
     expect(lists.slices.get(0)!.count).toBe(2);
     // Too large for one binding, or no candidate: the walk.
-    expect(chooseLists(trie, pats, [0, 1], 16)).toBeNull();
-    expect(chooseLists(trie, pats, [2, 3], 1 << 20)).toBeNull();
+    expect(chooseLists(trie, pats, [0, 1], 16, true)).toBeNull();
+    expect(chooseLists(trie, pats, [2, 3], 1 << 20, true)).toBeNull();
+    // Without `always`, a list only when it is shorter than what the walk spans first: here the
+    // walk of (e $x b) spans 2 first arguments and the list has 2 leaves, ($r a c) 2 heads; in the
+    // wide trie (e $x t1) spans 50 sources for a list of 10, ($r $x t1) 2 heads for the same 10.
+    expect(chooseLists(trie, pats, [0, 1, 2, 3], 1 << 20)).toBeNull();
+    const wide = spaceOf([...Array.from({ length: 50 }, (_, i) => `(e s${i} t${i % 5})`), '(r a c)']).snapshot().trie;
+    expect(walkSpan(wide, kernelPattern(compiled('(e $x t1)')).tokens)).toBe(50);
+    expect(walkSpan(wide, kernelPattern(compiled('($r $x t1)')).tokens)).toBe(2);
+    expect(walkSpan(wide, kernelPattern(compiled('(zz $x t1)')).tokens)).toBe(0);
+    const auto = chooseLists(wide, ['(e $x t1)', '($r $x t1)', '(zz $x t1)'].map((t) => kernelPattern(compiled(t))), [0, 1, 2], 1 << 20)!;
+    expect([...auto.slices.entries()].map(([p, sl]) => [p, sl.count])).toEqual([[0, 10]]);
   });
 });
 
@@ -102,8 +112,8 @@ describe('list path = walk = CPU matcher', () => {
     const view = space.snapshot();
     const cpu = matchBatch(view, patterns);
     const cp = patterns.map((p) => new CompiledPattern(p));
-    const walkers = devices({ listPath: false });
-    const listers = devices({ listPath: true, maxBindingBytes: 1 << 16 });
+    const walkers = devices({ listPath: 'never' });
+    const listers = devices({ listPath: 'always', maxBindingBytes: 1 << 16 });
     for (const [i, walking] of walkers.entries()) {
       const withLists = listers[i]!;
       const walked = await walking.matchCompact(view, cp);
