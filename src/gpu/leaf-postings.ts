@@ -18,7 +18,7 @@
 //   stored bindings and the host's merge by insertion id is the only order there is).
 
 import { PAYLOAD_MASK, TAG_SHIFT, Tag } from '../space/index.js';
-import { type FlatTrie, findChild, sharedU32 } from '../space/index.js';
+import { ABSENT, type FlatTrie, findChild, PairTable, sharedU32 } from '../space/index.js';
 
 /** Top-level expressions of at most this many children (head included) are listed. */
 export const LIST_MAX_CHILDREN = 64;
@@ -50,7 +50,6 @@ export function leafPostingsOf(trie: FlatTrie): LeafPostings {
 
 const isVarToken = (t: number): boolean => t >>> TAG_SHIFT < Tag.Expr;
 const arityOf = (t: number): number => (t >>> TAG_SHIFT === Tag.Expr ? t & PAYLOAD_MASK : 0);
-const listKey = (children: number, position: number, token: number): number => (children * LIST_MAX_CHILDREN + position) * 0x100000000 + token;
 
 export function buildLeafPostings(trie: FlatTrie): LeafPostings {
   const { tok, childStart, nodeCount } = trie;
@@ -60,12 +59,14 @@ export function buildLeafPostings(trie: FlatTrie): LeafPostings {
   const open = new Uint32Array(nodeCount);
   const atomNode = new Uint8Array(nodeCount);
   open[0] = 1;
-  const leaves: number[] = [];
+  let leafCount = 0;
+  let leaves = new Uint32Array(1024);
   let usable = true;
   for (let n = 0; n < nodeCount; n++) {
     if (atomNode[n] === 1) continue;
     if (n > 0 && open[n] === 0) {
-      leaves.push(n);
+      if (leafCount === leaves.length) leaves = grown(leaves);
+      leaves[leafCount++] = n;
       for (let c = childStart[n]!; c < childStart[n + 1]!; c++) atomNode[c] = 1;
       continue;
     }
@@ -75,63 +76,93 @@ export function buildLeafPostings(trie: FlatTrie): LeafPostings {
       if (n === 0 && isVarToken(tok[c]!)) usable = false;
     }
   }
-  // Per leaf: its path (root excluded), then the token at each top-level argument.
-  const keyList = new Map<number, number>();
-  const listLeaves: number[][] = [];
-  const listGround: boolean[] = [];
+  // Pass 1, per leaf: its path (root excluded) read back through the parents, then the list of
+  // each atomic top-level argument (a PairTable: tokens are not small integers, a Map of them is
+  // slow). Memberships in leaf order; pass 2 lays every list out contiguously, still ascending.
+  const lists = new PairTable(1024);
+  let listSize = new Uint32Array(1024);
+  let listHasVar = new Uint8Array(1024);
+  let listCount = 0;
+  let members = new Uint32Array(1024);
+  let memberLeaf = new Uint32Array(1024);
+  let memberCount = 0;
   const varPositions = new Set<number>();
-  const path: number[] = [];
-  for (const leaf of leaves) {
-    path.length = 0;
-    for (let n = leaf; n !== 0; n = parent[n]!) path.push(tok[n]!);
-    path.reverse();
+  let path = new Uint32Array(256);
+  for (let k = 0; k < leafCount; k++) {
+    const leaf = leaves[k]!;
+    let len = 0;
+    for (let n = leaf; n !== 0; n = parent[n]!) len++;
+    // Listed however deep: the kernel raises FLAG_DEPTH at a leaf deeper than it reads, and the
+    // pattern goes to the CPU, as when the walk reaches it.
+    if (len > path.length) path = new Uint32Array(2 * len);
+    for (let i = len, n = leaf; i > 0; i--, n = parent[n]!) path[i - 1] = tok[n]!;
     const children = arityOf(path[0]!);
     if (children < 2 || children > LIST_MAX_CHILDREN) continue;
     let ground = true;
-    for (const t of path) if (isVarToken(t)) ground = false;
+    for (let i = 0; i < len; i++) if (isVarToken(path[i]!)) ground = false;
     let o = 1;
     for (let position = 0; position < children; position++) {
       const t = path[o]!;
       if (isVarToken(t)) varPositions.add(children * LIST_MAX_CHILDREN + position);
       else if (arityOf(t) === 0 && position > 0) {
-        const key = listKey(children, position, t);
-        let l = keyList.get(key);
-        if (l === undefined) {
-          keyList.set(key, (l = listLeaves.length));
-          listLeaves.push([]);
-          listGround.push(true);
+        const a = children * LIST_MAX_CHILDREN + position;
+        let l = lists.get(a, t);
+        if (l === ABSENT) {
+          l = listCount++;
+          lists.insert(a, t, l);
+          if (l === listSize.length) {
+            listSize = grown(listSize);
+            listHasVar = grownBytes(listHasVar);
+          }
         }
-        listLeaves[l]!.push(leaf);
-        if (!ground) listGround[l] = false;
+        listSize[l]!++;
+        if (!ground) listHasVar[l] = 1;
+        if (memberCount === members.length) {
+          members = grown(members);
+          memberLeaf = grown(memberLeaf);
+        }
+        members[memberCount] = l;
+        memberLeaf[memberCount++] = leaf;
       }
       o = skip(path, o);
     }
   }
-  let entries = 0;
-  for (const l of listLeaves) entries += l.length;
-  const aux = sharedU32(Math.max(1, nodeCount + entries));
+  const aux = sharedU32(Math.max(1, nodeCount + memberCount));
   aux.set(parent);
-  const starts = new Uint32Array(listLeaves.length);
-  let at = nodeCount;
-  for (let l = 0; l < listLeaves.length; l++) {
-    starts[l] = at;
-    for (const leaf of listLeaves[l]!) aux[at++] = leaf;
+  const starts = new Uint32Array(listCount);
+  const fill = new Uint32Array(listCount);
+  for (let l = 0, at = nodeCount; l < listCount; l++) {
+    starts[l] = fill[l] = at;
+    at += listSize[l]!;
   }
+  for (let m = 0; m < memberCount; m++) aux[fill[members[m]!]!++] = memberLeaf[m]!;
   return {
     aux,
     usable,
     slice(children, position, token) {
-      const l = keyList.get(listKey(children, position, token));
-      if (l === undefined) return { start: nodeCount, count: 0 };
-      if (!listGround[l]) return null;
-      return { start: starts[l]!, count: listLeaves[l]!.length };
+      const l = lists.get(children * LIST_MAX_CHILDREN + position, token);
+      if (l === ABSENT) return { start: nodeCount, count: 0 };
+      if (listHasVar[l] === 1) return null;
+      return { start: starts[l]!, count: listSize[l]! };
     },
     varAt: (children, position) => varPositions.has(children * LIST_MAX_CHILDREN + position),
   };
 }
 
+function grown(a: Uint32Array): Uint32Array<ArrayBuffer> {
+  const b = new Uint32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+function grownBytes(a: Uint8Array): Uint8Array<ArrayBuffer> {
+  const b = new Uint8Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
 /** Offset just past the sub-term of `path` that starts at `o`. */
-function skip(path: readonly number[], o: number): number {
+function skip(path: Uint32Array, o: number): number {
   let pending = 1;
   while (pending > 0) pending += arityOf(path[o++]!) - 1;
   return o;

@@ -161,6 +161,20 @@ describe('list path = walk = CPU matcher', () => {
     }
   });
 
+  it('a listed leaf deeper than the kernel reads sends the pattern to the CPU (depth), as the walk does', async () => {
+    let deep = 'x';
+    for (let i = 0; i < 40; i++) deep = `(f ${deep})`;
+    const view = spaceOf(['(e a b)', `(e ${deep} b)`, '(e c d)']).snapshot();
+    const patterns = [parseAtom('(e $x b)'), parseAtom('(e $x d)')];
+    const cpu = matchBatch(view, patterns);
+    for (const m of devices({ listPath: 'always' })) {
+      const c = await m.matchCompact(view, patterns.map((p) => new CompiledPattern(p)));
+      expect(c.metrics.listPatterns).toBe(2);
+      expect([...c.fallback]).toEqual([[0, 'depth']]);
+      expectSameHits(m.toHits(view, c), cpu, () => 'deep leaf');
+    }
+  });
+
   it('an edge relation: (edge $x c) and ($r a $y) from lists, with the hits and order of the walk', async () => {
     const facts: Atom[] = [];
     for (let i = 0; i < 400; i++) facts.push(parseAtom(`(edge n${(i * 7) % 31} n${(i * 13) % 37})`));
