@@ -9,7 +9,7 @@
 //
 // A pattern whose PatInfo names a list (listEnd != 0) is not walked: the host chose it because the
 // walk would span a variable before the pattern's constants (src/gpu/leaf-postings.ts), and the
-// kernel unifies the pattern with each leaf of the list instead (runList), in ascending order.
+// kernel unifies the pattern with each leaf of the list instead (runList), in the list's order.
 //
 // Two entry points share the walk and the list path:
 //   count_main  writes counts[p] = (words of output pattern p needs, flags, and the work counters:
@@ -433,7 +433,7 @@ fn walk(plen: u32, write: bool) {
   }
 }
 
-// The list path (src/gpu/leaf-postings.ts): the leaves trieAux[first, end), ascending, each read
+// The list path (src/gpu/leaf-postings.ts): the leaves trieAux[first, end), in order, each read
 // back to its path through the parents (trieAux[node]) and unified as the walk would at a leaf.
 fn runList(first: u32, end: u32, write: bool) {
   for (var k = first; k < end; k = k + 1u) {

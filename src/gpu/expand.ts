@@ -1,7 +1,8 @@
 // From binding records to hits, in the CPU matcher's order: each record's leaf expands into the
 // present atoms stored under it; a pattern's atoms are ordered by insertion id (a leaf's atoms are
 // already ascending, so only patterns that matched several leaves need a merge), and bindings are
-// materialized in walk order so fresh variables are created in the CPU's order.
+// materialized in walk order so fresh variables are created in the CPU's order. Leaves that come
+// in insertion order already (a posting list's, leaf-postings.ts) skip the merge.
 
 import type { Atom } from '../core/index.js';
 import { Bindings } from '../core/index.js';
@@ -56,7 +57,9 @@ export function expandRaw(view: FrozenView, patterns: readonly CompiledPattern[]
     }
     metrics.records += leaves;
     const count = n - from;
-    if (leaves > 1 && count > 1) {
+    let ascending = true;
+    for (let k = from + 1; k < n && ascending; k++) ascending = ids[k - 1]! < ids[k]!;
+    if (leaves > 1 && count > 1 && !ascending) {
       // Merge by insertion id: pack (id, ordinal) into one exact double and sort numerically.
       metrics.merged++;
       if (keys.length < count) keys = new Float64Array(Math.max(count, keys.length * 2));
@@ -122,6 +125,6 @@ export function hitsOf(view: FrozenView, m: CompactMatches, p: number, cpu: Trie
       hits.push({ atomId: id, bindings: new Bindings(map) });
     }
   }
-  if (leaves > 1) hits.sort((a, b) => a.atomId - b.atomId);
+  if (leaves > 1 && !hits.every((h, k) => k === 0 || hits[k - 1]!.atomId < h.atomId)) hits.sort((a, b) => a.atomId - b.atomId);
   return hits;
 }

@@ -5,7 +5,7 @@
 // ten or so leaves of the list).
 //
 // A list is keyed by (children of the top-level expression, argument position, the argument's
-// token) and holds, ascending, the leaves whose path has that atomic token there. The kernel reads
+// token) and holds the leaves whose path has that atomic token there, by first insertion id. The kernel reads
 // a leaf's path back through the parent array, so the lists and the parents go to the device in
 // one buffer (`trieAux`: parents first, then every list's leaves).
 //
@@ -76,9 +76,17 @@ export function buildLeafPostings(trie: FlatTrie): LeafPostings {
       if (n === 0 && isVarToken(tok[c]!)) usable = false;
     }
   }
+  // Leaves in the order of their first (smallest) insertion id: a list then yields its atoms in
+  // insertion order whenever its leaves hold one atom each, and the host's merge finds nothing to
+  // do (expand.ts). The walk's order does not matter here: listed leaves hold no variables.
+  let idLimit = 0;
+  for (let k = 0; k < leafCount; k++) idLimit = Math.max(idLimit, tok[childStart[leaves[k]!]!]! + 1);
+  const leafOfFirstId = new Int32Array(idLimit).fill(-1);
+  for (let k = 0; k < leafCount; k++) leafOfFirstId[tok[childStart[leaves[k]!]!]!] = leaves[k]!;
+  for (let id = 0, k = 0; id < idLimit; id++) if (leafOfFirstId[id]! >= 0) leaves[k++] = leafOfFirstId[id]!;
   // Pass 1, per leaf: its path (root excluded) read back through the parents, then the list of
   // each atomic top-level argument (a PairTable: tokens are not small integers, a Map of them is
-  // slow). Memberships in leaf order; pass 2 lays every list out contiguously, still ascending.
+  // slow). Memberships in that leaf order; pass 2 lays every list out contiguously, in that order.
   const lists = new PairTable(1024);
   let listSize = new Uint32Array(1024);
   let listHasVar = new Uint8Array(1024);

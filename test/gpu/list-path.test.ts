@@ -184,5 +184,14 @@ describe('list path = walk = CPU matcher', () => {
     await check(facts, patterns, [3, 17], listed);
     // (edge $x n5), ($r n3 $y), ($r $x n5), (edge $x n99) per device pair: every one listed.
     expect(listed.n).toBe(4 * (adapter === null ? 1 : 2));
+    // One atom per leaf, lists in insertion order: the host has nothing to merge.
+    const space = new AtomSpace();
+    for (const f of facts) space.add(f);
+    for (const m of devices({ listPath: 'always' })) {
+      const c = await m.matchCompact(space.snapshot(), ['(edge $x n5)', '($r n3 $y)'].map((t) => compiled(t)));
+      expect(c.metrics.listPatterns).toBe(2);
+      expect(c.metrics.results).toBeGreaterThan(20);
+      expect(c.metrics.merged).toBe(0);
+    }
   });
 });
