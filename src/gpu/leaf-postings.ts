@@ -33,7 +33,7 @@ export interface LeafPostings {
   readonly aux: Uint32Array;
   /** False when a stored bare variable matches every pattern: no list may be used. */
   readonly usable: boolean;
-  /** The slice of (children, position, token), or null when no leaf has that token there or it may not be used. */
+  /** The slice of (children, position, token): empty when no leaf has that token there, null when a listed leaf holds a variable (the list may not be used). */
   slice(children: number, position: number, token: number): ListSlice | null;
   /** Whether some stored atom of `children` children has a variable at `position` (the list would miss it). */
   varAt(children: number, position: number): boolean;
