@@ -135,3 +135,33 @@ export function planOutput(counts: Uint32Array, n: number, groupWords: number): 
   groups.push({ first, end, words: sum });
   return { groups: groups.filter((g) => g.words > 0), words, offset, fallback };
 }
+
+/** What a pattern will cost the kernel, as far as the host can tell before the count pass. */
+export interface WorkEstimate {
+  /** Answered from a posting list (leaf-postings.ts), not by a walk. */
+  readonly list: boolean;
+  /** The list's leaves, or the sub-terms the walk spans at its first variable. */
+  readonly work: number;
+}
+
+/**
+ * The eligible patterns reordered so that neighbouring invocations — one warp, one SIMD batch —
+ * do alike work: list patterns first, then walks, each in buckets of powers of two of their
+ * estimated work, smallest first, in batch order within a bucket. The order of invocations is
+ * free: every pattern's records go to its own range (recStart), whatever the chunk order.
+ */
+export function bucketByWork(eligible: readonly number[], estimate: (p: number) => WorkEstimate): number[] {
+  const BUCKETS = 33; // ceil(log2(work + 1)) for work below 2^32
+  const keys = new Uint8Array(eligible.length);
+  const sizes = new Uint32Array(2 * BUCKETS + 1);
+  for (let i = 0; i < eligible.length; i++) {
+    const e = estimate(eligible[i]!);
+    const k = (e.list ? 0 : BUCKETS) + (32 - Math.clz32(Math.min(e.work, 0xffffffff)));
+    keys[i] = k;
+    sizes[k + 1]!++;
+  }
+  for (let k = 0; k < 2 * BUCKETS; k++) sizes[k + 1]! += sizes[k]!;
+  const out = new Array<number>(eligible.length);
+  for (let i = 0; i < eligible.length; i++) out[sizes[keys[i]!]!++] = eligible[i]!;
+  return out;
+}

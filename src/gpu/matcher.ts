@@ -16,13 +16,13 @@ import type { Atom } from '../core/index.js';
 import { CompiledPattern, type MatchHit, TrieMatcher } from '../cpu/index.js';
 import type { FrozenView } from '../space/index.js';
 import type { FlatTrie } from '../space/index.js';
-import { batchLimits, chunks, eligiblePatterns, planOutput } from './batch-plan.js';
+import { batchLimits, bucketByWork, chunks, eligiblePatterns, planOutput } from './batch-plan.js';
 import { PatCount } from './kernel-layout.js';
 import { BufferPool, TrieCache } from './buffer-pool.js';
 import { acquireGpu, type GpuContext } from './device.js';
 import { ChunkDispatch, type DispatchEnv } from './dispatch.js';
 import { expandRaw, hitsOf } from './expand.js';
-import { chooseLists } from './leaf-postings.js';
+import { chooseLists, walkSpan } from './leaf-postings.js';
 import { pipelinesFor } from './pipelines.js';
 import { typedError } from './submit.js';
 import { type CompactMatches, type FallbackReason, type GpuBatchMetrics, type GpuMatcherOptions, type KernelPattern, kernelPattern, newMetrics, type RawMatches } from './types.js';
@@ -123,13 +123,20 @@ export class GpuMatcher {
         const listPath = this.options.listPath ?? 'auto';
         const lists = listPath === 'never' ? null : chooseLists(trie, patterns, eligible, limits.binding, listPath === 'always');
         metrics.listPatterns = lists?.slices.size ?? 0;
+        const ordered =
+          this.options.bucketByWork === false
+            ? eligible
+            : bucketByWork(eligible, (p) => {
+                const list = lists?.slices.get(p);
+                return list !== undefined ? { list: true, work: list.count } : { list: false, work: walkSpan(trie, patterns[p]!.tokens) };
+              });
         metrics.hostMs += performance.now() - t;
         t = performance.now();
         const { buffers, uploaded } = this.trieCache.get(ctx, trie, lists?.aux ?? null);
         metrics.trieUploaded = uploaded;
         metrics.uploadMs += performance.now() - t;
         const env: DispatchEnv = { ctx, pool: this.pool, pipes: pipelinesFor(ctx.device), trie: buffers, metrics, acquired, afterSubmit: this.options.afterSubmit, workCounters: this.options.workCounters === true };
-        for (const chunk of chunks(patterns, eligible, limits, lists?.slices ?? null)) {
+        for (const chunk of chunks(patterns, ordered, limits, lists?.slices ?? null)) {
           const run = new ChunkDispatch(env, chunk);
           const counts = await run.count();
           const th = performance.now();

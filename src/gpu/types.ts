@@ -18,6 +18,12 @@ export interface GpuMatcherOptions {
    * list exists, 'never' walks every pattern (the tests compare them).
    */
   readonly listPath?: 'auto' | 'always' | 'never';
+  /**
+   * Order the invocations by estimated work (batch-plan.ts `bucketByWork`: list patterns, then
+   * walks, by powers of two of their work) so a warp's patterns cost alike. Default true; false
+   * keeps the batch order (the results are the same either way).
+   */
+  readonly bucketByWork?: boolean;
   /** Caps below the device's own limits (tests force tiny ones to exercise the splitting). */
   readonly maxBindingBytes?: number;
   readonly maxWorkgroupsPerDispatch?: number;

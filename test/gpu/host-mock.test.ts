@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Atom, expr, sym, variable } from '../../src/core/atoms.js';
 import { CompiledPattern, matchBatch } from '../../src/cpu/index.js';
-import { chunks, eligiblePatterns, planOutput } from '../../src/gpu/batch-plan.js';
+import { bucketByWork, chunks, eligiblePatterns, planOutput } from '../../src/gpu/batch-plan.js';
 import { type CompactMatches, GpuDeviceLostError, GpuError, GpuExecutionError, GpuMatcher, type GpuMatcherOptions, KERNEL_MAX_VARS } from '../../src/gpu/index.js';
 import { Flag, kernelPrelude, PatCount, PatInfo, WORKGROUP_SIZE } from '../../src/gpu/kernel-layout.js';
 import { kernelPattern } from '../../src/gpu/types.js';
@@ -90,13 +90,22 @@ describe('the count → prefix sum → write protocol', () => {
       ['count_main', Math.ceil(100 / WORKGROUP_SIZE)],
       ['write_main', Math.ceil(100 / WORKGROUP_SIZE)],
     ]);
-    // Records are laid out back to back in pattern order: the exclusive prefix sum of the counts.
+    // Records are laid out back to back in invocation order (bucketed by estimated work): the
+    // patterns' ranges tile the words; without the bucketing, in pattern order.
+    const byStart = [...Array(100).keys()].sort((a, b) => c.recStart[a]! - c.recStart[b]!);
     let at = 0;
-    for (let p = 0; p < 100; p++) {
+    for (const p of byStart) {
       expect(c.recStart[p]).toBe(at);
       at += c.recWords[p]!;
     }
     expect(c.words.length).toBe(at);
+    const plain = await same(gpu, view, edgeQueries(100), mockMatcher(gpu, { bucketByWork: false }));
+    at = 0;
+    for (let p = 0; p < 100; p++) {
+      expect(plain.recStart[p]).toBe(at);
+      at += plain.recWords[p]!;
+    }
+    expect([...plain.atomIds]).toEqual([...c.atomIds]);
   });
 
   it('no output: the count pass only; the trie is uploaded once per snapshot; shader compiled once', async () => {
@@ -263,6 +272,22 @@ describe('batch planning (pure)', () => {
     expect([...chunks(pats, all, limits(48))].map((c) => c.indices)).toEqual([[0, 1], [2, 3], [4]]);
     expect([...chunks(pats, [1, 3, 4], limits(48))].map((c) => c.indices)).toEqual([[1, 3], [4]]);
     expect([...chunks(pats, [5, 0, 1], limits(48))].map((c) => c.indices)).toEqual([[5], [0, 1]]);
+  });
+
+  it('bucketByWork: lists first, then walks, by powers of two of their work, stable within a bucket', () => {
+    const est: Record<number, { list: boolean; work: number }> = {
+      0: { list: false, work: 5 },
+      1: { list: true, work: 100 },
+      2: { list: false, work: 0 },
+      3: { list: true, work: 3 },
+      4: { list: false, work: 6 },
+      5: { list: false, work: 20_000 },
+      6: { list: true, work: 2 },
+    };
+    // buckets: lists 3 and 6 share [2, 4); walks 0 and 4 share [4, 8).
+    expect(bucketByWork([0, 1, 2, 3, 4, 5, 6], (p) => est[p]!)).toEqual([3, 6, 1, 2, 0, 4, 5]);
+    expect(bucketByWork([5, 4, 0], (p) => est[p]!)).toEqual([4, 0, 5]);
+    expect(bucketByWork([], (p) => est[p]!)).toEqual([]);
   });
 
   it('eligibility: too many variables or a trie larger than a binding', () => {
