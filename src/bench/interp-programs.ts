@@ -93,6 +93,13 @@ export const listProgram = (n: number): string => `
 (= (len (Cons $h $t)) (+ 1 (len $t)))
 !(len (build ${n} Nil))`;
 
+/** Issue 12's deep term: built at run time by a non-tail recursion, then walked by another. */
+export const deepTermProgram = (n: number): string => `
+(= (mk $n) (if (== $n 0) Z (S (mk (- $n 1)))))
+(= (cnt Z) 0)
+(= (cnt (S $x)) (+ 1 (cnt $x)))
+!(let $d (mk ${n}) (cnt $d))`;
+
 const line = (value: number | string): string => `[${value}]\n`;
 
 /** The workloads; `quick` shrinks each to a smoke-test size (the targets then do not apply). */
@@ -105,6 +112,7 @@ export function workloads(quick: boolean): Workload[] {
   const tripleSizes = size([60, 150], [30]);
   const queenSizes = size([8, 10], [6]);
   const kbEdges = size(100_000, 10_000);
+  const deepTerm = size(100_000, 10_000);
   const fibTargets: Record<number, number> = { 25: 100, 30: 500 };
   const digitTargets: Record<number, number> = { 5: 150, 6: 1000 };
   const tripleTargets: Record<number, number> = { 150: 500 };
@@ -115,6 +123,7 @@ export function workloads(quick: boolean): Workload[] {
     ...tripleSizes.map((n) => w(`triples to ${n}`, triplesProgram(n), line(triples(n)), tripleTargets[n])),
     ...queenSizes.map((n) => w(`n-queens ${n}`, queensProgram(n), line(queens(n)), queenTargets[n])),
     w('list of 10k', listProgram(10_000), line(10_000)),
+    w(`deep term ${deepTerm / 1000}k`, deepTermProgram(deepTerm), line(deepTerm), 1000),
     w(`run-time KB ${kbEdges / 1000}k edges`, builderProgram(kbEdges, kbEdges / 5), expectedOutput(kbEdges, kbEdges / 5), 2000),
   ];
 }

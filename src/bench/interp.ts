@@ -1,6 +1,7 @@
 // bench/interp: the interpreter on issue 13's workloads (src/bench/interp-programs.ts): naive fib
 // 25 and 30, 5 and 6 digits summing to 27 (superpose + let*), Pythagorean triples by overlapping
-// `between` rules, n-queens 8 and 10 by generate and test, a 10,000-element list, the run-time
+// `between` rules, n-queens 8 and 10 by generate and test, a 10,000-element list, issue 12's deep
+// term (built to 100,000 by a non-tail recursion and walked by another), the run-time
 // knowledge base of 100,000 edges, and start-up (`node bin/metta.js` on an empty file).
 //
 // Each run is a fresh process (interp-child.ts) timing parse + load + evaluate, not Node's start-up;

@@ -30,14 +30,27 @@ export class ExpressionAtom {
    * sub-terms in O(1), so a deep term built at run time is not walked again at every step.
    */
   get groundness(): number {
-    return this.#groundness;
+    return this.#marks & 3;
   }
   set groundness(state: number) {
-    this.#groundness = state;
+    this.#marks = (this.#marks & ~3) | state;
+  }
+  /**
+   * The evaluator's mark that this expression is a normal form under one version of the rules
+   * (eval/compiled/tier.ts numbers them, from 1 to below MAX_NORMAL_MARK; 0: none). Kept on the
+   * atom rather than in a WeakSet: an ephemeron table of every term a deep recursion builds
+   * costs the garbage collector more than the recursion.
+   */
+  get normalMark(): number {
+    return this.#marks >>> 2;
+  }
+  set normalMark(mark: number) {
+    this.#marks = (mark << 2) | (this.#marks & 3);
   }
   // Private, so that it is not an own enumerable key: structural comparisons of atoms (tests' deep
-  // equality, anything walking keys) see the same atom whether or not it was checked.
-  #groundness: number = GROUND_UNKNOWN;
+  // equality, anything walking keys) see the same atom whether or not it was checked. Packed in
+  // one small integer: the groundness in the low two bits, the normal-form mark above them.
+  #marks: number = GROUND_UNKNOWN;
   /**
    * A type checker's note about this expression (eval/types.ts keeps the types it computed here,
    * tagged with the declarations they were computed under); private for the same reason.
@@ -51,6 +64,9 @@ export class ExpressionAtom {
   #typeMemo: unknown = undefined;
   constructor(readonly children: readonly Atom[]) {}
 }
+
+/** Normal-form marks are below this (they share a small integer with the groundness). */
+export const MAX_NORMAL_MARK = 1 << 28;
 
 const GROUND_UNKNOWN: number = 0;
 const GROUND_YES: number = 1;

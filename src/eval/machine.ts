@@ -30,7 +30,7 @@ import {
 } from './types.js';
 import { int } from '../core/index.js';
 import { freshCount, freshNumber } from '../core/index.js';
-import { compiledCall } from './compiled/tier.js';
+import { compiledCall, provenNormalForm } from './compiled/tier.js';
 import { SpeculationAborted } from './speculation.js';
 
 export const EMPTY = sym('Empty');
@@ -419,7 +419,7 @@ class MettaFrame extends Frame {
       m.finish(castResults(m.env, this.space, atom, type, this.bindings));
       return;
     }
-    if (type === UNDEFINED && isKnownNormalForm(atom, this.space)) {
+    if (type === UNDEFINED && (isKnownNormalForm(atom, this.space) || provenNormalForm(m.env, this.space, atom))) {
       m.finish([{ atom, bindings: this.bindings }]);
       return;
     }
@@ -1042,7 +1042,7 @@ function startMetta(m: Machine, atom0: Atom, type: Atom, bindings: Bindings, dep
   const atom = bindings.size > 0 && !resolved ? bindings.resolve(atom0) : atom0;
   if (type === ATOM_TYPE || atom.kind === AtomKind.Variable || metaType(atom) === type) return [{ atom, bindings }];
   if (atom.kind !== AtomKind.Expression || atom.children.length === 0) return castResults(m.env, space, atom, type, bindings);
-  if (type === UNDEFINED && isKnownNormalForm(atom, space)) return [{ atom, bindings }];
+  if (type === UNDEFINED && (isKnownNormalForm(atom, space) || provenNormalForm(m.env, space, atom))) return [{ atom, bindings }];
   // Errors are values: never evaluated further.
   if (atom.children[0] === ERROR) return [{ atom, bindings }];
   if (m.overflow(depth)) return [{ atom: errorAtom(atom, sym('StackOverflow')), bindings }];

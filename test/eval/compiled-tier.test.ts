@@ -48,11 +48,77 @@ describe('compiled tier', () => {
     expect(r.answered).toBeGreaterThan(0);
   });
 
-  it('bails on a recursion deeper than it runs, and the interpreter finishes it', () => {
+  it('runs a deep non-tail recursion whose call waits in a constructor or an arithmetic call on a stack of its own', () => {
     const r = both(listProgram(3000));
     expect(r.on).toBe(r.off);
     expect(r.on).toContain('[3000]');
+    expect(r.bails).toBe(0);
+    expect(r.answered).toBeGreaterThan(0);
+    const built = both(`
+(= (mk $n) (if (== $n 0) Z (S (mk (- $n 1)))))
+(= (cnt Z) 0)
+(= (cnt (S $x)) (+ 1 (cnt $x)))
+(= (back Z $acc) $acc)
+(= (back (S $x) $acc) (back $x (S $acc)))
+!(let $d (mk 20000) (cnt $d))
+!(cnt (back (mk 3000) Z))
+!(mk 3)
+`);
+    expect(built.on).toBe(built.off);
+    expect(built.on).toContain('[20000]\n[3000]\n[(S (S (S Z)))]');
+    expect(built.bails).toBe(0);
+  });
+
+  it('keeps the order, the types and the errors of waiting calls: several results, declared functions, a bail deep inside', () => {
+    const r = both(`
+(= (two $n) (if (== $n 0) (superpose (a b)) (S (two (- $n 1)))))
+!(two 3)
+(: depth (-> Nat Number))
+(= (depth Z) 0)
+(= (depth (S $x)) (+ 1 (depth $x)))
+!(depth (S (S (S Z))))
+(= (sum $n) (if (== $n 0) 0 (+ $n (sum (- $n 1)))))
+!(sum 5000)
+(= (odd $n) (if (== $n 0) "bottom" (+ 1 (odd (- $n 1)))))
+!(odd 2000)
+(= (none $n) (if (== $n 0) (empty) (S (none (- $n 1)))))
+!(none 1000)
+`);
+    expect(r.on).toBe(r.off);
+    expect(r.on).toContain('[(S (S (S a))), (S (S (S b)))]');
+    expect(r.on).toContain('[12502500]');
+    expect(r.on).toContain('[]');
+    expect(r.answered).toBeGreaterThan(0);
+    expect(r.bails, 'the String at the bottom of (odd 2000)').toBeGreaterThan(0);
+  });
+
+  it('bails on a recursion deeper than it runs, and the interpreter finishes it', () => {
+    // The waiting application evaluates another element besides the call: it recurses on the JavaScript stack.
+    const r = both(`
+(= (len Nil) 0)
+(= (len (Cons $h $t)) (+ (len $t) (* 1 1)))
+(= (build $n $acc) (if (== $n 0) $acc (build (- $n 1) (Cons $n $acc))))
+!(len (build 3000 Nil))`);
+    expect(r.on).toBe(r.off);
+    expect(r.on).toContain('[3000]');
     expect(r.bails).toBeGreaterThan(0);
+  });
+
+  it('leaves rules nested deeper than it compiles to the interpreter, and takes deep ground bodies as constants', () => {
+    const deep = (n: number, inner: string): string => '(S '.repeat(n) + inner + ')'.repeat(n);
+    const r = both(`
+(= (cnt Z) 0)
+(= (cnt (S $x)) (+ 1 (cnt $x)))
+(= (lit) ${deep(5000, 'Z')})
+(= (wrap $x) ${deep(200, '$x')})
+(= (peel ${deep(100, '$x')}) $x)
+!(cnt (lit))
+!(cnt (wrap Z))
+!(peel (wrap Q))
+`);
+    expect(r.on).toBe(r.off);
+    expect(r.on).toContain('[5000]\n[200]\n[' + deep(100, 'Q') + ']');
+    expect(r.refusals).toBeGreaterThan(0);
   });
 
   it('runs last calls in place: loops of any length, mutual recursion, typed loops, overlapping rules', () => {

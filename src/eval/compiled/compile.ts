@@ -9,7 +9,7 @@
 // decided here or by the value checks at run time. Anything else refuses the whole rule set, and
 // the interpreter keeps it.
 
-import { type Atom, AtomKind, Bindings, type ExpressionAtom, type GroundedAtom, type SymbolAtom, variablesOf } from '../../core/index.js';
+import { type Atom, AtomKind, Bindings, type ExpressionAtom, type GroundedAtom, isGroundAtom, type SymbolAtom, variablesOf } from '../../core/index.js';
 import type { Builtin } from '../builtin.js';
 import { EXPRESSION_TYPE, hasVariables, isFunctionType, isMetaType, splitFunctionType, typeFits, UNDEFINED } from '../types.js';
 import {
@@ -31,6 +31,7 @@ import {
   BindPattern,
   CallNode,
   type CallRuntime,
+  contextHole,
   type CompiledRule,
   ExpressionPattern,
   GroundedPattern,
@@ -104,6 +105,12 @@ const SPECIAL_FORMS = new Set([
   'match', 'add-atom', 'remove-atom',
 ]);
 
+/**
+ * Rules nested deeper than this (below their ground normal forms) stay with the interpreter: the
+ * compiler and the nodes recurse on the JavaScript stack.
+ */
+const MAX_NESTING = 64;
+
 /** The position a sub-expression is evaluated in: %Undefined%, or the type a built-in declares for it. */
 type Expected = Atom;
 
@@ -116,10 +123,22 @@ class RuleCompiler {
    */
   private readonly letBound = new Set<string>();
   slotCount = 0;
+  /** How deep `body` and `pattern` are in the rule (their recursion is bounded by MAX_NESTING). */
+  private depth = 0;
 
   constructor(private readonly ctx: CompileContext) {}
 
   pattern(p: Atom): Pattern {
+    if (this.depth >= MAX_NESTING) refuse('a rule nested deeper than the compiled tier compiles');
+    this.depth++;
+    try {
+      return this.patternAt(p);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private patternAt(p: Atom): Pattern {
     switch (p.kind) {
       case AtomKind.Variable: {
         const slot = this.scope.get(p.name);
@@ -141,7 +160,19 @@ class RuleCompiler {
     return slot;
   }
 
+  /** Nested no deeper than MAX_NESTING below a ground normal form (a constant, however deep). */
   body(atom: Atom, expected: Expected): Node {
+    if (atom.kind === AtomKind.Expression && atom.children.length > 0 && isGroundAtom(atom) && this.ctx.isNormal(atom)) return new ConstNode(atom);
+    if (this.depth >= MAX_NESTING) refuse('a rule nested deeper than the compiled tier compiles');
+    this.depth++;
+    try {
+      return this.bodyAt(atom, expected);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private bodyAt(atom: Atom, expected: Expected): Node {
     switch (atom.kind) {
       case AtomKind.Variable: {
         const slot = this.scope.get(atom.name);
@@ -173,7 +204,10 @@ class RuleCompiler {
       // The interpreter evaluates an undeclared function's bodies in the position of its call.
       const target = ctx.resolveHead(head, children.length, positionOf(expected));
       const args = children.slice(1).map((c) => this.body(c, UNDEFINED));
-      if (target === 'constructor') return new ConstructNode([new ConstNode(head), ...args], ctx);
+      if (target === 'constructor') {
+        const elements = [new ConstNode(head), ...args];
+        return new ConstructNode(elements, ctx, contextHole(elements));
+      }
       return new CallNode(target, args);
     }
     if (head.kind === AtomKind.Variable) {
@@ -181,7 +215,8 @@ class RuleCompiler {
     }
     if (head.kind === AtomKind.Grounded) {
       if (isFunctionType((head as GroundedAtom).typeAtom()) || !ctx.isConstructorHead(head, children.length)) refuse('a grounded head that may reduce');
-      return new ConstructNode(children.map((c) => this.body(c, UNDEFINED)), ctx);
+      const elements = children.map((c) => this.body(c, UNDEFINED));
+      return new ConstructNode(elements, ctx, contextHole(elements));
     }
     refuse('an expression as a head');
   }
@@ -228,7 +263,7 @@ class RuleCompiler {
     const nodes = children.slice(1).map((c, i) => this.typedArgument(c, args[i]!));
     const written = children.slice(1);
     const preCheck = new ArgumentPreCheck(nodes, args, written.map((c) => this.declaredType(c)), this.ctx);
-    return new PureCallNode(op, head, nodes, args, ret, this.ctx, written.map((c) => this.staticType(c)), preCheck);
+    return new PureCallNode(op, head, nodes, args, ret, this.ctx, written.map((c) => this.staticType(c)), preCheck, contextHole(nodes));
   }
 
   /**

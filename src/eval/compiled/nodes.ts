@@ -96,6 +96,38 @@ export class TailCall {
     readonly target: { invoke(args: Atom[]): Vals },
     readonly args: Atom[],
   ) {}
+  /** The body's results, given the call's. */
+  finish(v: Vals): Vals {
+    return v;
+  }
+}
+
+/**
+ * A call that is the one evaluated element of a constructor or pure built-in application in a
+ * last position (`(S (mk (- $n 1)))`, `(+ 1 (cnt $x))`): handed back like a tail call, with the
+ * application to finish once the call's results are known. The rule set's loop keeps these on a
+ * stack of its own, so a deep non-tail recursion grows an array, not the JavaScript stack.
+ */
+export class ContextCall extends TailCall {
+  /** The result types the calls before this one in the loop are checked against (rule-set.ts). */
+  rets: Atom[] | null = null;
+  constructor(
+    target: { invoke(args: Atom[]): Vals },
+    args: Atom[],
+    private readonly context: ContextNode,
+    /** The frame the application's other elements are read from (owned: the loop takes a new one). */
+    private readonly frame: Atom[],
+  ) {
+    super(target, args);
+  }
+  override finish(v: Vals): Vals {
+    return this.context.resume(v, this.frame);
+  }
+}
+
+/** An application that can wait for the results of its one evaluated element (`ContextCall`). */
+interface ContextNode {
+  resume(v: Vals, frame: Atom[]): Vals;
 }
 
 export abstract class Node {
@@ -108,6 +140,32 @@ export abstract class Node {
   evalTail(frame: Atom[]): Vals | TailCall {
     return this.eval(frame);
   }
+}
+
+/** The element a `ContextCall` waits for, as its application reads it when resumed. */
+class HoleNode extends Node {
+  value: Vals = NO_VALS;
+  eval(): Vals {
+    return this.value;
+  }
+}
+
+/**
+ * The elements an application evaluates again when it resumes: the same, with a hole in place
+ * of the one that waited. Only Const and Slot nodes besides it (`contextHole`), so evaluating
+ * them again, after the call instead of before, gives the same values and does nothing else.
+ */
+function withHole(elements: readonly Node[], hole: number): { nodes: Node[]; hole: HoleNode } {
+  const node = new HoleNode();
+  const nodes = elements.slice();
+  nodes[hole] = node;
+  return { nodes, hole: node };
+}
+
+/** The hand-back of an application's waiting element: a ContextCall, or the application finished at once. */
+function waitFor(context: ContextNode, call: Vals | TailCall, frame: Atom[]): Vals | TailCall {
+  if (!(call instanceof TailCall)) return context.resume(call, frame);
+  return new ContextCall(call.target, call.args, context, frame);
 }
 
 export class ConstNode extends Node {
@@ -333,15 +391,36 @@ export class CollapseNode extends Node {
 }
 
 /** An expression whose head no rule, built-in or type reduces: its elements evaluated, the expression rebuilt. */
-export class ConstructNode extends Node {
+export class ConstructNode extends Node implements ContextNode {
+  private readonly resumed: { nodes: Node[]; hole: HoleNode } | null;
+
   constructor(
     private readonly elements: readonly Node[],
     private readonly rt: Runtime,
+    /** The element that may hand back a call in a last position (`contextHole`); -1: none. */
+    private readonly hole = -1,
   ) {
     super();
+    this.resumed = hole >= 0 ? withHole(elements, hole) : null;
   }
   eval(frame: Atom[]): Vals {
-    const vals = evalElements(this.elements, frame, this.rt);
+    return this.evalOver(this.elements, frame);
+  }
+  override evalTail(frame: Atom[]): Vals | TailCall {
+    if (this.hole < 0) return this.eval(frame);
+    return waitFor(this, this.elements[this.hole]!.evalTail(frame), frame);
+  }
+  resume(v: Vals, frame: Atom[]): Vals {
+    const { nodes, hole } = this.resumed!;
+    hole.value = v;
+    try {
+      return this.evalOver(nodes, frame);
+    } finally {
+      hole.value = NO_VALS;
+    }
+  }
+  private evalOver(elements: readonly Node[], frame: Atom[]): Vals {
+    const vals = evalElements(elements, frame, this.rt);
     if (vals === null) return NO_VALS;
     if (allSingle(vals)) return this.build(vals);
     return product(vals, (items) => this.build(items));
@@ -360,7 +439,8 @@ export class ConstructNode extends Node {
  * type, and anything else gets the interpreter's own check. A failed check, an error, a result
  * that is not one plain value: Bail.
  */
-export class PureCallNode extends Node {
+export class PureCallNode extends Node implements ContextNode {
+  private readonly resumed: { nodes: Node[]; hole: HoleNode } | null;
   /** Per argument: the declared type when variable-free, else null (the general check). */
   private readonly exact: (Atom | null)[];
   /** The arguments are declared with one and the same type variable (`==`). */
@@ -380,8 +460,11 @@ export class PureCallNode extends Node {
      */
     private readonly staticTypes: readonly (Atom | null)[],
     private readonly preCheck: ArgumentPreCheck,
+    /** The argument that may hand back a call in a last position (`contextHole`); -1: none. */
+    private readonly hole = -1,
   ) {
     super();
+    this.resumed = hole >= 0 ? withHole(args, hole) : null;
     this.exact = argTypes.map((t) => (t.kind === AtomKind.Variable || (t.kind === AtomKind.Expression && !isVariableFree(t)) ? null : t));
     const [t0, t1] = argTypes;
     this.sameVariable = argTypes.length === 2 && t0!.kind === AtomKind.Variable && t1!.kind === AtomKind.Variable && t0!.name === t1!.name;
@@ -389,23 +472,42 @@ export class PureCallNode extends Node {
   }
 
   eval(frame: Atom[]): Vals {
+    return this.evalOver(this.args, frame);
+  }
+
+  override evalTail(frame: Atom[]): Vals | TailCall {
+    if (this.hole < 0) return this.eval(frame);
+    return waitFor(this, this.args[this.hole]!.evalTail(frame), frame);
+  }
+
+  resume(v: Vals, frame: Atom[]): Vals {
+    const { nodes, hole } = this.resumed!;
+    hole.value = v;
+    try {
+      return this.evalOver(nodes, frame);
+    } finally {
+      hole.value = NO_VALS;
+    }
+  }
+
+  private evalOver(args: readonly Node[], frame: Atom[]): Vals {
     if (this.binary !== null) {
-      const a = this.args[0]!.eval(frame);
-      if (isMany(a)) return a.length === 0 ? this.none(frame) : this.general([a, this.second(frame)], frame);
-      const b = this.args[1]!.eval(frame);
+      const a = args[0]!.eval(frame);
+      if (isMany(a)) return a.length === 0 ? this.none(frame) : this.general([a, this.second(args, frame)], frame);
+      const b = args[1]!.eval(frame);
       if (isMany(b)) return b.length === 0 ? this.none(frame) : this.general([a, b], frame);
       return this.apply2(a, b);
     }
-    const vals = evalElements(this.args, frame, this.rt);
+    const vals = evalElements(args, frame, this.rt);
     if (vals === null) return this.none(frame);
     if (allSingle(vals)) return this.applyN(vals);
     return product(vals, (items) => this.applyN(items));
   }
 
   /** The second argument's values after the first had several (`evalElements`: a write there bails). */
-  private second(frame: Atom[]): Vals {
+  private second(args: readonly Node[], frame: Atom[]): Vals {
     const writes = this.rt.writeCount;
-    const b = this.args[1]!.eval(frame);
+    const b = args[1]!.eval(frame);
     if (this.rt.writeCount !== writes) bail('a write in an element evaluated once for several combinations');
     return b;
   }

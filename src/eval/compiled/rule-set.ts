@@ -6,7 +6,7 @@
 import { type Atom, AtomKind, atomEquals, expr, FloatAtom, type GroundedAtom, IntAtom } from '../../core/index.js';
 import { Memo, PURE } from './memo.js';
 import type { TypeIndex } from '../types.js';
-import { append, ArgumentPreCheck, asVals, allSingle, bail, ConstNode, evalElements, isMany, Node, NO_VALS, product, type Runtime, SlotNode, TailCall, type Vals, valueFits } from './nodes.js';
+import { append, ArgumentPreCheck, asVals, allSingle, bail, ConstNode, ContextCall, evalElements, isMany, Node, NO_VALS, product, type Runtime, SlotNode, TailCall, type Vals, valueFits } from './nodes.js';
 
 /** What a rule set needs from its tier besides what nodes need: the depth and step accounting. */
 export interface CallRuntime extends Runtime {
@@ -173,8 +173,12 @@ export class RuleSet {
     let set: RuleSet = this;
     let rets: Atom[] | null = null;
     // One frame for the whole loop: a body that handed back its last call is done with its slots
-    // (the call's arguments are values), and every slot is bound before it is read.
+    // (the call's arguments are values), and every slot is bound before it is read. A body that
+    // waits for its call (a ContextCall) keeps its frame, and the loop takes a new one.
     let frame: Atom[] | null = null;
+    // The applications waiting for the calls they handed back, innermost last; each with the
+    // result types of its own part of the loop, checked when its results are known.
+    let waiting: ContextCall[] | null = null;
     for (;;) {
       if (frame === null || frame.length < set.slots) frame = new Array<Atom>(set.slots);
       const signature = set.signature;
@@ -184,12 +188,25 @@ export class RuleSet {
         if (ret !== null && (rets === null || !rets.includes(ret))) (rets ??= []).push(ret);
       }
       const v = set.fire(args, frame);
-      if (!(v instanceof TailCall)) {
-        if (rets !== null) for (const ret of rets) checkResults(v, ret, index);
-        return v;
+      if (v instanceof TailCall) {
+        if (v instanceof ContextCall) {
+          v.rets = rets;
+          rets = null;
+          frame = null;
+          (waiting ??= []).push(v);
+        }
+        set = v.target as RuleSet;
+        args = v.args;
+        continue;
       }
-      set = v.target as RuleSet;
-      args = v.args;
+      let result = v;
+      for (;;) {
+        if (rets !== null) for (const ret of rets) checkResults(result, ret, index);
+        const w = waiting === null ? undefined : waiting.pop();
+        if (w === undefined) return result;
+        result = w.finish(result);
+        rets = w.rets;
+      }
     }
   }
 
@@ -220,7 +237,7 @@ export class RuleSet {
           rt.leave();
           return v;
         }
-        v = v.target.invoke(v.args);
+        v = v.finish(v.target.invoke(v.args));
       }
       if (first === null) first = v;
       else {
@@ -373,6 +390,21 @@ export class ApplyNode extends Node {
     };
     return allSingle(vals) ? build(vals) : product(vals, build);
   }
+}
+
+/**
+ * The element of an application that may wait for its call (`ContextCall`): the one CallNode
+ * among elements that are otherwise constants and variables; -1 when there is none.
+ */
+export function contextHole(elements: readonly Node[]): number {
+  let hole = -1;
+  for (let i = 0; i < elements.length; i++) {
+    const e = elements[i]!;
+    if (e instanceof ConstNode || e instanceof SlotNode) continue;
+    if (!(e instanceof CallNode) || hole >= 0) return -1;
+    hole = i;
+  }
+  return hole;
 }
 
 /** A call of a compiled rule set: the arguments' combinations, each invoked. */

@@ -16,7 +16,7 @@
 // Off when a limit counts interpreter steps or depth (`--max-steps`, `max-stack-depth`: the tier
 // counts neither the same way), and with `!(pragma! compiled-rules False)`.
 
-import { type Atom, AtomKind, Bindings, expr, type ExpressionAtom, type GroundedAtom, type SymbolAtom, unify, variable } from '../../core/index.js';
+import { type Atom, AtomKind, Bindings, expr, type ExpressionAtom, type GroundedAtom, MAX_NORMAL_MARK, type SymbolAtom, unify, variable } from '../../core/index.js';
 import type { Builtin } from '../builtin.js';
 import { SpeculationAborted } from '../speculation.js';
 import { mayHaveHeadRuleCandidates, mayHaveOpenRuleCandidates, type RuleCandidate, ruleCandidates } from '../../cpu/index.js';
@@ -31,8 +31,9 @@ import { EQUALS } from './symbols.js';
 
 /** Nested calls the tier runs on the JavaScript stack before leaving the rest to the interpreter. */
 const MAX_DEPTH = 400;
-/** Expressions deeper than this are not proven normal forms (the proof recurses). */
-const MAX_NORMAL_DEPTH = 200;
+
+/** Tiers made in this thread: each marks the normal forms it proves with its own number. */
+let tiersMade = 0;
 
 /** What the tier did, for tests and `--metrics`-style reports. */
 export const compiledTierStats = { calls: 0, answered: 0, bails: 0, refusals: 0, memoHits: 0, lastBail: '', lastRefusal: '' };
@@ -42,7 +43,9 @@ class Tier implements CompileContext {
   /** Per head and arity: the compiled set, 'constructor' (no rule applies), or null (refused). */
   private readonly heads = new HeadTable<RuleSet | 'constructor' | null>();
   readonly bailed = new Set<RuleSet>();
-  private readonly normals = new WeakSet<ExpressionAtom>();
+  /** This tier's normal-form mark on expressions (`ExpressionAtom.normalMark`); 0 once the marks ran out: `normals` instead. */
+  private readonly normalMark: number;
+  private readonly normals: WeakSet<ExpressionAtom> | null;
   /** Per arity and plain value's intern key: whether an expression headed by that value is a constructor application. */
   private readonly groundedHeads = new Map<number, Map<string, boolean>>();
   /** Per arity: whether a rule may apply to a call of that many children whatever its head (see mayHaveOpenRules). */
@@ -67,6 +70,8 @@ class Tier implements CompileContext {
     readonly builtinsVersion: number,
   ) {
     this.stamp = rulesAndTypesStamp(space);
+    this.normalMark = tiersMade < MAX_NORMAL_MARK - 1 ? ++tiersMade : 0;
+    this.normals = this.normalMark === 0 ? new WeakSet() : null;
     this.index = env.types(space);
     // A declared type of an expression can make any call ill-typed: the interpreter decides.
     this.disabled = this.index.hasExpressionDeclarations();
@@ -87,16 +92,47 @@ class Tier implements CompileContext {
   }
 
   markNormal(atom: ExpressionAtom): void {
-    this.normals.add(atom);
+    this.proven(atom);
   }
 
-  isNormal(atom: Atom, depth = 0): boolean {
+  private proven(e: ExpressionAtom): void {
+    if (this.normals === null) e.normalMark = this.normalMark;
+    else this.normals.add(e);
+  }
+
+  provenBefore(e: ExpressionAtom): boolean {
+    return this.normals === null ? e.normalMark === this.normalMark : this.normals.has(e);
+  }
+
+  /** Iterative (a term built at run time may be any depth); each expression proven is remembered. */
+  isNormal(atom: Atom): boolean {
     if (atom.kind === AtomKind.Variable) return false;
     if (atom.kind !== AtomKind.Expression || atom.children.length === 0) return true;
-    if (this.normals.has(atom)) return true;
-    if (depth > MAX_NORMAL_DEPTH || !this.isConstructorHead(atom.children[0]!, atom.children.length)) return false;
-    for (const c of atom.children) if (!this.isNormal(c, depth + 1)) return false;
-    this.normals.add(atom);
+    if (this.provenBefore(atom)) return true;
+    // Depth first; `next` holds each open expression's next child to look at.
+    const open: ExpressionAtom[] = [atom];
+    const next: number[] = [0];
+    while (open.length > 0) {
+      const top = open.length - 1;
+      const e = open[top]!;
+      let i = next[top]!;
+      if (i === 0 && !this.isConstructorHead(e.children[0]!, e.children.length)) return false;
+      let descended = false;
+      for (; i < e.children.length; i++) {
+        const c = e.children[i]!;
+        if (c.kind === AtomKind.Variable) return false;
+        if (c.kind !== AtomKind.Expression || c.children.length === 0 || this.provenBefore(c)) continue;
+        next[top] = i + 1;
+        open.push(c);
+        next.push(0);
+        descended = true;
+        break;
+      }
+      if (descended) continue;
+      this.proven(e);
+      open.pop();
+      next.pop();
+    }
     return true;
   }
 
@@ -411,6 +447,19 @@ function tierFor(env: Environment, space: AtomSpace): Tier {
   const fresh = new Tier(env, space, space.version, env.builtinsVersion);
   tiers.set(space, fresh);
   return fresh;
+}
+
+/**
+ * Whether `atom` is a ground normal form that the space's current tier proved (built under a
+ * constructor head, or checked by `isNormal`): the interpreter then takes it as it is instead of
+ * evaluating it again, element by element, as it would a term it has not seen.
+ */
+export function provenNormalForm(env: Environment, space: AtomSpace, atom: ExpressionAtom): boolean {
+  if (atom.normalMark === 0) return false;
+  const t = tiers.get(space);
+  if (t === undefined || t.env !== env || t.builtinsVersion !== env.builtinsVersion || t.disabled || !enabled(env)) return false;
+  if (t.version !== space.version && !sameStamp(t.stamp, rulesAndTypesStamp(space))) return false;
+  return t.provenBefore(atom);
 }
 
 /** Whether the tier may run in this environment now. */
