@@ -32,6 +32,12 @@ export interface EvalSettings {
   compiledRules: boolean;
   /** `pragma! memoize False` turns it off: the compiled tier keeps the results of pure calls (eval/compiled/memo.ts). */
   memoize: boolean;
+  /**
+   * `pragma! interpreter bare-minimal`: a top-level `!` form is run by the minimal interpreter, as
+   * the reference's runner does then — a minimal instruction is executed, anything else is its own
+   * result (runner/top-level.ts).
+   */
+  bareMinimal: boolean;
 }
 
 /** Answers space queries: the CPU matcher inline by default, the scheduler later. */
@@ -46,7 +52,7 @@ const EQUALS_TYPE = parseAtom('(-> $t $t %Undefined%)');
 export class Environment {
   readonly self: SpaceAtom;
   readonly tokens: TokenRegistry;
-  readonly settings: EvalSettings = { maxStackDepth: null, typeCheck: false, maxSteps: null, deadline: null, compiledRules: true, memoize: true };
+  readonly settings: EvalSettings = { maxStackDepth: null, typeCheck: false, maxSteps: null, deadline: null, compiledRules: true, memoize: true, bareMinimal: false };
   /** Folder of the file being run, for `import!` and `include`. */
   currentDir: string;
   /** Extra folders searched by `import!`. */

@@ -16,6 +16,7 @@ export function evaluateTopLevel(env: Environment, atom: Atom): Atom[] {
   return evaluateNow(env, atom).map((r) => (r.bindings.size > 0 ? r.bindings.resolve(r.atom) : r.atom));
 }
 export { FileHandleAtom } from './builtins/fileio.js';
+export { isInstruction as isMinimalInstruction } from './builtins/control.js';
 export { moduleRecord, modulesLoadedInto, restoreFileModule, restoreLoadedInto, restoreOptionalModule } from './builtins/modules.js';
 export { pragmaEntries, restorePragma, typeCheckFailure } from './builtins/pragma.js';
 export { Prng, RandomGeneratorAtom } from './builtins/random.js';

@@ -14,9 +14,9 @@ import type { BatchAnswerer } from './batch-answerer.js';
 import { ExitCode } from './exit-code.js';
 import { type CapturedText, DEFAULT_LOCKSTEP, evaluateInLockstep, type LockstepOptions, type LockstepStats } from './lockstep.js';
 import {
+  answeredByLoop,
   type BatchForm,
   emitStopped,
-  isIllTyped,
   type LoopOptions,
   nextBatch,
   runItemHere,
@@ -52,7 +52,7 @@ export class BatchedRunner {
     this.stats.forms += batch.length;
     const steps = this.stats.steps;
     // Ill-typed forms are answered by the loop (the check reads only the space, which the batch cannot change).
-    const evaluated = batch.flatMap((form, k) => (isIllTyped(env, form.item) ? [] : [k]));
+    const evaluated = batch.flatMap((form, k) => (answeredByLoop(env, form.item) ? [] : [k]));
     const outcomes = evaluateInLockstep(env, evaluated.map((k) => batch[k]!.item.atom), this.answerer, this.lockstep, this.stats);
     log('debug', `lockstep batch of ${batch.length} ! forms from ${formatPosition(batch[0]!.item.position)}: ${this.stats.steps - steps} query batches`);
     const outcomeOf = new Map(evaluated.map((k, i) => [k, outcomes[i]!]));

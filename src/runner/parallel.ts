@@ -31,13 +31,12 @@ import { ExitCode } from './exit-code.js';
 import { evaluateFannedOut, type FanOutContext } from './fan-out.js';
 import { serializeForWorkers, StateSerializeError } from './serialize.js';
 import {
+  answeredByLoop,
   type BatchForm,
   emitStopped,
-  isIllTyped,
   type ItemOutcome,
   type LoopOptions,
   nextBatch,
-  rejectIllTyped,
   runItemHere,
   runItemWith,
   stoppedExitCode,
@@ -73,7 +72,7 @@ export interface RunMetrics {
 
 /** One form of a batch sent through the pool's queue. */
 interface FormSlot {
-  /** Answered here before anything is queued (pragma! type-check auto). */
+  /** Answered here before anything is queued (pragma! type-check auto, or not evaluated under bare-minimal). */
   readonly rejected: boolean;
   /** Its task (the retry's after a failure); null for the first form, run here. */
   task: PoolTask<EvalTaskResult> | null;
@@ -273,7 +272,7 @@ export class ParallelRunner {
     const remainingMs = this.env.settings.deadline === null ? null : Math.max(0, this.env.settings.deadline - performance.now());
     // Ill-typed forms (pragma! type-check auto) are answered here, before anything is queued.
     const slots: FormSlot[] = forms.map((form, k) => {
-      const slot: FormSlot = { rejected: isIllTyped(this.env, form.item), task: null, result: null, settled: null, here: false, atoms: null };
+      const slot: FormSlot = { rejected: answeredByLoop(this.env, form.item), task: null, result: null, settled: null, here: false, atoms: null };
       if (k === 0 || slot.rejected) return slot;
       const task: EvalTask = {
         sync,
@@ -298,9 +297,9 @@ export class ParallelRunner {
     for (let k = 0; k < forms.length; k++) {
       const form = forms[k]!;
       if (slots[k]!.rejected) {
-        const outcome = rejectIllTyped(this.env, form.item, options)!;
+        const outcome = runItemHere(this.env, form.item, options);
         if (!outcome.continue) return done(k, { handled: k + 1, exitCode: outcome.exitCode, error: true, reread: false });
-        error = true;
+        if (outcome.error) error = true;
         continue;
       }
       if (k === 0) {

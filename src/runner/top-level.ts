@@ -14,7 +14,7 @@ import { Parser, type ParserMark, type TopLevelItem } from '../core/index.js';
 import { formatResults } from '../core/index.js';
 import { typeCheckFailure } from '../eval/index.js';
 import type { Environment } from '../eval/index.js';
-import { evaluateTopLevel, EvaluationStopped, isError } from '../eval/index.js';
+import { evaluateTopLevel, EvaluationStopped, isError, isMinimalInstruction } from '../eval/index.js';
 import { ExitCode } from './exit-code.js';
 
 /** What a run printed, in order: the results of each `!`, and text from `println!`/`trace!`/diagnostics. */
@@ -127,7 +127,22 @@ export async function runItemWith(env: Environment, item: TopLevelItem, options:
   return finishItem(env, item, options, results);
 }
 
-/** The type check, and adding a plain atom; null when a `!` form is to be evaluated. */
+/**
+ * `pragma! interpreter bare-minimal`: a `!` form that is not a minimal instruction is its own
+ * result, unevaluated, as the reference's runner then hands the atom itself to its minimal
+ * interpreter (which executes instructions and returns anything else as it is). Null when the
+ * form is to be evaluated.
+ */
+export function unevaluatedResult(env: Environment, item: TopLevelItem): Atom[] | null {
+  return item.exec && env.settings.bareMinimal && !isMinimalInstruction(item.atom) ? [item.atom] : null;
+}
+
+/** Whether the loop answers the item itself: ill-typed, or not evaluated under `bare-minimal` (the drivers do not queue it). */
+export function answeredByLoop(env: Environment, item: TopLevelItem): boolean {
+  return unevaluatedResult(env, item) !== null || isIllTyped(env, item);
+}
+
+/** The type check, adding a plain atom, and a form not evaluated; null when a `!` form is to be evaluated. */
 function startItem(env: Environment, item: TopLevelItem, options: LoopOptions): ItemOutcome | null {
   const rejected = rejectIllTyped(env, item, options);
   if (rejected !== null) return rejected;
@@ -135,6 +150,8 @@ function startItem(env: Environment, item: TopLevelItem, options: LoopOptions): 
     env.self.space.add(item.atom);
     return { continue: true, error: false };
   }
+  const unevaluated = unevaluatedResult(env, item);
+  if (unevaluated !== null) return finishItem(env, item, options, unevaluated);
   log('debug', `evaluating !${formatPosition(item.position)}`);
   return null;
 }

@@ -19,7 +19,6 @@ interface Snippet {
 const SNIPPETS: readonly Snippet[] = JSON.parse(readFileSync(join(import.meta.dirname, 'rust-snippets.json'), 'utf8'));
 
 const KNOWN_FAILURES: Readonly<Record<string, string>> = {
-  'stdlib/core.rs:433': '`pragma! interpreter bare-minimal` is accepted but not acted on: later `!` forms are still evaluated by the full interpreter, so `!(foo)` prints `[baz]`, not `[(foo)]`',
   'stdlib/core.rs:469': 'the reference counts stack depth in its minimal interpreter\'s frames (several per call), so `(fac 6)` overflows a depth of 200 there; here a depth is one call, and it completes',
 };
 

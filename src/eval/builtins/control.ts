@@ -9,6 +9,7 @@ import { formatAtom } from '../../core/index.js';
 import { BoolAtom } from '../../core/index.js';
 import { type Builtin, ERROR, errorAtom, NOT_REDUCIBLE, noValues, type OpContext, type Outcome, type Result, values } from '../builtin.js';
 import { EMPTY, isError, isVariableOperation } from '../machine.js';
+import { SpeculationAborted } from '../speculation.js';
 import { ATOM_TYPE, getTypes, UNDEFINED } from '../types.js';
 import { builtin, expectExpression, fail } from './define.js';
 import { BindingsAtom, SpaceAtom, spaceAtomOf } from '../objects.js';
@@ -259,7 +260,7 @@ const INSTRUCTIONS = new Set<Atom>(
   ['eval', 'evalc', 'chain', 'unify', 'cons-atom', 'decons-atom', 'function', 'collapse-bind', 'superpose-bind', 'metta', 'context-space', 'call-native'].map(sym),
 );
 
-function isInstruction(atom: Atom): boolean {
+export function isInstruction(atom: Atom): boolean {
   return atom.kind === AtomKind.Expression && atom.children.length > 0 && INSTRUCTIONS.has(atom.children[0]!);
 }
 
@@ -272,6 +273,8 @@ function evalOneStep(atom: Atom, ctx: OpContext): Outcome {
     const head = atom.children[0]!;
     const b = head.kind === AtomKind.Symbol ? ctx.env.builtin(head) : undefined;
     if (b !== undefined) {
+      // A writer counts as one here as it does when the machine calls it (a speculative run stops).
+      if (ctx.env.writerCalled(b)) throw new SpeculationAborted(b.name);
       const outcome = b.execute(atom.children.slice(1), { ...ctx, call: atom });
       return outcome.kind === 'not-reducible' ? values(ctx, NOT_REDUCIBLE_SYM) : outcome;
     }

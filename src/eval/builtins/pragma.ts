@@ -2,7 +2,8 @@
 // rejects ill-typed atoms when they are added and checks each `!` before evaluating it).
 //
 // Recognised settings: `type-check auto` (anything else turns the check off),
-// `max-stack-depth N` (0 means unlimited, as in the reference), and the switches
+// `max-stack-depth N` (0 means unlimited, as in the reference), `interpreter bare-minimal`
+// (anything else: the full interpreter), and the switches
 // `compiled-rules` and `memoize` (True or False). Every other setting is stored and otherwise
 // ignored; `pragmaValue` reads it back.
 
@@ -17,6 +18,7 @@ import { builtin, fail } from './define.js';
 
 const BAD_TYPE = sym('BadType');
 const AUTO = sym('auto');
+const BARE_MINIMAL = sym('bare-minimal');
 
 const pragmaTables = new WeakMap<Environment, Map<string, Atom>>();
 
@@ -36,6 +38,7 @@ export function restorePragma(env: Environment, name: string, value: Atom): void
   // Not among the settings saved separately: restored from their pragmas.
   const setting = Object.hasOwn(SWITCHES, name) ? SWITCHES[name] : undefined;
   if (setting !== undefined) env.settings[setting] = value !== BoolAtom.FALSE;
+  if (name === 'interpreter') env.settings.bareMinimal = value === BARE_MINIMAL;
 }
 
 /** The settings a `(pragma! name True|False)` switches. */
@@ -60,6 +63,9 @@ export const pragmaBuiltins: Builtin[] = [
     switch (key.name) {
       case 'type-check':
         settings.typeCheck = value === AUTO;
+        break;
+      case 'interpreter':
+        settings.bareMinimal = value === BARE_MINIMAL;
         break;
       case 'max-stack-depth': {
         const n = value instanceof IntAtom ? value.value : null;
