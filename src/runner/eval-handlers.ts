@@ -17,7 +17,7 @@ import { evaluateNow, evaluateTopLevel, EvaluationStopped, isError, SpeculationA
 import { NotShippable, readAtom, readBindings, type Wire, writeAtom, writeBindings } from '../core/index.js';
 import { deserializeForWorker } from './serialize.js';
 import { routeStateOutput } from './state.js';
-import { AtomSpace } from '../space/index.js';
+import { AtomSpace, UnknownGroundedObject } from '../space/index.js';
 import { SpaceAtom } from '../eval/index.js';
 import type { AlternativeResult, AlternativeTask, CapturedText, EvalTask, EvalTaskResult, SelfMeta } from './eval-task.js';
 
@@ -68,6 +68,9 @@ function prepare(task: EvalTask | AlternativeTask): { env: Environment; captured
   return copy;
 }
 
+/** Why a form goes back to the calling thread when it reads a state or space stored in `&self` (space/encoding.ts). */
+const STORED_OBJECT = 'it read a state or space stored in &self, which this thread has no copy of';
+
 export function evaluate(task: EvalTask): EvalTaskResult {
   if (task.inject === 'throw') throw new Error('injected fault: the worker threw');
   if (task.inject === 'crash') process.exit(3);
@@ -87,6 +90,7 @@ export function evaluate(task: EvalTask): EvalTaskResult {
     return { kind: 'done', line: formatResults(results), isError: results.some(isError), captured: captured.slice(), ms: performance.now() - started };
   } catch (e) {
     if (e instanceof SpeculationAborted) return { kind: 'aborted', reason: `writes through ${e.builtin}`, ms: performance.now() - started };
+    if (e instanceof UnknownGroundedObject) return { kind: 'aborted', reason: STORED_OBJECT, ms: performance.now() - started };
     if (e instanceof EvaluationStopped) return { kind: 'stopped', reason: e.reason, captured: captured.slice(), ms: performance.now() - started };
     throw e;
   }
@@ -111,6 +115,7 @@ export function evaluateAlternative(task: AlternativeTask): AlternativeResult {
   } catch (e) {
     if (e instanceof SpeculationAborted) return { kind: 'aborted', reason: `writes through ${e.builtin}`, ms: performance.now() - started };
     if (e instanceof NotShippable) return { kind: 'aborted', reason: e.message, ms: performance.now() - started };
+    if (e instanceof UnknownGroundedObject) return { kind: 'aborted', reason: STORED_OBJECT, ms: performance.now() - started };
     if (e instanceof EvaluationStopped) return { kind: 'stopped', reason: e.reason, captured: captured.slice(), ms: performance.now() - started };
     throw e;
   }

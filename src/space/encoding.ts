@@ -133,7 +133,8 @@ class GroundedTable {
     if (atom === undefined) {
       // A plain value another thread interned: rebuilt from its key.
       const key = this.shared.keyOf(id);
-      const value = key === null ? null : valueFromInternKey(key);
+      if (key === null) throw new UnknownGroundedObject(id);
+      const value = valueFromInternKey(key);
       if (value === null) throw new RangeError(`unknown grounded id ${id}`);
       atom = value;
       atom.tokenId = id;
@@ -156,6 +157,18 @@ class GroundedTable {
 }
 
 export const groundedTable = new GroundedTable();
+
+/**
+ * A token of a value filed by identity (a state, a space) that this thread has no object for: a
+ * worker reading the parent's `&self` in shared memory meets one stored there that the worker's
+ * copy of the environment did not bring (only what the environment reaches besides `&self` is
+ * copied). The caller hands the work back to the thread that has it.
+ */
+export class UnknownGroundedObject extends Error {
+  constructor(readonly id: number) {
+    super(`grounded id ${id} names an object of another thread`);
+  }
+}
 
 /** Token string of an atom plus the names of its variables by level (empty for ground atoms). */
 export interface EncodedAtom {

@@ -7,6 +7,7 @@ import { formatAtom } from '../../core/index.js';
 import { StringAtom } from '../../core/index.js';
 import { type Builtin, type Result, values } from '../builtin.js';
 import { StateAtom } from '../objects.js';
+import { fillStateHoles, withStateHoles } from '../state-patterns.js';
 import { getTypes, metaType, UNDEFINED } from '../types.js';
 import { spaceOf } from './control.js';
 import { builtin, fail } from './define.js';
@@ -22,19 +23,25 @@ function stateOf(atom: Atom): StateAtom {
 }
 
 export const spaceBuiltins: Builtin[] = [
-  builtin('match', '(-> SpaceType Atom Atom %Undefined%)', ([space, pattern, template], ctx) => ({
-    kind: 'query',
-    space: spaceOf(space!),
-    pattern: pattern!,
-    then: (answers) => {
-      const results: Result[] = [];
-      for (const answer of answers) {
-        const merged = ctx.bindings.merge(answer);
-        if (merged !== null) results.push({ atom: answer.resolve(template!), bindings: merged });
-      }
-      return { kind: 'values', results };
-    },
-  })),
+  builtin('match', '(-> SpaceType Atom Atom %Undefined%)', ([space, pattern, template], ctx) => {
+    // States in the pattern are compared by value (state-patterns.ts).
+    const states = withStateHoles(pattern!);
+    return {
+      kind: 'query',
+      space: spaceOf(space!),
+      pattern: states === null ? pattern! : states.pattern,
+      then: (answers) => {
+        const results: Result[] = [];
+        for (const found of answers) {
+          const answer = states === null ? found : fillStateHoles(found, states.holes);
+          if (answer === null) continue;
+          const merged = ctx.bindings.merge(answer);
+          if (merged !== null) results.push({ atom: answer.resolve(template!), bindings: merged });
+        }
+        return { kind: 'values', results };
+      },
+    };
+  }),
   builtin('add-atom', '(-> SpaceType Atom (->))', ([space, atom], ctx) => {
     spaceOf(space!).add(atom!);
     return values(ctx, UNIT);

@@ -19,6 +19,7 @@
 import { type Atom, AtomKind, Bindings, expr, type ExpressionAtom, type GroundedAtom, MAX_NORMAL_MARK, type SymbolAtom, unify, variable } from '../../core/index.js';
 import type { Builtin } from '../builtin.js';
 import { SpeculationAborted } from '../speculation.js';
+import { mentionsState } from '../state-patterns.js';
 import { mayHaveHeadRuleCandidates, mayHaveOpenRuleCandidates, type RuleCandidate, ruleCandidates } from '../../cpu/index.js';
 import type { AtomSpace } from '../../space/index.js';
 import type { Environment } from '../environment.js';
@@ -312,6 +313,7 @@ class Tier implements CompileContext {
 
   matchNow(space: AtomSpace, pattern: Atom, template: Atom): Atom[] {
     if (this.queued.length > 0) bail('a query after a write not made yet');
+    if (mentionsState(pattern)) bail('a match pattern holding a state (compared by value: the interpreter)');
     if (space === this.space) this.readCount++;
     else this.foreignReadCount++;
     return this.env.matchSync(space, pattern, template);
