@@ -390,19 +390,22 @@ export class CollapseNode extends Node {
   }
 }
 
-/** An expression whose head no rule, built-in or type reduces: its elements evaluated, the expression rebuilt. */
-export class ConstructNode extends Node implements ContextNode {
+/**
+ * An application over `elements` that, in a last position, can wait for its one evaluated
+ * element (`hole`, from `contextHole`; -1: none) instead of calling it (`ContextCall`).
+ */
+abstract class WaitingApplication extends Node implements ContextNode {
   private readonly resumed: { nodes: Node[]; hole: HoleNode } | null;
 
   constructor(
     private readonly elements: readonly Node[],
-    private readonly rt: Runtime,
-    /** The element that may hand back a call in a last position (`contextHole`); -1: none. */
-    private readonly hole = -1,
+    private readonly hole: number,
   ) {
     super();
     this.resumed = hole >= 0 ? withHole(elements, hole) : null;
   }
+  /** The application's results with its elements evaluated by `elements` (its own, or with a hole). */
+  protected abstract evalOver(elements: readonly Node[], frame: Atom[]): Vals;
   eval(frame: Atom[]): Vals {
     return this.evalOver(this.elements, frame);
   }
@@ -419,7 +422,19 @@ export class ConstructNode extends Node implements ContextNode {
       hole.value = NO_VALS;
     }
   }
-  private evalOver(elements: readonly Node[], frame: Atom[]): Vals {
+}
+
+/** An expression whose head no rule, built-in or type reduces: its elements evaluated, the expression rebuilt. */
+export class ConstructNode extends WaitingApplication {
+  constructor(
+    elements: readonly Node[],
+    private readonly rt: Runtime,
+    /** The element that may hand back a call in a last position (`contextHole`); -1: none. */
+    hole = -1,
+  ) {
+    super(elements, hole);
+  }
+  protected evalOver(elements: readonly Node[], frame: Atom[]): Vals {
     const vals = evalElements(elements, frame, this.rt);
     if (vals === null) return NO_VALS;
     if (allSingle(vals)) return this.build(vals);
@@ -439,8 +454,7 @@ export class ConstructNode extends Node implements ContextNode {
  * type, and anything else gets the interpreter's own check. A failed check, an error, a result
  * that is not one plain value: Bail.
  */
-export class PureCallNode extends Node implements ContextNode {
-  private readonly resumed: { nodes: Node[]; hole: HoleNode } | null;
+export class PureCallNode extends WaitingApplication {
   /** Per argument: the declared type when variable-free, else null (the general check). */
   private readonly exact: (Atom | null)[];
   /** The arguments are declared with one and the same type variable (`==`). */
@@ -450,7 +464,7 @@ export class PureCallNode extends Node implements ContextNode {
   constructor(
     private readonly op: Builtin,
     private readonly head: Atom,
-    private readonly args: readonly Node[],
+    args: readonly Node[],
     private readonly argTypes: readonly Atom[],
     private readonly ret: Atom,
     private readonly rt: Runtime,
@@ -461,36 +475,16 @@ export class PureCallNode extends Node implements ContextNode {
     private readonly staticTypes: readonly (Atom | null)[],
     private readonly preCheck: ArgumentPreCheck,
     /** The argument that may hand back a call in a last position (`contextHole`); -1: none. */
-    private readonly hole = -1,
+    hole = -1,
   ) {
-    super();
-    this.resumed = hole >= 0 ? withHole(args, hole) : null;
+    super(args, hole);
     this.exact = argTypes.map((t) => (t.kind === AtomKind.Variable || (t.kind === AtomKind.Expression && !isVariableFree(t)) ? null : t));
     const [t0, t1] = argTypes;
     this.sameVariable = argTypes.length === 2 && t0!.kind === AtomKind.Variable && t1!.kind === AtomKind.Variable && t0!.name === t1!.name;
     this.binary = op.binary !== undefined && args.length === 2 ? op.binary : null;
   }
 
-  eval(frame: Atom[]): Vals {
-    return this.evalOver(this.args, frame);
-  }
-
-  override evalTail(frame: Atom[]): Vals | TailCall {
-    if (this.hole < 0) return this.eval(frame);
-    return waitFor(this, this.args[this.hole]!.evalTail(frame), frame);
-  }
-
-  resume(v: Vals, frame: Atom[]): Vals {
-    const { nodes, hole } = this.resumed!;
-    hole.value = v;
-    try {
-      return this.evalOver(nodes, frame);
-    } finally {
-      hole.value = NO_VALS;
-    }
-  }
-
-  private evalOver(args: readonly Node[], frame: Atom[]): Vals {
+  protected evalOver(args: readonly Node[], frame: Atom[]): Vals {
     if (this.binary !== null) {
       const a = args[0]!.eval(frame);
       if (isMany(a)) return a.length === 0 ? this.none(frame) : this.general([a, this.second(args, frame)], frame);
