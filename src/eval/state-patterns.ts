@@ -37,7 +37,8 @@ export function withStateHoles(pattern: Atom): StateHoles | null {
     return v;
   };
   if (pattern instanceof StateAtom) return { pattern: hole(pattern), holes };
-  // Post-order rebuild: each expression's children first, left to right (holes in reading order).
+  // One post-order walk: each expression's children first, left to right (holes in reading
+  // order); an expression none of whose children changed is kept as it is.
   const open: Atom[] = [pattern];
   const next: number[] = [0];
   const built: Atom[][] = [[]];
@@ -48,7 +49,7 @@ export function withStateHoles(pattern: Atom): StateHoles | null {
     if (e.kind === AtomKind.Expression && i < e.children.length) {
       next[top] = i + 1;
       const c = e.children[i]!;
-      if (c.kind === AtomKind.Expression && mentionsState(c)) {
+      if (c.kind === AtomKind.Expression && c.children.length > 0) {
         open.push(c);
         next.push(0);
         built.push([]);
@@ -57,7 +58,9 @@ export function withStateHoles(pattern: Atom): StateHoles | null {
     }
     open.pop();
     next.pop();
-    const atom = expr(built.pop()!);
+    const children = built.pop()!;
+    const same = e.kind === AtomKind.Expression && children.every((c, k) => c === e.children[k]);
+    const atom = same ? e : expr(children);
     if (open.length === 0) return { pattern: atom, holes };
     built[built.length - 1]!.push(atom);
   }
