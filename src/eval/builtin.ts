@@ -17,8 +17,12 @@ export interface Result {
 }
 
 export type Outcome =
-  /** Final values; each is evaluated again unless the op's declared return type is `Atom`. */
-  | { readonly kind: 'values'; readonly results: readonly Result[] }
+  /**
+   * Final values; each is evaluated again unless the op's declared return type is `Atom`. `frames`:
+   * how deep below the call the reference evaluates them, for `max-stack-depth` (stack-depth.ts;
+   * 13 when absent: a rule's body; `let` is a rule whose body is a `unify`, 26).
+   */
+  | { readonly kind: 'values'; readonly results: readonly Result[]; readonly frames?: number }
   /** The op does not apply to these arguments: the call is returned unreduced. */
   | { readonly kind: 'not-reducible' }
   /** Evaluate `atom` (expected type `type`) under `bindings`, then continue with its results. */
@@ -29,6 +33,8 @@ export type Outcome =
       readonly bindings: Bindings;
       /** The space for rules and types; the caller's when absent. */
       readonly space?: AtomSpace;
+      /** How deep below the call the reference evaluates `atom`, for `max-stack-depth` (14 when absent, as `case`). */
+      readonly frames?: number;
       readonly then: (results: Result[]) => Outcome;
     }
   /** Query `space` with `pattern` (conjunctions allowed), then continue with the bindings found. */

@@ -32,6 +32,7 @@ import { int } from '../core/index.js';
 import { freshCount, freshNumber } from '../core/index.js';
 import { compiledCall, provenNormalForm } from './compiled/tier.js';
 import { SpeculationAborted } from './speculation.js';
+import { deeper, elementDepth, EVAL_FRAMES, expressionOverflows, overflows, RESULT_FRAMES } from './stack-depth.js';
 
 export const EMPTY = sym('Empty');
 /** A rule result meaning "leave the call unreduced" (the reference's `(= (quote $x) NotReducible)`). */
@@ -245,9 +246,9 @@ export class Machine {
     return this.typesIndex!;
   }
 
-  overflow(depth: number): boolean {
-    const max = this.env.settings.maxStackDepth;
-    return max !== null && depth > max;
+  /** Whether a `metta` at `depth` (and `extra` reference frames below it) overflows `max-stack-depth` (stack-depth.ts). */
+  overflow(depth: number, extra = 0): boolean {
+    return overflows(this.env.settings, depth, extra);
   }
 }
 
@@ -380,6 +381,18 @@ const UNUSED_ITEMS: Atom[] = [];
 const UNUSED_COMBINATIONS: (Combination | Result)[] = [];
 const NO_RESULTS: readonly Result[] = [];
 
+/** `max-stack-depth`'s error for evaluating `atom`; an error stays itself (the reference never evaluates an error result again). */
+function stackOverflow(atom: Atom): Atom {
+  return isError(atom) ? atom : errorAtom(atom, STACK_OVERFLOW);
+}
+
+const STACK_OVERFLOW = sym('StackOverflow');
+
+/** Whether evaluating `atom` as the result of a call at `depth` overflows (NotReducible and errors are not evaluated). */
+function resultOverflows(m: Machine, depth: number, atom: Atom, frames = RESULT_FRAMES): boolean {
+  return m.overflow(depth, frames) && atom !== NOT_REDUCIBLE_RESULT && !isError(atom);
+}
+
 /** Keeps the non-error alternatives when there is any (SPEC §3.4). */
 function dropErrorsIfAnySucceeded(results: Result[]): Result[] {
   let errors = 0;
@@ -411,6 +424,10 @@ class MettaFrame extends Frame {
     }
     const atom = this.bindings.size > 0 ? this.bindings.resolve(this.atom) : this.atom;
     const type = this.type;
+    if (m.overflow(this.depth)) {
+      m.finish([{ atom: stackOverflow(atom), bindings: this.bindings }]);
+      return;
+    }
     if (type === ATOM_TYPE || atom.kind === AtomKind.Variable || metaType(atom) === type) {
       m.finish([{ atom, bindings: this.bindings }]);
       return;
@@ -419,7 +436,7 @@ class MettaFrame extends Frame {
       m.finish(castResults(m.env, this.space, atom, type, this.bindings));
       return;
     }
-    if (type === UNDEFINED && (isKnownNormalForm(atom, this.space) || provenNormalForm(m.env, this.space, atom))) {
+    if (type === UNDEFINED && m.env.settings.maxStackDepth === null && (isKnownNormalForm(atom, this.space) || provenNormalForm(m.env, this.space, atom))) {
       m.finish([{ atom, bindings: this.bindings }]);
       return;
     }
@@ -428,8 +445,8 @@ class MettaFrame extends Frame {
       m.finish([{ atom, bindings: this.bindings }]);
       return;
     }
-    if (m.overflow(this.depth)) {
-      m.finish([{ atom: errorAtom(atom, sym('StackOverflow')), bindings: this.bindings }]);
+    if (expressionOverflows(m.env.settings, this.depth, atom.children.length)) {
+      m.finish([{ atom: stackOverflow(atom), bindings: this.bindings }]);
       return;
     }
     const head = atom.children[0]!;
@@ -543,8 +560,9 @@ function evaluatePureCall(m: Machine, call: ExpressionAtom, bindings: Bindings, 
   const head = call.children[0]!;
   if (head.kind !== AtomKind.Symbol) return null;
   const op = m.env.builtin(head);
-  if (op === undefined || op.pure !== true || op.type === null || m.overflow(depth)) return null;
   const children = call.children;
+  // Under max-stack-depth the ordinary path says where it overflows (at an element or the result).
+  if (op === undefined || op.pure !== true || op.type === null || m.overflow(depth, Math.max(RESULT_FRAMES, 8 + 2 * children.length))) return null;
   for (let i = 1; i < children.length; i++) if (children[i]!.kind !== AtomKind.Grounded) return null;
   const index = m.types(space);
   const declared = index.declaredTypes(head);
@@ -666,12 +684,13 @@ class ApplyFrame extends Frame {
         items[this.element++] = item;
         continue;
       }
-      const inline = evaluatePureCall(m, item as ExpressionAtom, bindings, this.depth + 1, this.space);
+      const depth = elementDepth(m.env.settings, this.depth, this.element);
+      const inline = evaluatePureCall(m, item as ExpressionAtom, bindings, depth, this.space);
       if (inline !== null) {
         items[this.element++] = inline;
         continue;
       }
-      const started = startMetta(m, item, type, bindings, this.depth + 1, this.space, true);
+      const started = startMetta(m, item, type, bindings, depth, this.space, true);
       if (started instanceof Frame) {
         m.push(started);
         return false;
@@ -732,13 +751,14 @@ class ApplyFrame extends Frame {
         this.combo++;
         continue;
       }
-      const inline = evaluatePureCall(m, item as ExpressionAtom, c.bindings, this.depth + 1, this.space);
+      const depth = elementDepth(m.env.settings, this.depth, this.element);
+      const inline = evaluatePureCall(m, item as ExpressionAtom, c.bindings, depth, this.space);
       if (inline !== null) {
         this.done.push({ items: [...c.items, inline], bindings: c.bindings });
         this.combo++;
         continue;
       }
-      const started = startMetta(m, item, type, c.bindings, this.depth + 1, this.space, true);
+      const started = startMetta(m, item, type, c.bindings, depth, this.space, true);
       if (started instanceof Frame) {
         m.push(started);
         return false;
@@ -925,7 +945,8 @@ function tailCall(m: Machine, call: ExpressionAtom, returnType: Atom, bindings: 
     m.finish([{ atom: call, bindings }]);
     return;
   }
-  if (outcome.kind === 'values') {
+  // (Values that overflow max-stack-depth go to the CallFrame, which reports it.)
+  if (outcome.kind === 'values' && !m.overflow(depth, outcome.frames ?? RESULT_FRAMES)) {
     const all = outcome.results;
     if (returnType === ATOM_TYPE) {
       m.finish(withoutEmpty(all));
@@ -943,7 +964,7 @@ function tailCall(m: Machine, call: ExpressionAtom, returnType: Atom, bindings: 
       return;
     }
     if (count === 1) {
-      tailResult(m, call, returnType, one!.atom, one!.bindings, depth, space, mark);
+      tailResult(m, call, returnType, one!.atom, one!.bindings, depth, space, mark, outcome.frames);
       return;
     }
   }
@@ -951,9 +972,13 @@ function tailCall(m: Machine, call: ExpressionAtom, returnType: Atom, bindings: 
 }
 
 /** A tail call's one result (Empty: none), evaluated further when it is an expression. */
-function tailResult(m: Machine, call: ExpressionAtom, returnType: Atom, atom: Atom, bindings: Bindings, depth: number, space: AtomSpace, mark: number): void {
+function tailResult(m: Machine, call: ExpressionAtom, returnType: Atom, atom: Atom, bindings: Bindings, depth: number, space: AtomSpace, mark: number, frames = RESULT_FRAMES): void {
   if (atom === EMPTY) {
     m.finish([]);
+    return;
+  }
+  if (resultOverflows(m, depth, atom, frames)) {
+    m.finish([{ atom: stackOverflow(atom), bindings }]);
     return;
   }
   if (returnType === ATOM_TYPE) {
@@ -964,7 +989,7 @@ function tailResult(m: Machine, call: ExpressionAtom, returnType: Atom, atom: At
     m.finish(atom === NOT_REDUCIBLE_RESULT ? [{ atom: call, bindings }] : castResults(m.env, space, atom, returnType, bindings));
     return;
   }
-  const started = startMetta(m, atom, returnType, dropUnreachable(bindings, atom, mark), depth + 1, space);
+  const started = startMetta(m, atom, returnType, dropUnreachable(bindings, atom, mark), deeper(m.env.settings, depth, frames), space);
   if (started instanceof Frame) m.tail(started);
   else m.finish(started);
 }
@@ -1040,12 +1065,13 @@ function ruleOutcome(answers: RuleAnswer[], bindings: Bindings): Outcome {
 function startMetta(m: Machine, atom0: Atom, type: Atom, bindings: Bindings, depth: number, space: AtomSpace, resolved = false): Frame | Result[] {
   const mark = freshCount();
   const atom = bindings.size > 0 && !resolved ? bindings.resolve(atom0) : atom0;
+  if (m.overflow(depth)) return [{ atom: stackOverflow(atom), bindings }];
   if (type === ATOM_TYPE || atom.kind === AtomKind.Variable || metaType(atom) === type) return [{ atom, bindings }];
   if (atom.kind !== AtomKind.Expression || atom.children.length === 0) return castResults(m.env, space, atom, type, bindings);
-  if (type === UNDEFINED && (isKnownNormalForm(atom, space) || provenNormalForm(m.env, space, atom))) return [{ atom, bindings }];
+  if (type === UNDEFINED && m.env.settings.maxStackDepth === null && (isKnownNormalForm(atom, space) || provenNormalForm(m.env, space, atom))) return [{ atom, bindings }];
   // Errors are values: never evaluated further.
   if (atom.children[0] === ERROR) return [{ atom, bindings }];
-  if (m.overflow(depth)) return [{ atom: errorAtom(atom, sym('StackOverflow')), bindings }];
+  if (expressionOverflows(m.env.settings, depth, atom.children.length)) return [{ atom: stackOverflow(atom), bindings }];
   const head = atom.children[0]!;
   let fnType: Atom | null = null;
   let several = false;
@@ -1137,14 +1163,17 @@ class CallFrame extends Frame {
         return;
       case 'eval':
         this.continuation = outcome.then;
-        m.push(new MettaFrame(outcome.atom, outcome.type, outcome.bindings, this.depth + 1, outcome.space ?? this.space));
+        m.push(new MettaFrame(outcome.atom, outcome.type, outcome.bindings, deeper(m.env.settings, this.depth, outcome.frames ?? EVAL_FRAMES), outcome.space ?? this.space));
         return;
       case 'query':
         this.continuation = outcome.then;
         m.query(outcome.space, outcome.pattern);
         return;
       case 'values': {
-        const results = outcome.results.filter((r) => r.atom !== EMPTY);
+        const frames = outcome.frames ?? RESULT_FRAMES;
+        this.resultFrames = frames;
+        let results = outcome.results.filter((r) => r.atom !== EMPTY);
+        if (m.overflow(this.depth, frames)) results = results.map((r) => (resultOverflows(m, this.depth, r.atom, frames) ? { atom: stackOverflow(r.atom), bindings: r.bindings } : r));
         if (this.returnType === ATOM_TYPE) {
           m.finish(results.slice());
           return;
@@ -1155,7 +1184,7 @@ class CallFrame extends Frame {
             m.finish(r.atom === NOT_REDUCIBLE_RESULT ? [{ atom: this.call, bindings: r.bindings }] : castResults(m.env, this.space, r.atom, this.returnType, r.bindings));
             return;
           }
-          const started = startMetta(m, r.atom, this.returnType, dropUnreachable(r.bindings, r.atom, this.freshMark), this.depth + 1, this.space);
+          const started = startMetta(m, r.atom, this.returnType, dropUnreachable(r.bindings, r.atom, this.freshMark), deeper(m.env.settings, this.depth, frames), this.space);
           if (started instanceof Frame) m.tail(started);
           else m.finish(started);
           return;
@@ -1163,7 +1192,7 @@ class CallFrame extends Frame {
         this.reevaluate = results;
         this.next = 0;
         if (results.length >= 2 && this.depth <= m.fanOutDepth && worthFanningOut(results)) {
-          m.fanOut(this.space, results, this.returnType, this.depth + 1);
+          m.fanOut(this.space, results, this.returnType, deeper(m.env.settings, this.depth, frames));
           return;
         }
         this.reevaluateNext(m);
@@ -1190,7 +1219,7 @@ class CallFrame extends Frame {
       this.reevaluateNext(m);
       return;
     }
-    m.push(new MettaFrame(r.atom, this.returnType, r.bindings, this.depth + 1, this.space));
+    m.push(new MettaFrame(r.atom, this.returnType, r.bindings, deeper(m.env.settings, this.depth, this.resultFrames), this.space));
   }
 
   override receive(results: Result[]): void {
@@ -1228,4 +1257,6 @@ class CallFrame extends Frame {
   }
 
   private pendingOutcome: Outcome | null = null;
+  /** Reference frames between the call and the evaluation of its results (stack-depth.ts). */
+  private resultFrames = RESULT_FRAMES;
 }

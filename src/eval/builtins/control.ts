@@ -10,6 +10,7 @@ import { BoolAtom } from '../../core/index.js';
 import { type Builtin, ERROR, errorAtom, NOT_REDUCIBLE, noValues, type OpContext, type Outcome, type Result, values } from '../builtin.js';
 import { EMPTY, isError, isVariableOperation } from '../machine.js';
 import { SpeculationAborted } from '../speculation.js';
+import { RESULT_FRAMES } from '../stack-depth.js';
 import { ATOM_TYPE, getTypes, UNDEFINED } from '../types.js';
 import { builtin, expectExpression, fail } from './define.js';
 import { BindingsAtom, SpaceAtom, spaceAtomOf } from '../objects.js';
@@ -58,6 +59,14 @@ const SHAPES: Readonly<Record<string, string>> = {
   'context-space': '(context-space)',
 };
 
+/**
+ * Reference frames from a `let` (or `let*`) call to its template's evaluation: `let` is a rule
+ * whose body, a `unify` call, returns the template: two calls' worth (stack-depth.ts).
+ */
+const LET_FRAMES = 2 * RESULT_FRAMES;
+/** From a `(metta …)` call to the `metta` it runs: its call's `evalc` depth (stack-depth.ts). */
+const METTA_FRAMES = 10;
+
 /** Fails with the reference's message for a malformed instruction (its SHAPES entry). */
 function malformedCall(ctx: OpContext): never {
   const head = ctx.call.children[0]!;
@@ -80,15 +89,15 @@ export const controlBuiltins: Builtin[] = (<Builtin[]>[
   },
   builtin('let', '(-> Atom %Undefined% Atom %Undefined%)', ([pattern, value, body], ctx) => {
     const b = unifyInBranch(ctx, pattern!, value!);
-    return b === null ? noValues() : { kind: 'values', results: [withBindings(body!, b)] };
+    return b === null ? noValues() : { kind: 'values', results: [withBindings(body!, b)], frames: LET_FRAMES };
   }),
   builtin('let*', '(-> Expression Atom %Undefined%)', ([pairs, body], ctx) => {
     const list = expectExpression(pairs!, 'let*');
-    if (list.length === 0) return values(ctx, body!);
+    if (list.length === 0) return { kind: 'values', results: [{ atom: body!, bindings: ctx.bindings }], frames: LET_FRAMES };
     const first = list[0]!;
     if (!isExpression(first) || first.children.length !== 2) fail(`let* expects (pattern value) pairs, got ${formatAtom(first)}`);
     const [pattern, value] = first.children as [Atom, Atom];
-    return values(ctx, expr([sym('let'), pattern, value, expr([sym('let*'), expr(list.slice(1)), body!])]));
+    return { kind: 'values', results: [{ atom: expr([sym('let'), pattern, value, expr([sym('let*'), expr(list.slice(1)), body!])]), bindings: ctx.bindings }], frames: LET_FRAMES };
   }),
   builtin('superpose', '(-> Expression %Undefined%)', ([tuple], ctx) => values(ctx, ...expectExpression(tuple!, 'superpose'))),
   builtin('collapse', '(-> Atom Atom)', ([atom], ctx) => ({
@@ -249,6 +258,8 @@ export const controlBuiltins: Builtin[] = (<Builtin[]>[
       type: type!,
       bindings: ctx.bindings,
       space: spaceOf(space!),
+      // An embedded op: `evalc` puts its `metta` frame under metta_call's chain (stack-depth.ts).
+      frames: METTA_FRAMES,
       then: (results) => ({ kind: 'values', results }),
     };
   }),
